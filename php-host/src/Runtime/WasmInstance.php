@@ -1,0 +1,406 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MeshCentralConnector\Runtime;
+
+use FFI;
+use FFI\CData;
+use Throwable;
+
+/**
+ * One instance of a WasmModule: its host functions, its exports and its linear memory.
+ *
+ * Host functions are created once here (never per call) because PHP keeps every closure that became a C callback alive
+ * until the end of the request. Every callback catches Throwable and turns it into a Wasm trap, since anything that
+ * escapes an FFI callback kills the PHP process; the original exception is parked in a side slot and re-attached to
+ * the WasmTrap that the export call then throws.
+ */
+final class WasmInstance
+{
+    private WasmerLibrary $lib;
+    private FFI $ffi;
+    private WasmModule $module;
+    private ?CData $instance = null;
+    private ?CData $exportsVec = null;
+    /** @var list<CData> wasm_func_t* of the host functions, owned here */
+    private array $hostFuncs = [];
+    /** @var list<\Closure> kept so the C callbacks stay valid for the instance's life */
+    private array $callbacks = [];
+    /** @var array<string, array{index: int, kind: int, params: list<string>, results: list<string>}> */
+    private array $exports = [];
+    /** @var array<string, CData> wasm_func_t* by export name, resolved once */
+    private array $funcs = [];
+    private ?CData $memory = null;
+    private ?Throwable $pendingHostException = null;
+    private ?Throwable $lastHostException = null;
+    private float $instantiateMicros;
+
+    /**
+     * @param array<string, array<string, HostFunction>> $imports keyed by import module, then import name
+     *
+     * @internal use WasmModule::instantiate()
+     */
+    public function __construct(WasmerLibrary $lib, WasmModule $module, array $imports)
+    {
+        $start = hrtime(true);
+        $this->lib = $lib;
+        $this->ffi = $lib->ffi();
+        $this->module = $module;
+        $ffi = $this->ffi;
+        $store = $module->storePtr();
+
+        $importTypes = $ffi->new('wasm_importtype_vec_t');
+        $ffi->wasm_module_imports($module->modulePtr(), FFI::addr($importTypes));
+        try {
+            $count = (int) $importTypes->size;
+            $externs = $count > 0 ? $ffi->new('wasm_extern_t*[' . $count . ']') : null;
+            $described = $module->imports();
+            for ($i = 0; $i < $count; $i++) {
+                $want = $described[$i];
+                $host = $this->matchImport($want, $imports);
+                $type = $ffi->wasm_externtype_as_functype_const($ffi->wasm_importtype_type($importTypes->data[$i]));
+                $callback = $this->makeCallback($want['module'] . '.' . $want['name'], $host);
+                $func = $ffi->wasm_func_new($store, $type, $callback);
+                if ($func === null) {
+                    throw new WasmException(sprintf(
+                        'wasm_func_new failed for import %s.%s: %s',
+                        $want['module'],
+                        $want['name'],
+                        $lib->lastError()
+                    ));
+                }
+                $this->callbacks[] = $callback;
+                $this->hostFuncs[] = $func;
+                $externs[$i] = $ffi->wasm_func_as_extern($func);
+            }
+
+            $importVec = $ffi->new('wasm_extern_vec_t');
+            $importVec->size = $count;
+            $importVec->data = $externs === null ? null : $ffi->cast('wasm_extern_t**', FFI::addr($externs));
+            $trap = $ffi->new('wasm_trap_t*');
+            $instance = $ffi->wasm_instance_new($store, $module->modulePtr(), FFI::addr($importVec), FFI::addr($trap));
+            if ($instance === null) {
+                $reason = FFI::isNull($trap) ? $lib->lastError() : $this->takeTrapMessage($trap);
+                throw new WasmException('Cannot instantiate the module' . ($reason !== '' ? ': ' . $reason : ''));
+            }
+            $this->instance = $instance;
+        } catch (Throwable $e) {
+            $this->close();
+            throw $e;
+        } finally {
+            $ffi->wasm_importtype_vec_delete(FFI::addr($importTypes));
+        }
+
+        $this->exportsVec = $ffi->new('wasm_extern_vec_t');
+        $ffi->wasm_instance_exports($this->instance, FFI::addr($this->exportsVec));
+        foreach ($module->exports() as $index => $export) {
+            $this->exports[$export['name']] = ['index' => $index] + $export;
+            $extern = $this->exportsVec->data[$index];
+            if ($export['kind'] === WasmModule::EXTERN_FUNC) {
+                $this->funcs[$export['name']] = $ffi->wasm_extern_as_func($extern);
+            } elseif ($export['kind'] === WasmModule::EXTERN_MEMORY && ($this->memory === null || $export['name'] === 'memory')) {
+                $this->memory = $ffi->wasm_extern_as_memory($extern);
+            }
+        }
+        $this->instantiateMicros = (hrtime(true) - $start) / 1000;
+    }
+
+    /**
+     * @param array{module: string, name: string, kind: int, params: list<string>, results: list<string>} $want
+     * @param array<string, array<string, HostFunction>> $imports
+     */
+    private function matchImport(array $want, array $imports): HostFunction
+    {
+        $label = $want['module'] . '.' . $want['name'];
+        if ($want['kind'] !== WasmModule::EXTERN_FUNC) {
+            throw new WasmException(sprintf('Import %s is not a function; only function imports are supported', $label));
+        }
+        $host = $imports[$want['module']][$want['name']] ?? null;
+        if (!$host instanceof HostFunction) {
+            throw new WasmException(sprintf(
+                'Missing import %s: the module needs a host function (%s) -> (%s)',
+                $label,
+                implode(', ', $want['params']),
+                implode(', ', $want['results'])
+            ));
+        }
+        if ($host->params() !== $want['params'] || $host->results() !== $want['results']) {
+            throw new WasmException(sprintf(
+                'Import %s has the wrong type: the module wants (%s) -> (%s), the host declares (%s) -> (%s)',
+                $label,
+                implode(', ', $want['params']),
+                implode(', ', $want['results']),
+                implode(', ', $host->params()),
+                implode(', ', $host->results())
+            ));
+        }
+        return $host;
+    }
+
+    private function makeCallback(string $label, HostFunction $host): \Closure
+    {
+        $fn = $host->callable();
+        $params = $host->params();
+        $results = $host->results();
+        return function (CData $args, CData $out) use ($label, $fn, $params, $results): ?CData {
+            try {
+                $values = [];
+                foreach ($params as $i => $type) {
+                    $values[] = $type === ValType::I64 ? (int) $args->data[$i]->of->i64 : (int) $args->data[$i]->of->i32;
+                }
+                $ret = $fn(...$values);
+                $this->storeResults($label, $ret, $results, $out);
+                return null;
+            } catch (Throwable $e) {
+                return $this->trapFor($label, $e);
+            }
+        };
+    }
+
+    /**
+     * @param mixed        $ret
+     * @param list<string> $types
+     */
+    private function storeResults(string $label, $ret, array $types, CData $out): void
+    {
+        if ($types === []) {
+            return;
+        }
+        $list = is_array($ret) ? array_values($ret) : [$ret];
+        if (count($list) !== count($types)) {
+            throw new WasmException(sprintf('Host function %s returned %d values, expected %d', $label, count($list), count($types)));
+        }
+        foreach ($types as $i => $type) {
+            if (!is_int($list[$i])) {
+                throw new WasmException(sprintf('Host function %s returned a %s, expected an int', $label, get_debug_type($list[$i])));
+            }
+            // The kind must be set explicitly: Wasmer pre-fills results as i64 and rejects a mismatch.
+            $out->data[$i]->kind = ValType::kind($type);
+            if ($type === ValType::I64) {
+                $out->data[$i]->of->i64 = $list[$i];
+            } else {
+                $out->data[$i]->of->i32 = ValType::toI32($list[$i]);
+            }
+        }
+    }
+
+    /** Never throws: it runs inside an FFI callback. */
+    private function trapFor(string $label, Throwable $e): ?CData
+    {
+        try {
+            $this->pendingHostException = $e;
+            $message = sprintf('host function %s threw %s: %s', $label, get_class($e), $e->getMessage());
+            $vec = $this->lib->newByteVec($message, true);
+            $trap = $this->ffi->wasm_trap_new($this->module->storePtr(), FFI::addr($vec));
+            $this->ffi->wasm_byte_vec_delete(FFI::addr($vec));
+            return $trap;
+        } catch (Throwable $ignored) {
+            // Nothing sane is left to do; a NULL return makes Wasmer report a signature mismatch trap instead.
+            return null;
+        }
+    }
+
+    private function takeTrapMessage(CData $trap): string
+    {
+        $msg = $this->ffi->new('wasm_message_t');
+        $this->ffi->wasm_trap_message($trap, FFI::addr($msg));
+        $this->ffi->wasm_trap_delete($trap);
+        return rtrim($this->lib->takeByteVec($msg), "\0");
+    }
+
+    /**
+     * Calls an exported function. i32 arguments may be given signed or unsigned; i32 results come back signed
+     * (mask with 0xFFFFFFFF for u32).
+     *
+     * @return list<int> the results (empty for a function without results)
+     *
+     * @throws WasmTrap when the guest traps or a host function called by it threw
+     */
+    public function call(string $name, int ...$args): array
+    {
+        $this->live();
+        $export = $this->exports[$name] ?? null;
+        $func = $this->funcs[$name] ?? null;
+        if ($export === null || $func === null) {
+            throw new WasmException(sprintf('The module has no exported function "%s"', $name));
+        }
+        if (count($args) !== count($export['params'])) {
+            throw new WasmException(sprintf('%s takes %d arguments, %d given', $name, count($export['params']), count($args)));
+        }
+        $ffi = $this->ffi;
+        $argVec = $ffi->new('wasm_val_vec_t');
+        $argVals = null;
+        if ($args !== []) {
+            $argVals = $ffi->new('wasm_val_t[' . count($args) . ']');
+            foreach ($export['params'] as $i => $type) {
+                $argVals[$i]->kind = ValType::kind($type);
+                if ($type === ValType::I64) {
+                    $argVals[$i]->of->i64 = $args[$i];
+                } else {
+                    $argVals[$i]->of->i32 = ValType::toI32($args[$i]);
+                }
+            }
+            $argVec->data = $ffi->cast('wasm_val_t*', FFI::addr($argVals));
+        }
+        $argVec->size = count($args);
+        $resVec = $ffi->new('wasm_val_vec_t');
+        $resVals = null;
+        $nres = count($export['results']);
+        if ($nres > 0) {
+            $resVals = $ffi->new('wasm_val_t[' . $nres . ']');
+            $resVec->data = $ffi->cast('wasm_val_t*', FFI::addr($resVals));
+        }
+        $resVec->size = $nres;
+
+        $this->pendingHostException = null;
+        $trap = $ffi->wasm_func_call($func, FFI::addr($argVec), FFI::addr($resVec));
+        if ($trap !== null) {
+            $message = $this->takeTrapMessage($trap);
+            $host = $this->pendingHostException;
+            $this->pendingHostException = null;
+            $this->lastHostException = $host;
+            throw new WasmTrap($message, $host);
+        }
+        $out = [];
+        foreach ($export['results'] as $i => $type) {
+            $out[] = $type === ValType::I64 ? (int) $resVals[$i]->of->i64 : (int) $resVals[$i]->of->i32;
+        }
+        return $out;
+    }
+
+    /** Convenience for single-result exports. */
+    public function callInt(string $name, int ...$args): int
+    {
+        $results = $this->call($name, ...$args);
+        if (count($results) !== 1) {
+            throw new WasmException(sprintf('%s returns %d values, not one', $name, count($results)));
+        }
+        return $results[0];
+    }
+
+    /** The PHP exception behind the last host-function trap, for callers that want to rethrow it typed. */
+    public function lastHostException(): ?Throwable
+    {
+        return $this->lastHostException;
+    }
+
+    public function hasExport(string $name): bool
+    {
+        return isset($this->exports[$name]);
+    }
+
+    /** Current size of the guest's linear memory in bytes (it changes when the guest grows it). */
+    public function memorySize(): int
+    {
+        return (int) $this->ffi->wasm_memory_data_size($this->memory());
+    }
+
+    /**
+     * Copies $len bytes out of guest memory. $ptr is a guest pointer: a u32, also accepted in its signed i32
+     * spelling as host functions receive it.
+     */
+    public function readMemory(int $ptr, int $len): string
+    {
+        $offset = $this->checkRange($ptr, $len);
+        if ($len === 0) {
+            return '';
+        }
+        // The data pointer is re-read on every access: any guest call may have grown (and moved) the memory.
+        $data = $this->ffi->wasm_memory_data($this->memory());
+        return FFI::string($data + $offset, $len);
+    }
+
+    public function writeMemory(int $ptr, string $bytes): void
+    {
+        $len = strlen($bytes);
+        $offset = $this->checkRange($ptr, $len);
+        if ($len === 0) {
+            return;
+        }
+        $data = $this->ffi->wasm_memory_data($this->memory());
+        FFI::memcpy($data + $offset, $bytes, $len);
+    }
+
+    /** Grows the memory by $pages 64 KiB pages; false when the module's maximum (or the host) refuses. */
+    public function growMemory(int $pages): bool
+    {
+        if ($pages < 0 || $pages > 0xFFFF) {
+            throw new WasmException(sprintf('Invalid page count %d', $pages));
+        }
+        return (bool) $this->ffi->wasm_memory_grow($this->memory(), $pages);
+    }
+
+    /** Returns the checked offset; an unchecked FFI access out of range would segfault PHP. */
+    private function checkRange(int $ptr, int $len): int
+    {
+        if ($ptr < -0x80000000 || $ptr > 0xFFFFFFFF) {
+            throw new WasmException(sprintf('Guest pointer %d is not a 32-bit value', $ptr));
+        }
+        if ($len < 0) {
+            throw new WasmException(sprintf('Negative length %d', $len));
+        }
+        $offset = $ptr & 0xFFFFFFFF;
+        $size = $this->memorySize();
+        if ($offset > $size || $len > $size - $offset) {
+            throw new WasmException(sprintf(
+                'Guest memory access out of bounds: [%d, +%d) with memory size %d',
+                $offset,
+                $len,
+                $size
+            ));
+        }
+        return $offset;
+    }
+
+    private function memory(): CData
+    {
+        $this->live();
+        if ($this->memory === null) {
+            throw new WasmException('The module exports no memory');
+        }
+        return $this->memory;
+    }
+
+    private function live(): void
+    {
+        if ($this->instance === null) {
+            throw new WasmException('The instance has been closed');
+        }
+    }
+
+    /** Time spent creating host functions, instantiating and resolving exports, in microseconds. */
+    public function instantiateMicros(): float
+    {
+        return $this->instantiateMicros;
+    }
+
+    public function module(): WasmModule
+    {
+        return $this->module;
+    }
+
+    /** Releases the exports, the instance and the host functions. Idempotent. */
+    public function close(): void
+    {
+        $this->funcs = [];
+        $this->memory = null;
+        if ($this->exportsVec !== null) {
+            $this->ffi->wasm_extern_vec_delete(FFI::addr($this->exportsVec));
+            $this->exportsVec = null;
+        }
+        if ($this->instance !== null) {
+            $this->ffi->wasm_instance_delete($this->instance);
+            $this->instance = null;
+        }
+        foreach ($this->hostFuncs as $func) {
+            $this->ffi->wasm_func_delete($func);
+        }
+        $this->hostFuncs = [];
+    }
+
+    public function __destruct()
+    {
+        $this->close();
+    }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs everything the demo and the tests need, idempotently, on a fresh Debian 12 machine of this kind:
+# Debian PHP packages, the Rust wasm target, the pinned npm MeshCentral, and libwasmer (built once, cached).
+# Prints the environment lines the other scripts source (MESHCONNECTOR_LIBWASMER=...).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+APT_PACKAGES=(php-cli php-cgi php-sqlite3 php-mbstring php-xml php-zip phpunit openssl zip unzip)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: apt-get install ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq "${missing[@]}" >&2
+fi
+php -m | grep -qx FFI || { echo "setup: PHP's FFI extension is missing" >&2; exit 1; }
+
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown >&2
+
+if [[ ! -f node_modules/meshcentral/package.json ]] || ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+  echo "setup: npm ci (MeshCentral, pinned in package-lock.json)" >&2
+  npm ci --no-audit --no-fund --loglevel=error >&2
+fi
+
+lib="$("$root/scripts/build-libwasmer.sh")"
+echo "MESHCONNECTOR_LIBWASMER=$lib"

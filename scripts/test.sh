@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test: Rust formatting/lints/unit tests, the Wasm contract test, and the PHP suite (real MeshCentral on
+# 127.0.0.1, real .wasm run by real PHP through Wasmer). Installs what is missing first.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+eval "$(scripts/setup.sh | grep '^MESHCONNECTOR_LIBWASMER=' | sed 's/^/export /')"
+
+echo "== cargo fmt / clippy"
+cargo fmt --all -- --check
+cargo clippy --quiet --workspace --all-targets -- -D warnings
+echo "== release wasm"
+scripts/build-wasm.sh
+echo "== cargo test"
+cargo test --workspace
+echo "== PHP tests (phpunit)"
+phpunit --configuration phpunit.xml.dist

@@ -1,0 +1,257 @@
+//! Connection settings, validated before anything is sent.
+
+use serde::Deserialize;
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::host::TlsSpec;
+
+/// Default wait for any single remote step; every remote wait has one.
+pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+/// Largest control-channel message accepted (a big `nodes` reply fits comfortably).
+pub const MAX_MESSAGE_BYTES: u32 = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TlsInput {
+    #[serde(default = "default_true")]
+    pub verify: bool,
+    #[serde(default)]
+    pub ca_file: Option<String>,
+    #[serde(default)]
+    pub pin_sha384: Option<String>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// The server settings as the host passes them (from WHMCS's server record).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerInput {
+    pub url: String,
+    pub username: String,
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub login_token_key: Option<String>,
+    #[serde(default)]
+    pub tls: Option<TlsInput>,
+    #[serde(default)]
+    pub timeout_ms: Option<u32>,
+}
+
+/// Validated settings.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// `wss://host:port/<domain>/control.ashx`
+    pub control_url: Url,
+    /// The MeshCentral domain ("" for the default domain), taken from the URL path.
+    pub domain: String,
+    pub username: String,
+    pub password: Option<String>,
+    /// The 80-byte login token key.
+    pub login_token_key: Option<Vec<u8>>,
+    pub tls: TlsSpec,
+    pub timeout_ms: u32,
+}
+
+impl ServerConfig {
+    pub fn from_input(input: ServerInput) -> Result<Self> {
+        let invalid = |m: &str| Error::InvalidInput(m.to_string());
+        let raw = input.url.trim();
+        if raw.is_empty() {
+            return Err(invalid("the MeshCentral URL is empty"));
+        }
+        let mut url = Url::parse(raw)
+            .map_err(|e| Error::InvalidInput(format!("the MeshCentral URL '{raw}' is not a valid URL ({e})")))?;
+        let scheme = match url.scheme() {
+            "https" | "wss" => "wss",
+            "http" | "ws" => "ws",
+            other => {
+                return Err(Error::InvalidInput(format!(
+                    "the MeshCentral URL must start with https:// (got '{other}://')"
+                )))
+            }
+        };
+        if url.host_str().unwrap_or("").is_empty() {
+            return Err(invalid("the MeshCentral URL has no host name"));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(invalid(
+                "put credentials in the username/password settings, not in the URL",
+            ));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(invalid("the MeshCentral URL must not have a query or fragment"));
+        }
+        let domain = url.path().trim_matches('/').to_string();
+        if domain.contains('/')
+            || !domain
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(Error::InvalidInput(format!(
+                "the URL path '{}' is not a MeshCentral domain name",
+                url.path()
+            )));
+        }
+        url.set_scheme(scheme)
+            .map_err(|_| invalid("cannot use this URL scheme"))?;
+        let path = if domain.is_empty() {
+            "/control.ashx".to_string()
+        } else {
+            format!("/{domain}/control.ashx")
+        };
+        url.set_path(&path);
+
+        let username = input.username.trim().to_string();
+        validate_username(&username)?;
+        let password = input.password.filter(|p| !p.is_empty());
+        let login_token_key = match input
+            .login_token_key
+            .map(|k| k.trim().to_string())
+            .filter(|k| !k.is_empty())
+        {
+            None => None,
+            Some(k) => Some(parse_login_token_key(&k)?),
+        };
+        if password.is_none() && login_token_key.is_none() {
+            return Err(invalid(
+                "set the password of the MeshCentral account or the login token key (or both)",
+            ));
+        }
+        let tls_in = input.tls.unwrap_or(TlsInput {
+            verify: true,
+            ..Default::default()
+        });
+        let pin = match tls_in
+            .pin_sha384
+            .map(|p| p.replace(':', "").trim().to_ascii_lowercase())
+            .filter(|p| !p.is_empty())
+        {
+            None => None,
+            Some(p) if p.len() == 96 && p.chars().all(|c| c.is_ascii_hexdigit()) => Some(p),
+            Some(_) => {
+                return Err(invalid(
+                    "the pinned certificate hash must be 96 hex characters (SHA-384)",
+                ))
+            }
+        };
+        let timeout_ms = input.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
+        if !(100..=300_000).contains(&timeout_ms) {
+            return Err(invalid("the timeout must be between 100 ms and 300 s"));
+        }
+        Ok(ServerConfig {
+            control_url: url,
+            domain,
+            username,
+            password,
+            login_token_key,
+            tls: TlsSpec {
+                verify: tls_in.verify,
+                ca_file: tls_in.ca_file.filter(|f| !f.is_empty()),
+                pin_sha384: pin,
+            },
+            timeout_ms,
+        })
+    }
+
+    /// The MeshCentral user id of the configured account (`user/<domain>/<lowercase name>`).
+    pub fn user_id(&self) -> String {
+        user_id(&self.domain, &self.username)
+    }
+}
+
+pub fn user_id(domain: &str, username: &str) -> String {
+    format!("user/{}/{}", domain, username.to_lowercase())
+}
+
+/// MeshCentral refuses empty names and names with spaces, `~` or `/` (observed: `Invalid username`).
+pub fn validate_username(name: &str) -> Result<()> {
+    if name.is_empty() {
+        return Err(Error::InvalidInput("the MeshCentral username is empty".into()));
+    }
+    if name.len() > 64 {
+        return Err(Error::InvalidInput(
+            "the MeshCentral username is longer than 64 characters".into(),
+        ));
+    }
+    if name
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '/' || c == '~' || c == ',')
+    {
+        return Err(Error::InvalidInput(format!(
+            "the MeshCentral username '{name}' contains a space, '/', '~' or ','"
+        )));
+    }
+    Ok(())
+}
+
+/// The login token key is 80 bytes written as 160 hex characters (MeshCentral's `loginCookieEncryptionKey`).
+pub fn parse_login_token_key(hex: &str) -> Result<Vec<u8>> {
+    if hex.len() != 160 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(Error::InvalidInput(
+            "the login token key must be 160 hex characters (MeshCentral's loginCookieEncryptionKey)".into(),
+        ));
+    }
+    Ok((0..80)
+        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).expect("checked hex"))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(url: &str) -> ServerInput {
+        ServerInput {
+            url: url.into(),
+            username: "admin".into(),
+            password: Some("pw".into()),
+            login_token_key: None,
+            tls: None,
+            timeout_ms: None,
+        }
+    }
+
+    #[test]
+    fn https_url_becomes_control_channel() {
+        let c = ServerConfig::from_input(input("https://127.0.0.1:4430")).unwrap();
+        assert_eq!(c.control_url.as_str(), "wss://127.0.0.1:4430/control.ashx");
+        assert_eq!(c.domain, "");
+        assert!(c.tls.verify);
+        let c = ServerConfig::from_input(input("https://mc.example.com/tenant1/")).unwrap();
+        assert_eq!(c.control_url.as_str(), "wss://mc.example.com/tenant1/control.ashx");
+        assert_eq!(c.user_id(), "user/tenant1/admin");
+    }
+
+    #[test]
+    fn bad_settings_are_refused_with_a_reason() {
+        for (url, needle) in [
+            ("", "empty"),
+            ("ftp://x", "https://"),
+            ("https://u:p@x", "credentials"),
+            ("https://x/?a=1", "query"),
+            ("https://x/a/b", "domain"),
+            ("not a url", "not a valid URL"),
+        ] {
+            let e = ServerConfig::from_input(input(url)).unwrap_err();
+            assert_eq!(e.kind(), "invalid_input");
+            assert!(e.to_string().contains(needle), "{url}: {e}");
+        }
+        let mut i = input("https://x");
+        i.password = None;
+        assert!(ServerConfig::from_input(i)
+            .unwrap_err()
+            .to_string()
+            .contains("password"));
+        let mut i = input("https://x");
+        i.login_token_key = Some("abcd".into());
+        assert!(ServerConfig::from_input(i).unwrap_err().to_string().contains("160 hex"));
+        let mut i = input("https://x");
+        i.username = "a b".into();
+        assert!(ServerConfig::from_input(i).is_err());
+    }
+}

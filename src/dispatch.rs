@@ -1,0 +1,43 @@
+//! One call shape for every operation: a JSON request in, a JSON envelope out. Errors are values, never traps.
+//!
+//! Request: `{"op": "<name>", ...op fields}`. Response: `{"ok": true, "value": ...}` or
+//! `{"ok": false, "error": {"kind": "<Error::kind>", "message": "..."}}`.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::config::{ServerConfig, ServerInput};
+use crate::error::{Error, Result};
+use crate::host::Host;
+use crate::ops;
+
+#[derive(Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+enum Request {
+    TestConnection {
+        server: ServerInput,
+    },
+    /// Lets the host check the module is alive and which contract it speaks, without any I/O.
+    Version {},
+}
+
+pub fn handle<H: Host>(host: &mut H, input: &[u8]) -> Vec<u8> {
+    let envelope = match run(host, input) {
+        Ok(value) => json!({"ok": true, "value": value}),
+        Err(e) => json!({"ok": false, "error": {"kind": e.kind(), "message": e.to_string()}}),
+    };
+    envelope.to_string().into_bytes()
+}
+
+fn run<H: Host>(host: &mut H, input: &[u8]) -> Result<Value> {
+    let request: Request =
+        serde_json::from_slice(input).map_err(|e| Error::InvalidInput(format!("bad request: {e}")))?;
+    match request {
+        Request::Version {} => Ok(json!({"crate": env!("CARGO_PKG_VERSION"), "abi": crate::ABI_VERSION})),
+        Request::TestConnection { server } => {
+            let cfg = ServerConfig::from_input(server)?;
+            let report = ops::test_connection::run(host, &cfg)?;
+            serde_json::to_value(report).map_err(|e| Error::Host(e.to_string()))
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Every way an operation can fail, as a typed error with a stable `kind` the PHP side maps to exception classes.
+
+use thiserror::Error;
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The request itself is malformed or a setting is invalid; nothing was sent.
+    #[error("invalid setting: {0}")]
+    InvalidInput(String),
+    /// TCP connect failed: the server is down or unreachable.
+    #[error("cannot reach MeshCentral at {url}: {detail}")]
+    Unreachable { url: String, detail: String },
+    /// The TLS certificate did not verify (CA or pinned hash).
+    #[error("TLS verification failed for {url}: {detail}")]
+    Tls { url: String, detail: String },
+    /// Something answered, but not as a MeshCentral control channel does.
+    #[error("{url} does not look like a MeshCentral server: {detail}")]
+    NotMeshCentral { url: String, detail: String },
+    /// A wait exceeded its deadline.
+    #[error("MeshCentral did not answer in time ({what}, {ms} ms)")]
+    Timeout { what: String, ms: u64 },
+    /// The server refused the password, and the login token key proved that the account exists.
+    #[error("MeshCentral rejected the password of user '{0}'")]
+    WrongPassword(String),
+    /// The server refused a cookie minted with the key, and the password proved that the account exists.
+    #[error("MeshCentral rejected the login token key (the account '{0}' exists, so the key is wrong)")]
+    WrongKey(String),
+    /// Both methods were refused: the account most likely does not exist.
+    #[error("MeshCentral has no user '{0}' (both the password and the login token key were refused)")]
+    UnknownUser(String),
+    /// One method was refused and there is no second one to tell why.
+    #[error("MeshCentral refused the login of user '{user}' by {method} (wrong {method}, or no such user)")]
+    AuthRejected { user: String, method: String },
+    /// The account logged in but lacks rights the connector needs.
+    #[error("the account '{user}' lacks rights the connector needs: {missing}")]
+    InsufficientRights { user: String, missing: String },
+    /// The peer closed the connection or broke the protocol mid-operation.
+    #[error("connection to MeshCentral lost: {0}")]
+    ConnectionLost(String),
+    /// MeshCentral answered with an error text.
+    #[error("MeshCentral refused {action}: {message}")]
+    Remote { action: String, message: String },
+    /// The host (PHP) could not provide a facility such as randomness.
+    #[error("host failure: {0}")]
+    Host(String),
+}
+
+impl Error {
+    /// A stable machine-readable name; PHP maps it to an exception class.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::InvalidInput(_) => "invalid_input",
+            Error::Unreachable { .. } => "unreachable",
+            Error::Tls { .. } => "tls",
+            Error::NotMeshCentral { .. } => "not_meshcentral",
+            Error::Timeout { .. } => "timeout",
+            Error::WrongPassword(_) => "wrong_password",
+            Error::WrongKey(_) => "wrong_key",
+            Error::UnknownUser(_) => "unknown_user",
+            Error::AuthRejected { .. } => "auth_rejected",
+            Error::InsufficientRights { .. } => "insufficient_rights",
+            Error::ConnectionLost(_) => "connection_lost",
+            Error::Remote { .. } => "remote",
+            Error::Host(_) => "host",
+        }
+    }
+
+    /// True for the failures that say "these credentials were refused".
+    pub fn is_auth_refusal(&self) -> bool {
+        matches!(self, Error::AuthRejected { .. })
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

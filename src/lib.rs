@@ -1,0 +1,17 @@
+//! MeshCentral Connector core: the MeshCentral control-channel protocol, validation and SSO tokens, with no I/O of
+//! its own. It reaches the network, clock, randomness and log only through [`host::Host`]; compiled to
+//! `wasm32-unknown-unknown`, that interface is the import set declared in `wit/connector.wit`, provided by PHP.
+
+pub mod config;
+pub mod cookie;
+pub mod dispatch;
+pub mod error;
+pub mod host;
+pub mod ops;
+pub mod session;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm_abi;
+
+/// Contract version (major * 1000 + minor) reported by the `abi-version` export; see `wit/connector.wit`.
+pub const ABI_VERSION: u32 = 1_000;

@@ -1,0 +1,3 @@
+//! The operations the host can ask for, one module each.
+
+pub mod test_connection;
