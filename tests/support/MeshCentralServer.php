@@ -667,6 +667,7 @@ final class MeshCentralServer
         mkdir($tmp, 0700);
         foreach (glob($dataDir . '/*.{crt,key}', GLOB_BRACE) ?: [] as $file) {
             copy($file, $tmp . '/' . basename($file));
+            chmod($tmp . '/' . basename($file), 0600);
         }
         if (is_dir($dataDir . '/signedagents')) {
             mkdir($tmp . '/signedagents', 0700);

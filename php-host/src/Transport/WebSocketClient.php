@@ -101,7 +101,9 @@ final class WebSocketClient
             throw $e;
         }
 
-        return new self($stream, $leftover, $peer, $maxMessageBytes, max($connectTimeoutMs, self::MIN_WRITE_TIMEOUT_MS));
+        $writeTimeoutMs = max($connectTimeoutMs, self::MIN_WRITE_TIMEOUT_MS);
+
+        return new self($stream, $leftover, $peer, $maxMessageBytes, $writeTimeoutMs);
     }
 
     /** Sends one masked text frame (client frames must be masked, RFC 6455 5.3). */
@@ -236,6 +238,13 @@ final class WebSocketClient
         ));
         if (!is_resource($stream)) {
             $reason = $errstr !== '' ? $errstr : ($warning ?? 'unknown error');
+            if (stripos($reason, 'getaddrinfo') !== false || stripos($reason, 'getaddresses') !== false) {
+                // PHP repeats the resolver error twice; a short, explicit DNS message is clearer.
+                throw new TransportException(
+                    TransportException::CONNECT,
+                    "Could not connect to $peer: the host name \"$host\" could not be resolved (DNS)."
+                );
+            }
             $timedOut = $errno === 110 || stripos($reason, 'timed out') !== false;
             if ($timedOut) {
                 throw new TransportException(
@@ -292,7 +301,9 @@ final class WebSocketClient
         $method = STREAM_CRYPTO_METHOD_TLSv1_2_CLIENT | STREAM_CRYPTO_METHOD_TLSv1_3_CLIENT;
         $warnings = [];
         while (true) {
-            [$result, $warning] = self::withWarnings(static fn () => stream_socket_enable_crypto($stream, true, $method));
+            [$result, $warning] = self::withWarnings(
+                static fn () => stream_socket_enable_crypto($stream, true, $method)
+            );
             if ($warning !== null) {
                 $warnings[] = $warning;
             }
@@ -378,7 +389,8 @@ final class WebSocketClient
         foreach ($headers as $header) {
             [$name, $value] = $header;
             // Reject CR/LF so a caller-supplied value (e.g. a cookie) can never inject headers.
-            if (preg_match('/\A[!#$%&\'*+.^_`|~0-9A-Za-z-]+\z/', $name) !== 1 || preg_match('/[\r\n\0]/', $value) === 1) {
+            $validName = preg_match('/\A[!#$%&\'*+.^_`|~0-9A-Za-z-]+\z/', $name) === 1;
+            if (!$validName || preg_match('/[\r\n\0]/', $value) === 1) {
                 throw new \InvalidArgumentException("Invalid WebSocket request header \"$name\".");
             }
             $lines[] = "$name: $value";
@@ -393,14 +405,21 @@ final class WebSocketClient
      * @param resource $stream
      * @return string bytes received after the header block (early WebSocket frames)
      */
-    private static function readHandshakeResponse($stream, string $key, string $peer, int $deadline, int $timeoutMs): string
+    private static function readHandshakeResponse(
+        $stream,
+        string $key,
+        string $peer,
+        int $deadline,
+        int $timeoutMs,
+    ): string
     {
         $data = '';
         while (($end = strpos($data, "\r\n\r\n")) === false) {
             if (strlen($data) > self::MAX_RESPONSE_HEADER_BYTES) {
                 throw new TransportException(
                     TransportException::HANDSHAKE,
-                    "The server at $peer sent an oversized HTTP response header; it is not a MeshCentral WebSocket endpoint."
+                    "The server at $peer sent an oversized HTTP response header; "
+                    . 'it is not a MeshCentral WebSocket endpoint.'
                 );
             }
             $chunk = self::readChunk($stream);
@@ -427,7 +446,8 @@ final class WebSocketClient
         if ($end > self::MAX_RESPONSE_HEADER_BYTES) {
             throw new TransportException(
                 TransportException::HANDSHAKE,
-                "The server at $peer sent an oversized HTTP response header; it is not a MeshCentral WebSocket endpoint."
+                "The server at $peer sent an oversized HTTP response header; "
+                . 'it is not a MeshCentral WebSocket endpoint.'
             );
         }
 
@@ -510,7 +530,8 @@ final class WebSocketClient
         if (($b1 & 0x80) !== 0) {
             throw $this->protocolError('a masked frame (servers must not mask frames)');
         }
-        if (!in_array($opcode, [self::OP_CONTINUATION, self::OP_TEXT, self::OP_CLOSE, self::OP_PING, self::OP_PONG], true)) {
+        $known = [self::OP_CONTINUATION, self::OP_TEXT, self::OP_CLOSE, self::OP_PING, self::OP_PONG];
+        if (!in_array($opcode, $known, true)) {
             if ($opcode === self::OP_BINARY) {
                 throw $this->protocolError('a binary message (only text messages are expected)');
             }
@@ -658,7 +679,8 @@ final class WebSocketClient
         }
         $mask = random_bytes(4);
         $masked = $length === 0 ? '' : $payload ^ str_repeat($mask, intdiv($length + 3, 4));
-        self::writeAll($this->stream, $header . $mask . substr($masked, 0, $length), $deadline, $this->peer, $timeoutMs, 'sending data');
+        $frame = $header . $mask . substr($masked, 0, $length);
+        self::writeAll($this->stream, $frame, $deadline, $this->peer, $timeoutMs, 'sending data');
     }
 
     // ---------------------------------------------------------------------
@@ -707,7 +729,14 @@ final class WebSocketClient
     /**
      * @param resource $stream
      */
-    private static function writeAll($stream, string $data, int $deadline, string $peer, int $timeoutMs, string $what): void
+    private static function writeAll(
+        $stream,
+        string $data,
+        int $deadline,
+        string $peer,
+        int $timeoutMs,
+        string $what,
+    ): void
     {
         while ($data !== '') {
             $written = @fwrite($stream, $data);
@@ -752,7 +781,8 @@ final class WebSocketClient
     {
         if ($this->stream !== null) {
             try {
-                $this->sendFrame(self::OP_CLOSE, pack('n', $code), self::deadline(self::CLOSE_WAIT_MS), self::CLOSE_WAIT_MS);
+                $deadline = self::deadline(self::CLOSE_WAIT_MS);
+                $this->sendFrame(self::OP_CLOSE, pack('n', $code), $deadline, self::CLOSE_WAIT_MS);
             } catch (TransportException) {
                 // Ignored: the connection is being abandoned.
             }

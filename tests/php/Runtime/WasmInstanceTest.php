@@ -139,7 +139,7 @@ final class WasmInstanceTest extends RuntimeTestCase
                 $access();
                 self::fail('access #' . $i . ' should have been refused');
             } catch (WasmException $e) {
-                self::assertStringContainsString('', $e->getMessage());
+                self::assertMatchesRegularExpression('/out of bounds|not a 32-bit value|Negative length/', $e->getMessage());
             }
         }
         self::assertSame('hello', $instance->readMemory(100, 5));

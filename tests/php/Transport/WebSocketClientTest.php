@@ -167,6 +167,14 @@ final class WebSocketClientTest extends TestCase
         self::assertLessThan(1.2, $elapsed);
     }
 
+    public function testTricklingServerHitsTheHandshakeDeadline(): void
+    {
+        [$port] = $this->startServer('trickle');
+        $start = microtime(true);
+        $this->assertKind('timeout', fn () => $this->connectWs($port, 500));
+        self::assertLessThan(1.0, microtime(true) - $start);
+    }
+
     public function testCloseFrameReportsCodeAndReason(): void
     {
         [$port] = $this->startServer('close1008');
