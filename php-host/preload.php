@@ -33,7 +33,11 @@ declare(strict_types=1);
     if (!$loaded && is_string($lib) && $lib !== '') {
         // FFI::load reads the library name from the FFI_LIB line; point it at the configured absolute path.
         $text = (string) file_get_contents($header);
-        $text = (string) preg_replace('/^#define FFI_LIB .*$/m', '#define FFI_LIB ' . json_encode($lib), $text);
+        $text = (string) preg_replace_callback(
+            '/^#define FFI_LIB .*$/m',
+            static fn (): string => '#define FFI_LIB "' . addcslashes($lib, '"\\') . '"',
+            $text
+        );
         $tmp = tempnam(sys_get_temp_dir(), 'mcwasmer');
         if ($tmp === false || file_put_contents($tmp, $text) === false) {
             throw new RuntimeException('preload: cannot write a temporary FFI header');

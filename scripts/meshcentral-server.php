@@ -59,7 +59,11 @@ try {
             ]);
             $server->writeServerJson();
             echo json_encode($server->toArray(), JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR), "\n";
-            fwrite(STDERR, sprintf("MeshCentral ready in %.1f s (%s certificates)\n", $server->startSeconds(), $server->usedCertCache() ? 'cached' : 'new'));
+            fwrite(STDERR, sprintf(
+                "MeshCentral ready in %.1f s (%s certificates)\n",
+                $server->startSeconds(),
+                $server->usedCertCache() ? 'cached' : 'new'
+            ));
             exit(0);
         case 'stop':
             if (!isset($options['data']) || isset($options['port'])) {

@@ -63,7 +63,7 @@ final class MeshCentralServer
         private readonly string $loginTokenKey,
         $process,
         private readonly int $pid,
-        private readonly bool $removeDataDirOnStop,
+        private bool $removeDataDirOnStop,
     ) {
         $this->process = $process;
     }
@@ -146,20 +146,33 @@ final class MeshCentralServer
         }
         $config = [
             'settings' => $settings,
-            'domains' => ['' => ['title' => (string) ($options['title'] ?? 'MeshCentral connector test'), 'newAccounts' => false]],
+            'domains' => [
+                '' => ['title' => (string) ($options['title'] ?? 'MeshCentral connector test'), 'newAccounts' => false],
+            ],
         ];
-        self::writeFile($dataDir . '/config.json', json_encode($config, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR) . "\n");
+        $json = json_encode($config, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR);
+        self::writeFile($dataDir . '/config.json', $json . "\n");
 
-        $usedCache = self::restoreCertCache($dataDir);
+        try {
+            $usedCache = self::restoreCertCache($dataDir);
 
-        // Accounts: MeshCentral's CLI edits the DB directly and must run while the server is stopped.
-        self::createAccount($dataDir, $adminUser, $adminPassword, true);
-        foreach ($options['extraUsers'] ?? [] as $extra) {
-            $name = (string) $extra[0];
-            $pass = (string) $extra[1];
-            self::assertAccountName($name);
-            self::assertPassword($pass);
-            self::createAccount($dataDir, $name, $pass, (bool) ($extra[2] ?? false));
+            // Accounts: MeshCentral's CLI edits the DB directly and must run while the server is stopped.
+            self::createAccount($dataDir, $adminUser, $adminPassword, true);
+            foreach ($options['extraUsers'] ?? [] as $extra) {
+                $name = (string) $extra[0];
+                $pass = (string) $extra[1];
+                self::assertAccountName($name);
+                self::assertPassword($pass);
+                self::createAccount($dataDir, $name, $pass, (bool) ($extra[2] ?? false));
+            }
+        } catch (RuntimeException $e) {
+            foreach (self::processesOfDataDir($dataDir) as $pid) {
+                self::signal($pid, self::SIGKILL); // a CLI call that timed out leaves its watchdog child behind
+            }
+            if ($removeDataDir) {
+                self::removeTree($dataDir);
+            }
+            throw $e;
         }
 
         $command = [self::nodeBinary(), self::meshCentralDir(), '--datapath', $dataDir];
@@ -196,6 +209,7 @@ final class MeshCentralServer
         try {
             $server->waitUntilReady($t0, $log);
         } catch (RuntimeException $e) {
+            $server->removeDataDirOnStop = false; // keep DATA/server.log for the caller to read
             try {
                 $server->stop();
             } catch (RuntimeException) {
@@ -551,16 +565,17 @@ final class MeshCentralServer
     private static function createAccount(string $dataDir, string $user, string $password, bool $siteAdmin): void
     {
         $base = [self::nodeBinary(), self::meshCentralDir(), '--datapath', $dataDir];
-        [, $out, $err] = self::run(array_merge($base, [
+        // Both CLIs exit 0 even on errors: judge by the output.
+        [$code, $out, $err] = self::run(array_merge($base, [
             '--createaccount', $user, '--pass', $password, '--email', strtolower($user) . '@example.invalid',
         ]), self::CLI_TIMEOUT);
         if (!str_contains($out, 'Done.') && !str_contains($out, 'User already exists.')) {
-            throw new RuntimeException(sprintf("--createaccount %s failed:\n%s%s", $user, $out, $err));
+            throw new RuntimeException(sprintf("--createaccount %s failed (exit %d):\n%s%s", $user, $code, $out, $err));
         }
         if ($siteAdmin) {
-            [, $out, $err] = self::run(array_merge($base, ['--adminaccount', $user]), self::CLI_TIMEOUT);
+            [$code, $out, $err] = self::run(array_merge($base, ['--adminaccount', $user]), self::CLI_TIMEOUT);
             if (!str_contains($out, 'Done.')) {
-                throw new RuntimeException(sprintf("--adminaccount %s failed:\n%s%s", $user, $out, $err));
+                throw new RuntimeException(sprintf("--adminaccount %s failed (exit %d):\n%s%s", $user, $code, $out, $err));
             }
         }
     }

@@ -9,28 +9,44 @@ namespace MeshCentralConnector\Tests\Runtime;
  */
 final class PreloadCgiTest extends RuntimeTestCase
 {
-    /**
-     * @param array<string, string> $extraEnv
-     *
-     * @return array<string, mixed>
-     */
-    private function runCgi(array $extraEnv = [], ?string $asUser = null): array
+    private ?string $tmp = null;
+
+    protected function tearDown(): void
     {
-        self::lib(); // skips when the library is absent
+        if ($this->tmp !== null) {
+            exec('rm -rf ' . escapeshellarg($this->tmp));
+            $this->tmp = null;
+        }
+    }
+
+    /**
+     * Runs fixtures/cgi-smoke.php through php-cgi with the default ffi.enable=preload and php-host/preload.php.
+     *
+     * @param array<string, string> $extraEnv
+     * @param string|null           $asUser   run as this user (via runuser) instead of the current one
+     *
+     * @return array<string, mixed> the script's JSON answer
+     */
+    private function runCgi(array $extraEnv, ?string $asUser, bool $iniFfiPreload): array
+    {
         $root = dirname(__DIR__, 3);
         $script = __DIR__ . '/fixtures/cgi-smoke.php';
-        $user = $asUser ?? (function_exists('posix_getpwuid') ? (posix_getpwuid(posix_geteuid())['name'] ?? 'root') : 'root');
         $cmd = [
             'php-cgi',
             '-d', 'ffi.enable=preload',
             '-d', 'opcache.enable=1',
             '-d', 'opcache.preload=' . $root . '/php-host/preload.php',
-            '-d', 'opcache.preload_user=' . $user,
         ];
+        if ($asUser === null && function_exists('posix_geteuid') && posix_geteuid() === 0) {
+            $cmd = array_merge($cmd, ['-d', 'opcache.preload_user=root']);
+        }
+        if ($iniFfiPreload) {
+            $cmd = array_merge($cmd, ['-d', 'ffi.preload=' . $root . '/php-host/wasmer.h']);
+        }
         if ($asUser !== null) {
             $cmd = array_merge(['runuser', '-u', $asUser, '--'], $cmd);
         }
-        $env = [
+        $env = $extraEnv + [
             'PATH' => (string) getenv('PATH'),
             'REDIRECT_STATUS' => '200',
             'GATEWAY_INTERFACE' => 'CGI/1.1',
@@ -39,8 +55,7 @@ final class PreloadCgiTest extends RuntimeTestCase
             'SCRIPT_NAME' => '/cgi-smoke.php',
             'REQUEST_URI' => '/cgi-smoke.php',
             'SERVER_PROTOCOL' => 'HTTP/1.1',
-            'MESHCONNECTOR_LIBWASMER' => self::libPath(),
-        ] + $extraEnv;
+        ];
         $proc = proc_open($cmd, [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, $root, $env);
         self::assertIsResource($proc);
         fclose($pipes[0]);
@@ -51,25 +66,66 @@ final class PreloadCgiTest extends RuntimeTestCase
         $status = proc_close($proc);
         self::assertSame(0, $status, "php-cgi failed:\n" . $stdout . $stderr);
         $parts = preg_split("/\r?\n\r?\n/", $stdout, 2);
+        self::assertIsArray($parts);
         self::assertCount(2, $parts, 'no CGI header/body separator in: ' . $stdout . $stderr);
         $body = json_decode($parts[1], true);
         self::assertIsArray($body, 'not JSON: ' . $stdout . $stderr);
+        self::assertArrayNotHasKey('error', $body, (string) ($body['error'] ?? ''));
+        self::assertSame('cgi-fcgi', $body['sapi']);
+        self::assertSame('preload', $body['ffi_enable']);
+        self::assertTrue($body['cdef_restricted'], 'FFI::cdef should be refused outside preloaded code');
+        self::assertTrue($body['from_scope']);
+        self::assertSame(42, $body['add']);
+        self::assertSame(42, $body['clock']);
+        self::assertSame('cgi', $body['memory']);
+        self::assertStringContainsString('DomainException: cgi failure 9', $body['trap']);
+        self::assertSame('DomainException', $body['trap_previous']);
         return $body;
     }
 
+    /** The usual FPM shape: master as root, header loaded by ffi.preload, library found by the dynamic loader. */
     public function testRuntimeWorksUnderPhpCgiWithFfiPreload(): void
     {
-        $out = $this->runCgi();
-        self::assertArrayNotHasKey('error', $out, (string) ($out['error'] ?? ''));
-        self::assertSame('cgi-fcgi', $out['sapi']);
-        self::assertSame('preload', $out['ffi_enable']);
-        self::assertTrue($out['cdef_restricted'], 'FFI::cdef should be refused outside preloaded code');
-        self::assertTrue($out['from_scope']);
+        self::lib();
+        $out = $this->runCgi(['LD_LIBRARY_PATH' => dirname(self::libPath())], null, true);
         self::assertSame('compile', $out['load_kind']);
-        self::assertSame(42, $out['add']);
-        self::assertSame(42, $out['clock']);
-        self::assertSame('cgi', $out['memory']);
-        self::assertStringContainsString('DomainException: cgi failure 9', $out['trap']);
-        self::assertSame('DomainException', $out['trap_previous']);
+    }
+
+    /**
+     * A non-root PHP: preload.php loads the header itself (FFI::load with MESHCONNECTOR_LIBWASMER), and the artifact
+     * cache is trusted only when this user cannot write it.
+     */
+    public function testNonRootPreloadAndReadOnlyArtifactCache(): void
+    {
+        self::lib();
+        if (!function_exists('posix_geteuid') || posix_geteuid() !== 0 || !is_executable('/usr/sbin/runuser')) {
+            self::markTestSkipped('needs root and runuser to run php-cgi as "nobody"');
+        }
+        $this->tmp = sys_get_temp_dir() . '/mc-cgi-' . bin2hex(random_bytes(6));
+        mkdir($this->tmp . '/ro-cache', 0755, true);
+        mkdir($this->tmp . '/rw-cache', 0777, true);
+        chmod($this->tmp, 0755);
+        chmod($this->tmp . '/rw-cache', 0777);
+        $lib = $this->tmp . '/libwasmer.so';
+        copy(self::libPath(), $lib); // the default location under /root is not readable by nobody
+        chmod($lib, 0755);
+        $wasm = $this->tmp . '/basic.wasm';
+        file_put_contents($wasm, self::fixtureWasm('basic'));
+        chmod($wasm, 0644);
+
+        // Filled from the CLI (as root): read-only for nobody, so the web SAPI may load it.
+        $artifact = (new \MeshCentralConnector\Runtime\ModuleCache(self::lib(), $this->tmp . '/ro-cache'))->precompile($wasm);
+        self::assertFileExists($artifact);
+        $env = ['MESHCONNECTOR_LIBWASMER' => $lib, 'MC_TEST_WASM' => $wasm];
+        $out = $this->runCgi($env + ['MC_TEST_CACHE_DIR' => $this->tmp . '/ro-cache'], 'nobody', false);
+        self::assertSame('deserialize', $out['load_kind']);
+
+        // A copy in a directory nobody can write: distrusted, compiled instead, and nothing is written there.
+        foreach (glob($this->tmp . '/ro-cache/*') ?: [] as $f) {
+            copy($f, $this->tmp . '/rw-cache/' . basename($f));
+        }
+        $out = $this->runCgi($env + ['MC_TEST_CACHE_DIR' => $this->tmp . '/rw-cache'], 'nobody', false);
+        self::assertSame('compile', $out['load_kind']);
+        self::assertCount(2, glob($this->tmp . '/rw-cache/*') ?: []);
     }
 }

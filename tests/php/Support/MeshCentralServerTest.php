@@ -28,7 +28,12 @@ final class MeshCentralServerTest extends TestCase
 
             // HTTPS answers, and the certificate chains to DATA/root-cert-public.crt with peer verification on.
             $context = stream_context_create([
-                'ssl' => ['cafile' => $server->caFile(), 'verify_peer' => true, 'verify_peer_name' => true, 'peer_name' => '127.0.0.1'],
+                'ssl' => [
+                    'cafile' => $server->caFile(),
+                    'verify_peer' => true,
+                    'verify_peer_name' => true,
+                    'peer_name' => '127.0.0.1',
+                ],
                 'http' => ['timeout' => 10, 'ignore_errors' => true],
             ]);
             $body = file_get_contents($server->httpsUrl() . '/', false, $context);

@@ -218,14 +218,17 @@ final class WebSocketClientTest extends TestCase
 
     public function testInvalidUrlSchemeIsRejected(): void
     {
-        $this->assertKind('connect', static fn () => WebSocketClient::connect('http://127.0.0.1/', [], new TlsSettings(), 500, self::MAX));
+        $this->assertKind(
+            'connect',
+            static fn () => WebSocketClient::connect('http://127.0.0.1/', [], new TlsSettings(), 500, self::MAX)
+        );
     }
 
     public function testTlsWithCaFileVerifiesIpSanCertificate(): void
     {
         [$cert] = self::certificate();
         [$port] = $this->startServer('echo', true);
-        $client = WebSocketClient::connect("wss://127.0.0.1:$port/control.ashx", [], new TlsSettings(true, $cert), 2000, self::MAX);
+        $client = $this->connectWss($port, new TlsSettings(true, $cert), 2000, '/control.ashx');
         $client->send('over tls');
         self::assertSame('over tls', $client->receive(2000));
         $client->close();
@@ -235,7 +238,7 @@ final class WebSocketClientTest extends TestCase
     {
         self::certificate();
         [$port] = $this->startServer('echo', true);
-        $e = $this->assertKind('tls', static fn () => WebSocketClient::connect("wss://127.0.0.1:$port/", [], new TlsSettings(), 2000, self::MAX));
+        $e = $this->assertKind('tls', fn () => $this->connectWss($port, new TlsSettings()));
         self::assertStringContainsString("127.0.0.1:$port", $e->getMessage());
     }
 
@@ -245,7 +248,7 @@ final class WebSocketClientTest extends TestCase
         // Uppercase with colons, the way admins copy fingerprints.
         $formatted = implode(':', str_split(strtoupper($pin), 2));
         [$port] = $this->startServer('echo', true);
-        $client = WebSocketClient::connect("wss://127.0.0.1:$port/", [], new TlsSettings(true, null, $formatted), 2000, self::MAX);
+        $client = $this->connectWss($port, new TlsSettings(true, null, $formatted));
         $client->send('pinned');
         self::assertSame('pinned', $client->receive(2000));
         $client->close();
@@ -257,21 +260,29 @@ final class WebSocketClientTest extends TestCase
         $wrong = str_repeat('ab', 48);
         self::assertNotSame($pin, $wrong);
         [$port] = $this->startServer('echo', true);
-        $e = $this->assertKind('tls', static fn () => WebSocketClient::connect("wss://127.0.0.1:$port/", [], new TlsSettings(true, null, $wrong), 2000, self::MAX));
-        self::assertStringContainsString("TLS certificate of 127.0.0.1:$port does not match the pinned SHA-384 hash", $e->getMessage());
+        $e = $this->assertKind('tls', fn () => $this->connectWss($port, new TlsSettings(true, null, $wrong)));
+        self::assertStringContainsString(
+            "TLS certificate of 127.0.0.1:$port does not match the pinned SHA-384 hash",
+            $e->getMessage()
+        );
     }
 
     public function testTlsSilentServerTimesOut(): void
     {
         [$port] = $this->startServer('silent');
         $start = microtime(true);
-        $this->assertKind('timeout', static fn () => WebSocketClient::connect("wss://127.0.0.1:$port/", [], new TlsSettings(false), 400, self::MAX));
+        $this->assertKind('timeout', fn () => $this->connectWss($port, new TlsSettings(false), 400));
         self::assertLessThan(1.0, microtime(true) - $start);
     }
 
     private function connectWs(int $port, int $timeoutMs = 2000): WebSocketClient
     {
         return WebSocketClient::connect("ws://127.0.0.1:$port/", [], new TlsSettings(), $timeoutMs, self::MAX);
+    }
+
+    private function connectWss(int $port, TlsSettings $tls, int $timeoutMs = 2000, string $path = '/'): WebSocketClient
+    {
+        return WebSocketClient::connect("wss://127.0.0.1:$port$path", [], $tls, $timeoutMs, self::MAX);
     }
 
     private function assertKind(string $kind, callable $fn): TransportException
@@ -350,7 +361,8 @@ final class WebSocketClientTest extends TestCase
      */
     private static function runQuiet(array $cmd): void
     {
-        $proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
+        $null = [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']];
+        $proc = proc_open($cmd, $null, $pipes);
         self::assertIsResource($proc);
         self::assertSame(0, proc_close($proc), 'command failed: ' . implode(' ', $cmd));
     }

@@ -1,0 +1,48 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MeshCentralConnector\Tests\EndToEnd;
+
+use MeshCentralConnector\Connector;
+use MeshCentralConnector\Tests\Support\MeshCentralServer;
+use PHPUnit\Framework\TestCase;
+
+/**
+ * Base for tests that run the real release .wasm in real PHP (Wasmer through FFI) against the real MeshCentral.
+ */
+abstract class ConnectorTestCase extends TestCase
+{
+    protected static function wasmPath(): string
+    {
+        $path = dirname(__DIR__, 3) . '/build/meshcentral_connector.wasm';
+        if (!is_file($path)) {
+            self::fail('build/meshcentral_connector.wasm is missing: run scripts/build-wasm.sh (scripts/test.sh does)');
+        }
+        return $path;
+    }
+
+    protected static function connector(): Connector
+    {
+        return Connector::load(self::wasmPath(), null, sys_get_temp_dir() . '/meshconnector-test-cache');
+    }
+
+    protected static function server(): MeshCentralServer
+    {
+        return MeshCentralServer::shared();
+    }
+
+    /** @return array<string, mixed> settings that work against the shared server */
+    protected static function goodSettings(): array
+    {
+        $s = self::server();
+        return [
+            'url' => $s->httpsUrl(),
+            'username' => $s->adminUser(),
+            'password' => $s->adminPassword(),
+            'login_token_key' => $s->loginTokenKey(),
+            'tls' => ['ca_file' => $s->caFile()],
+            'timeout_ms' => 5000,
+        ];
+    }
+}
