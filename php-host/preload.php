@@ -56,8 +56,8 @@ declare(strict_types=1);
 
     foreach (
         [
-            'WasmException', 'WasmTrap', 'ValType', 'HostFunction', 'WasmerLibrary', 'WasmModule', 'WasmInstance',
-            'ModuleCache',
+            'WasmException', 'WasmTrap', 'ValType', 'HostFunction', 'HostCallbacks', 'WasmerLibrary', 'WasmModule',
+            'WasmInstance', 'ModuleCache',
         ] as $class
     ) {
         require_once __DIR__ . '/src/Runtime/' . $class . '.php';

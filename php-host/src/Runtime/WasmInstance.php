@@ -12,9 +12,8 @@ use Throwable;
  * One instance of a WasmModule: its host functions, its exports and its linear memory.
  *
  * Host functions are created once here (never per call) because PHP keeps every closure that became a C callback alive
- * until the end of the request. Every callback catches Throwable and turns it into a Wasm trap, since anything that
- * escapes an FFI callback kills the PHP process; the original exception is parked in a side slot and re-attached to
- * the WasmTrap that the export call then throws.
+ * until the end of the request (see HostCallbacks, which also turns every PHP exception into a trap). The exception
+ * behind such a trap is parked in a side slot and re-attached to the WasmTrap that the export call then throws.
  */
 final class WasmInstance
 {
@@ -27,12 +26,12 @@ final class WasmInstance
     private array $hostFuncs = [];
     /** @var list<\Closure> kept so the C callbacks stay valid for the instance's life */
     private array $callbacks = [];
+    private HostCallbacks $hostCallbacks;
     /** @var array<string, array{index: int, kind: int, params: list<string>, results: list<string>}> */
     private array $exports = [];
     /** @var array<string, CData> wasm_func_t* by export name, resolved once */
     private array $funcs = [];
     private ?CData $memory = null;
-    private ?Throwable $pendingHostException = null;
     private ?Throwable $lastHostException = null;
     private float $instantiateMicros;
 
@@ -49,6 +48,7 @@ final class WasmInstance
         $this->module = $module;
         $ffi = $this->ffi;
         $store = $module->storePtr();
+        $this->hostCallbacks = new HostCallbacks($lib, $store);
 
         $importTypes = $ffi->new('wasm_importtype_vec_t');
         $ffi->wasm_module_imports($module->modulePtr(), FFI::addr($importTypes));
@@ -60,7 +60,7 @@ final class WasmInstance
                 $want = $described[$i];
                 $host = $this->matchImport($want, $imports);
                 $type = $ffi->wasm_externtype_as_functype_const($ffi->wasm_importtype_type($importTypes->data[$i]));
-                $callback = $this->makeCallback($want['module'] . '.' . $want['name'], $host);
+                $callback = $this->hostCallbacks->create($want['module'] . '.' . $want['name'], $host);
                 $func = $ffi->wasm_func_new($store, $type, $callback);
                 if ($func === null) {
                     throw new WasmException(sprintf(
@@ -138,69 +138,6 @@ final class WasmInstance
         return $host;
     }
 
-    private function makeCallback(string $label, HostFunction $host): \Closure
-    {
-        $fn = $host->callable();
-        $params = $host->params();
-        $results = $host->results();
-        return function (CData $args, CData $out) use ($label, $fn, $params, $results): ?CData {
-            try {
-                $values = [];
-                foreach ($params as $i => $type) {
-                    $values[] = $type === ValType::I64 ? (int) $args->data[$i]->of->i64 : (int) $args->data[$i]->of->i32;
-                }
-                $ret = $fn(...$values);
-                $this->storeResults($label, $ret, $results, $out);
-                return null;
-            } catch (Throwable $e) {
-                return $this->trapFor($label, $e);
-            }
-        };
-    }
-
-    /**
-     * @param mixed        $ret
-     * @param list<string> $types
-     */
-    private function storeResults(string $label, $ret, array $types, CData $out): void
-    {
-        if ($types === []) {
-            return;
-        }
-        $list = is_array($ret) ? array_values($ret) : [$ret];
-        if (count($list) !== count($types)) {
-            throw new WasmException(sprintf('Host function %s returned %d values, expected %d', $label, count($list), count($types)));
-        }
-        foreach ($types as $i => $type) {
-            if (!is_int($list[$i])) {
-                throw new WasmException(sprintf('Host function %s returned a %s, expected an int', $label, get_debug_type($list[$i])));
-            }
-            // The kind must be set explicitly: Wasmer pre-fills results as i64 and rejects a mismatch.
-            $out->data[$i]->kind = ValType::kind($type);
-            if ($type === ValType::I64) {
-                $out->data[$i]->of->i64 = $list[$i];
-            } else {
-                $out->data[$i]->of->i32 = ValType::toI32($list[$i]);
-            }
-        }
-    }
-
-    /** Never throws: it runs inside an FFI callback. */
-    private function trapFor(string $label, Throwable $e): ?CData
-    {
-        try {
-            $this->pendingHostException = $e;
-            $message = sprintf('host function %s threw %s: %s', $label, get_class($e), $e->getMessage());
-            $vec = $this->lib->newByteVec($message, true);
-            $trap = $this->ffi->wasm_trap_new($this->module->storePtr(), FFI::addr($vec));
-            $this->ffi->wasm_byte_vec_delete(FFI::addr($vec));
-            return $trap;
-        } catch (Throwable $ignored) {
-            // Nothing sane is left to do; a NULL return makes Wasmer report a signature mismatch trap instead.
-            return null;
-        }
-    }
-
     private function takeTrapMessage(CData $trap): string
     {
         $msg = $this->ffi->new('wasm_message_t');
@@ -253,12 +190,11 @@ final class WasmInstance
         }
         $resVec->size = $nres;
 
-        $this->pendingHostException = null;
+        $this->hostCallbacks->takePending();
         $trap = $ffi->wasm_func_call($func, FFI::addr($argVec), FFI::addr($resVec));
         if ($trap !== null) {
             $message = $this->takeTrapMessage($trap);
-            $host = $this->pendingHostException;
-            $this->pendingHostException = null;
+            $host = $this->hostCallbacks->takePending();
             $this->lastHostException = $host;
             throw new WasmTrap($message, $host);
         }
@@ -397,6 +333,7 @@ final class WasmInstance
             $this->ffi->wasm_func_delete($func);
         }
         $this->hostFuncs = [];
+        $this->hostCallbacks->detach();
     }
 
     public function __destruct()

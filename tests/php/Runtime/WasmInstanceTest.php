@@ -207,6 +207,18 @@ final class WasmInstanceTest extends RuntimeTestCase
         $instance->call('answer');
     }
 
+    public function testDroppedInstanceIsReleasedDespiteLiveCallbacks(): void
+    {
+        $this->module = WasmModule::compile(self::lib(), self::fixtureWasm('basic'));
+        $instance = $this->module->instantiate($this->imports());
+        self::assertSame(26, $instance->callInt('add-via-host', 6, 7));
+        $ref = \WeakReference::create($instance);
+        unset($instance);
+        // The C callbacks outlive the instance (PHP keeps them until the request ends) but must not keep it alive.
+        self::assertNull($ref->get());
+        self::assertSame(42, $this->module->instantiate($this->imports())->callInt('answer'));
+    }
+
     public function testInvalidWasmIsAClearError(): void
     {
         $this->expectException(WasmException::class);
