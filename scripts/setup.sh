@@ -17,7 +17,7 @@ if ((${#missing[@]})); then
   apt-get update -qq >&2
   apt-get install -y -qq "${missing[@]}" >&2
 fi
-php -m | grep -qx FFI || { echo "setup: PHP's FFI extension is missing" >&2; exit 1; }
+php -r 'exit(extension_loaded("FFI") ? 0 : 1);' || { echo "setup: PHP's FFI extension is missing" >&2; exit 1; }
 
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown >&2
 

@@ -4,7 +4,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-eval "$(scripts/setup.sh | grep '^MESHCONNECTOR_LIBWASMER=' | sed 's/^/export /')"
+setup_out="$(scripts/setup.sh)"
+MESHCONNECTOR_LIBWASMER="$(printf '%s\n' "$setup_out" | sed -n 's/^MESHCONNECTOR_LIBWASMER=//p')"
+[[ -f "$MESHCONNECTOR_LIBWASMER" ]] || { echo "setup did not produce libwasmer.so" >&2; exit 1; }
+export MESHCONNECTOR_LIBWASMER
 
 echo "== cargo fmt / clippy"
 cargo fmt --all -- --check

@@ -46,7 +46,8 @@ final class HostCallbacks
             try {
                 $values = [];
                 foreach ($params as $i => $type) {
-                    $values[] = $type === ValType::I64 ? (int) $args->data[$i]->of->i64 : (int) $args->data[$i]->of->i32;
+                    $val = $args->data[$i]->of;
+                    $values[] = $type === ValType::I64 ? (int) $val->i64 : (int) $val->i32;
                 }
                 $self->storeResults($label, $fn(...$values), $results, $out);
                 return null; // NULL = no trap; anything else that is not a trap pointer would segfault

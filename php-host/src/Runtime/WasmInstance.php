@@ -99,7 +99,10 @@ final class WasmInstance
             $extern = $this->exportsVec->data[$index];
             if ($export['kind'] === WasmModule::EXTERN_FUNC) {
                 $this->funcs[$export['name']] = $ffi->wasm_extern_as_func($extern);
-            } elseif ($export['kind'] === WasmModule::EXTERN_MEMORY && ($this->memory === null || $export['name'] === 'memory')) {
+            } elseif (
+                $export['kind'] === WasmModule::EXTERN_MEMORY
+                && ($this->memory === null || $export['name'] === 'memory')
+            ) {
                 $this->memory = $ffi->wasm_extern_as_memory($extern);
             }
         }
@@ -114,7 +117,10 @@ final class WasmInstance
     {
         $label = $want['module'] . '.' . $want['name'];
         if ($want['kind'] !== WasmModule::EXTERN_FUNC) {
-            throw new WasmException(sprintf('Import %s is not a function; only function imports are supported', $label));
+            throw new WasmException(sprintf(
+                'Import %s is not a function; only function imports are supported',
+                $label
+            ));
         }
         $host = $imports[$want['module']][$want['name']] ?? null;
         if (!$host instanceof HostFunction) {
@@ -163,7 +169,12 @@ final class WasmInstance
             throw new WasmException(sprintf('The module has no exported function "%s"', $name));
         }
         if (count($args) !== count($export['params'])) {
-            throw new WasmException(sprintf('%s takes %d arguments, %d given', $name, count($export['params']), count($args)));
+            throw new WasmException(sprintf(
+                '%s takes %d arguments, %d given',
+                $name,
+                count($export['params']),
+                count($args)
+            ));
         }
         $ffi = $this->ffi;
         $argVec = $ffi->new('wasm_val_vec_t');
@@ -309,6 +320,23 @@ final class WasmInstance
     public function instantiateMicros(): float
     {
         return $this->instantiateMicros;
+    }
+
+    /**
+     * All start-up costs in one place for benchmarks: library load, module load (and whether it compiled or
+     * deserialized), instantiate; microseconds.
+     *
+     * @return array{library_us: float, module_us: float, module_load: string, backend: string, instantiate_us: float}
+     */
+    public function timings(): array
+    {
+        return [
+            'library_us' => $this->lib->loadMicros(),
+            'module_us' => $this->module->loadMicros(),
+            'module_load' => $this->module->loadKind(),
+            'backend' => $this->module->backendName(),
+            'instantiate_us' => $this->instantiateMicros,
+        ];
     }
 
     public function module(): WasmModule

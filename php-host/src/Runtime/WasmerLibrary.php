@@ -44,7 +44,9 @@ final class WasmerLibrary
         }
         $mode = strtolower((string) ini_get('ffi.enable'));
         if ($mode === '0' || $mode === 'false' || $mode === 'off' || $mode === '') {
-            throw new WasmException('FFI is disabled (ffi.enable=0): set ffi.enable=preload and preload php-host/preload.php');
+            throw new WasmException(
+                'FFI is disabled (ffi.enable=0): set ffi.enable=preload and preload php-host/preload.php'
+            );
         }
 
         $ffi = null;
@@ -136,7 +138,8 @@ final class WasmerLibrary
     /** The compiler to use when the caller has no preference: cranelift (fast code), else singlepass (fast compile). */
     public function defaultBackend(): int
     {
-        foreach ([self::BACKEND_CRANELIFT, self::BACKEND_SINGLEPASS, self::BACKEND_LLVM, self::BACKEND_HEADLESS] as $b) {
+        $preference = [self::BACKEND_CRANELIFT, self::BACKEND_SINGLEPASS, self::BACKEND_LLVM, self::BACKEND_HEADLESS];
+        foreach ($preference as $b) {
             if ($this->isBackendAvailable($b)) {
                 return $b;
             }

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace MeshCentralConnector\Tests\Runtime;
 
+use MeshCentralConnector\Runtime\ModuleCache;
+
 /**
  * The runtime under php-cgi with the default ffi.enable=preload: FFI is only usable through php-host/preload.php.
  */
@@ -114,7 +116,7 @@ final class PreloadCgiTest extends RuntimeTestCase
         chmod($wasm, 0644);
 
         // Filled from the CLI (as root): read-only for nobody, so the web SAPI may load it.
-        $artifact = (new \MeshCentralConnector\Runtime\ModuleCache(self::lib(), $this->tmp . '/ro-cache'))->precompile($wasm);
+        $artifact = (new ModuleCache(self::lib(), $this->tmp . '/ro-cache'))->precompile($wasm);
         self::assertFileExists($artifact);
         $env = ['MESHCONNECTOR_LIBWASMER' => $lib, 'MC_TEST_WASM' => $wasm];
         $out = $this->runCgi($env + ['MC_TEST_CACHE_DIR' => $this->tmp . '/ro-cache'], 'nobody', false);

@@ -59,6 +59,9 @@ final class WasmInstanceTest extends RuntimeTestCase
         self::assertSame('compile', $this->module->loadKind());
         self::assertGreaterThan(0, $this->module->loadMicros());
         self::assertGreaterThan(0, $instance->instantiateMicros());
+        $timings = $instance->timings();
+        self::assertSame('compile', $timings['module_load']);
+        self::assertSame(['library_us', 'module_us', 'module_load', 'backend', 'instantiate_us'], array_keys($timings));
     }
 
     public function testHostImportIsCalledWithArgsAndItsResultUsed(): void
@@ -139,7 +142,10 @@ final class WasmInstanceTest extends RuntimeTestCase
                 $access();
                 self::fail('access #' . $i . ' should have been refused');
             } catch (WasmException $e) {
-                self::assertMatchesRegularExpression('/out of bounds|not a 32-bit value|Negative length/', $e->getMessage());
+                self::assertMatchesRegularExpression(
+                    '/out of bounds|not a 32-bit value|Negative length/',
+                    $e->getMessage()
+                );
             }
         }
         self::assertSame('hello', $instance->readMemory(100, 5));
