@@ -89,8 +89,19 @@ final class PreloadCgiTest extends RuntimeTestCase
     public function testRuntimeWorksUnderPhpCgiWithFfiPreload(): void
     {
         self::lib();
-        $out = $this->runCgi(['LD_LIBRARY_PATH' => dirname(self::libPath())], null, true);
+        $wasm = dirname(__DIR__, 3) . '/build/meshcentral_connector.wasm';
+        self::assertFileExists($wasm, 'run scripts/build-wasm.sh first');
+        $probe = stream_socket_server('tcp://127.0.0.1:0');
+        $closedPort = (int) substr((string) strrchr((string) stream_socket_get_name($probe, false), ':'), 1);
+        fclose($probe);
+        $out = $this->runCgi([
+            'LD_LIBRARY_PATH' => dirname(self::libPath()),
+            'MC_TEST_CONNECTOR_WASM' => $wasm,
+            'MC_TEST_CLOSED_URL' => 'https://127.0.0.1:' . $closedPort,
+        ], null, true);
         self::assertSame('compile', $out['load_kind']);
+        self::assertSame(1000, $out['connector_abi'], 'the release module runs under php-cgi with ffi.enable=preload');
+        self::assertSame('unreachable', $out['connector_error'], 'its WebSocket host import ran and reported the closed port');
     }
 
     /**
