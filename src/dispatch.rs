@@ -17,6 +17,8 @@ enum Request {
     TestConnection {
         server: ServerInput,
     },
+    /// A single sign-on URL for one MeshCentral user (pure: no connection needed).
+    LoginUrl(ops::login_url::LoginUrlInput),
     /// Lets the host check the module is alive and which contract it speaks, without any I/O.
     Version {},
 }
@@ -34,6 +36,10 @@ fn run<H: Host>(host: &mut H, input: &[u8]) -> Result<Value> {
         serde_json::from_slice(input).map_err(|e| Error::InvalidInput(format!("bad request: {e}")))?;
     match request {
         Request::Version {} => Ok(json!({"crate": env!("CARGO_PKG_VERSION"), "abi": crate::ABI_VERSION})),
+        Request::LoginUrl(input) => {
+            let url = ops::login_url::run(host, input)?;
+            serde_json::to_value(url).map_err(|e| Error::Host(e.to_string()))
+        }
         Request::TestConnection { server } => {
             let cfg = ServerConfig::from_input(server)?;
             let report = ops::test_connection::run(host, &cfg)?;

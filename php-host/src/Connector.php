@@ -47,14 +47,20 @@ final class Connector
      * @param string|null $libwasmer   path of libwasmer.so (null: env MESHCONNECTOR_LIBWASMER, or the preloaded scope)
      * @param string|null $cacheDir    compiled-artifact cache (null: no cache, compile every time)
      * @param null|callable(int, string): void $logger
+     * @param null|callable(): int $clock ms since the epoch (default: the wall clock)
      */
-    public static function load(string $wasmPath, ?string $libwasmer = null, ?string $cacheDir = null, ?callable $logger = null): self
-    {
+    public static function load(
+        string $wasmPath,
+        ?string $libwasmer = null,
+        ?string $cacheDir = null,
+        ?callable $logger = null,
+        ?callable $clock = null
+    ): self {
         $lib = new WasmerLibrary($libwasmer ?? (getenv('MESHCONNECTOR_LIBWASMER') ?: null));
         $module = $cacheDir !== null
             ? (new ModuleCache($lib, $cacheDir))->load($wasmPath)
             : WasmModule::compileFile($lib, $wasmPath);
-        $host = new HostImports($logger);
+        $host = new HostImports($logger, $clock);
         $instance = $module->instantiate($host->functions());
         $host->bind($instance);
         return new self($instance, $host, $lib, $module);
@@ -101,6 +107,21 @@ final class Connector
     public function testConnection(array $server): array
     {
         return (array) $this->call(['op' => 'test_connection', 'server' => $server]);
+    }
+
+    /**
+     * A single sign-on URL that logs a browser into MeshCentral as `$user` (single use, `$lifetimeSeconds` long).
+     *
+     * @return array{url: string, expires_at_ms: int}
+     */
+    public function loginUrl(string $baseUrl, string $loginTokenKey, string $user, int $lifetimeSeconds, ?string $nodeId = null, ?int $viewMode = null): array
+    {
+        $request = ['op' => 'login_url', 'base_url' => $baseUrl, 'login_token_key' => $loginTokenKey, 'user' => $user, 'lifetime_seconds' => $lifetimeSeconds];
+        if ($nodeId !== null) {
+            $request['node_id'] = $nodeId;
+            $request['view_mode'] = $viewMode;
+        }
+        return (array) $this->call($request);
     }
 
     /** @return array{library: float, module: float, instantiate: float, module_load_kind: string} microseconds */

@@ -1,3 +1,4 @@
 //! The operations the host can ask for, one module each.
 
+pub mod login_url;
 pub mod test_connection;

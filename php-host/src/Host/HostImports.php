@@ -35,12 +35,18 @@ final class HostImports
     private int $nextHandle = 0;
     /** @var callable(int, string): void */
     private $logger;
+    /** @var callable(): int */
+    private $clock;
 
-    /** @param null|callable(int, string): void $logger receives (level 0..3, message) */
-    public function __construct(?callable $logger = null)
+    /**
+     * @param null|callable(int, string): void $logger receives (level 0..3, message)
+     * @param null|callable(): int             $clock  ms since the epoch; the wall clock unless a test shifts it
+     */
+    public function __construct(?callable $logger = null, ?callable $clock = null)
     {
         $this->logger = $logger ?? static function (int $level, string $message): void {
         };
+        $this->clock = $clock ?? static fn (): int => (int) floor(microtime(true) * 1000);
     }
 
     public function bind(WasmInstance $instance): void
@@ -58,7 +64,7 @@ final class HostImports
             'ws-recv' => new HostFunction([$i32, $i32], [$i32], fn (int $h, int $t): int => $this->wsRecv($h, $t)),
             'ws-close' => new HostFunction([$i32], [$i32], fn (int $h): int => $this->wsClose($h)),
             'result-read' => new HostFunction([$i32, $i32], [$i32], fn (int $p, int $l): int => $this->resultRead($p, $l)),
-            'clock-now-ms' => new HostFunction([], ['i64'], static fn (): int => (int) floor(microtime(true) * 1000)),
+            'clock-now-ms' => new HostFunction([], ['i64'], fn (): int => ($this->clock)()),
             'random-fill' => new HostFunction([$i32, $i32], [$i32], fn (int $p, int $l): int => $this->randomFill($p, $l)),
             'log' => new HostFunction([$i32, $i32, $i32], [], function (int $level, int $p, int $l): void {
                 ($this->logger)($level & 3, $this->memory()->readMemory($p, self::u32($l)));
