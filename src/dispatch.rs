@@ -3,7 +3,7 @@
 //! Request: `{"op": "<name>", ...op fields}`. Response: `{"ok": true, "value": ...}` or
 //! `{"ok": false, "error": {"kind": "<Error::kind>", "message": "..."}}`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::config::{ServerConfig, ServerInput};
@@ -19,6 +19,8 @@ enum Request {
     },
     /// A single sign-on URL for one MeshCentral user (pure: no connection needed).
     LoginUrl(ops::login_url::LoginUrlInput),
+    /// Agent installer links for one device group (pure).
+    InstallerLinks(ops::installer_links::InstallerLinksInput),
     /// Lets the host check the module is alive and which contract it speaks, without any I/O.
     Version {},
 }
@@ -36,14 +38,22 @@ fn run<H: Host>(host: &mut H, input: &[u8]) -> Result<Value> {
         serde_json::from_slice(input).map_err(|e| Error::InvalidInput(format!("bad request: {e}")))?;
     match request {
         Request::Version {} => Ok(json!({"crate": env!("CARGO_PKG_VERSION"), "abi": crate::ABI_VERSION})),
+        Request::InstallerLinks(input) => {
+            let links = ops::installer_links::run(input)?;
+            to_json(links)
+        }
         Request::LoginUrl(input) => {
             let url = ops::login_url::run(host, input)?;
-            serde_json::to_value(url).map_err(|e| Error::Host(e.to_string()))
+            to_json(url)
         }
         Request::TestConnection { server } => {
             let cfg = ServerConfig::from_input(server)?;
             let report = ops::test_connection::run(host, &cfg)?;
-            serde_json::to_value(report).map_err(|e| Error::Host(e.to_string()))
+            to_json(report)
         }
     }
+}
+
+fn to_json<T: Serialize>(value: T) -> Result<Value> {
+    serde_json::to_value(value).map_err(|e| Error::Host(e.to_string()))
 }

@@ -1,4 +1,5 @@
 //! The operations the host can ask for, one module each.
 
+pub mod installer_links;
 pub mod login_url;
 pub mod test_connection;

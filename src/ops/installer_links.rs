@@ -1,0 +1,176 @@
+//! Agent installer links for one device group, as MeshCentral's own "Add Agent" dialog builds them (1.1.55
+//! `views/default.handlebars`), with the group id suffix properly URL-encoded (`$` -> `%24`, `@` -> `%40`).
+//! No login is needed to download these unless `lockAgentDownload` is on: the suffix acts as the enrolment secret,
+//! so only ever show a client the links of its own group.
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Platform {
+    WindowsX64,
+    WindowsX86,
+    WindowsArm64,
+    LinuxX64,
+    LinuxScript,
+    Macos,
+}
+
+impl Platform {
+    pub const ALL: [Platform; 6] = [
+        Platform::WindowsX64,
+        Platform::WindowsX86,
+        Platform::WindowsArm64,
+        Platform::LinuxX64,
+        Platform::LinuxScript,
+        Platform::Macos,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Platform::WindowsX64 => "Windows (64-bit)",
+            Platform::WindowsX86 => "Windows (32-bit)",
+            Platform::WindowsArm64 => "Windows (ARM64)",
+            Platform::LinuxX64 => "Linux (x86-64)",
+            Platform::LinuxScript => "Linux install script",
+            Platform::Macos => "macOS (Universal)",
+        }
+    }
+
+    /// (path, query pairs) relative to the server's base URL.
+    fn target(self, suffix: &str) -> (&'static str, Vec<(&'static str, String)>) {
+        let win = |id: &str| {
+            vec![
+                ("id", id.to_string()),
+                ("meshid", suffix.to_string()),
+                ("installflags", "0".into()),
+            ]
+        };
+        match self {
+            Platform::WindowsX64 => ("meshagents", win("4")),
+            Platform::WindowsX86 => ("meshagents", win("3")),
+            Platform::WindowsArm64 => ("meshagents", win("43")),
+            Platform::LinuxX64 => (
+                "meshagents",
+                vec![
+                    ("id", suffix.to_string()),
+                    ("installflags", "0".into()),
+                    ("meshinstall", "6".into()),
+                ],
+            ),
+            Platform::LinuxScript => ("meshagents", vec![("script", "1".into())]),
+            Platform::Macos => (
+                "meshosxagent",
+                vec![("id", "10005".into()), ("meshid", suffix.to_string())],
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstallerLinksInput {
+    pub base_url: String,
+    pub mesh_id: String,
+    /// Which links to build (default: all).
+    #[serde(default)]
+    pub platforms: Option<Vec<Platform>>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct InstallerLink {
+    pub platform: Platform,
+    pub label: &'static str,
+    pub url: String,
+}
+
+/// The part after `mesh//` (or `mesh/<domain>/`); MeshCentral's ids are base64 with `@`/`$` for `+`/`/`.
+pub fn mesh_suffix(mesh_id: &str) -> Result<&str> {
+    let bad = || {
+        Error::InvalidInput(format!(
+            "'{mesh_id}' is not a MeshCentral device group id (mesh/<domain>/<id>)"
+        ))
+    };
+    let rest = mesh_id.strip_prefix("mesh/").ok_or_else(bad)?;
+    let (_, suffix) = rest.split_once('/').ok_or_else(bad)?;
+    if suffix.is_empty()
+        || suffix.len() > 128
+        || !suffix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '@' || c == '$')
+    {
+        return Err(bad());
+    }
+    Ok(suffix)
+}
+
+pub fn run(input: InstallerLinksInput) -> Result<Vec<InstallerLink>> {
+    let base = Url::parse(input.base_url.trim())
+        .map_err(|e| Error::InvalidInput(format!("the MeshCentral URL '{}' is not valid ({e})", input.base_url)))?;
+    if base.scheme() != "https" && base.scheme() != "http" {
+        return Err(Error::InvalidInput(
+            "the MeshCentral URL must start with https://".into(),
+        ));
+    }
+    let suffix = mesh_suffix(&input.mesh_id)?;
+    let dir = format!("{}/", base.path().trim_end_matches('/'));
+    let platforms = input.platforms.unwrap_or_else(|| Platform::ALL.to_vec());
+    Ok(platforms
+        .into_iter()
+        .map(|p| {
+            let (path, query) = p.target(suffix);
+            let mut url = base.clone();
+            url.set_path(&format!("{dir}{path}"));
+            url.set_query(None);
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+            InstallerLink {
+                platform: p,
+                label: p.label(),
+                url: url.to_string(),
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_encode_the_group_suffix() {
+        let links = run(InstallerLinksInput {
+            base_url: "https://mc.example.test:8443/tenant".into(),
+            mesh_id: "mesh/tenant/Ab$c@D".into(),
+            platforms: None,
+        })
+        .unwrap();
+        let urls: Vec<&str> = links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            vec![
+                "https://mc.example.test:8443/tenant/meshagents?id=4&meshid=Ab%24c%40D&installflags=0",
+                "https://mc.example.test:8443/tenant/meshagents?id=3&meshid=Ab%24c%40D&installflags=0",
+                "https://mc.example.test:8443/tenant/meshagents?id=43&meshid=Ab%24c%40D&installflags=0",
+                "https://mc.example.test:8443/tenant/meshagents?id=Ab%24c%40D&installflags=0&meshinstall=6",
+                "https://mc.example.test:8443/tenant/meshagents?script=1",
+                "https://mc.example.test:8443/tenant/meshosxagent?id=10005&meshid=Ab%24c%40D",
+            ]
+        );
+    }
+
+    #[test]
+    fn only_group_ids_are_accepted() {
+        for bad in ["", "node//abc", "mesh//", "mesh//a b", "mesh//a&b=c", "mesh"] {
+            let r = run(InstallerLinksInput {
+                base_url: "https://x".into(),
+                mesh_id: bad.into(),
+                platforms: None,
+            });
+            assert_eq!(r.unwrap_err().kind(), "invalid_input", "{bad}");
+        }
+    }
+}

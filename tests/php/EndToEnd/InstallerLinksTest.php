@@ -1,0 +1,62 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MeshCentralConnector\Tests\EndToEnd;
+
+use MeshCentralConnector\Exception\InvalidSettingsException;
+
+/**
+ * Installer links built by the Wasm core are served by the real MeshCentral for a real device group (made with
+ * meshctrl, independently of our code): each URL answers 200 with an agent binary or script bound to that group.
+ */
+final class InstallerLinksTest extends ConnectorTestCase
+{
+    public function testEveryLinkDownloadsFromTheRealServer(): void
+    {
+        $out = self::server()->meshctrl(['adddevicegroup', '--name', 'links-' . bin2hex(random_bytes(3))]);
+        self::assertMatchesRegularExpression('~^ok (mesh//\S+)~', trim($out));
+        preg_match('~^ok (mesh//\S+)~', trim($out), $m);
+        $meshId = $m[1];
+
+        $links = self::connector()->call(['op' => 'installer_links', 'base_url' => self::server()->httpsUrl(), 'mesh_id' => $meshId]);
+        self::assertSame(
+            ['windows_x64', 'windows_x86', 'windows_arm64', 'linux_x64', 'linux_script', 'macos'],
+            array_column($links, 'platform')
+        );
+        foreach ($links as $link) {
+            self::assertStringStartsWith(self::server()->httpsUrl() . '/', $link['url']);
+            self::assertStringNotContainsString('$', $link['url'], 'the group id is URL-encoded');
+            [$status, $body] = $this->fetch($link['url']);
+            self::assertSame(200, $status, $link['platform'] . ' ' . $link['url']);
+            self::assertGreaterThan(1000, strlen($body), $link['platform'] . ' serves a real file');
+        }
+        // The installers are bound to this group: MeshCentral embeds the group's settings, so another group's
+        // installers differ from these ones.
+        $other = self::server()->meshctrl(['adddevicegroup', '--name', 'links-other-' . bin2hex(random_bytes(3))]);
+        self::assertSame(1, preg_match('~^ok (mesh//\S+)~', trim($other), $o));
+        $otherLinks = self::connector()->call(['op' => 'installer_links', 'base_url' => self::server()->httpsUrl(), 'mesh_id' => $o[1]]);
+        $mine = array_column($links, 'url', 'platform');
+        $theirs = array_column($otherLinks, 'url', 'platform');
+        foreach (['linux_x64', 'windows_x64'] as $platform) {
+            [, $a] = $this->fetch($mine[$platform]);
+            [, $b] = $this->fetch($theirs[$platform]);
+            self::assertTrue($a !== $b, $platform . ' installers differ between groups (they carry the group)');
+        }
+    }
+
+    public function testOnlyAGroupIdIsAccepted(): void
+    {
+        $this->expectException(InvalidSettingsException::class);
+        self::connector()->call(['op' => 'installer_links', 'base_url' => self::server()->httpsUrl(), 'mesh_id' => 'mesh//x&id=4']);
+    }
+
+    /** @return array{0: int, 1: string} */
+    private function fetch(string $url): array
+    {
+        $ctx = stream_context_create(['ssl' => ['cafile' => self::server()->caFile()], 'http' => ['ignore_errors' => true, 'timeout' => 20]]);
+        $body = (string) file_get_contents($url, false, $ctx);
+        preg_match('~^HTTP/\S+ (\d{3})~', $http_response_header[0] ?? '', $m);
+        return [(int) ($m[1] ?? 0), $body];
+    }
+}
