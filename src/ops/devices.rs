@@ -1,0 +1,103 @@
+//! The devices of one group with their online state, from `{"action":"nodes","meshid":...}`.
+//! MeshCentral sets `conn` (bit 1 = agent connected) only while a device is connected: no `conn` means offline.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::config::{ServerConfig, ServerInput};
+use crate::error::{Error, Result};
+use crate::host::Host;
+use crate::ops::installer_links::mesh_suffix;
+use crate::session::{AuthMethod, Session};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DevicesInput {
+    pub server: ServerInput,
+    pub mesh_id: String,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct Device {
+    pub id: String,
+    pub name: String,
+    pub os: Option<String>,
+    pub online: bool,
+    pub ip: Option<String>,
+}
+
+pub fn run<H: Host>(host: &mut H, input: DevicesInput) -> Result<Vec<Device>> {
+    let cfg = ServerConfig::from_input(input.server)?;
+    mesh_suffix(&input.mesh_id)?;
+    let method = if cfg.password.is_some() {
+        AuthMethod::Password
+    } else {
+        AuthMethod::LoginToken
+    };
+    let mut session = Session::open(host, &cfg, method)?;
+    let mut req = Map::new();
+    req.insert("action".into(), json!("nodes"));
+    req.insert("meshid".into(), json!(input.mesh_id));
+    let reply = session.request(req)?;
+    session.close();
+    parse_nodes_reply(&reply, &input.mesh_id)
+}
+
+/// Interprets a `nodes` reply for one group (errors arrive as `result` texts, e.g. `Invalid group id`).
+pub fn parse_nodes_reply(reply: &Map<String, Value>, mesh_id: &str) -> Result<Vec<Device>> {
+    if let Some(result) = reply.get("result").and_then(Value::as_str) {
+        if result != "ok" {
+            return Err(Error::Remote {
+                action: "nodes".into(),
+                message: result.to_string(),
+            });
+        }
+    }
+    let nodes = match reply.get("nodes").and_then(|n| n.get(mesh_id)) {
+        None => return Ok(Vec::new()),
+        Some(Value::Array(list)) => list,
+        Some(_) => {
+            return Err(Error::Remote {
+                action: "nodes".into(),
+                message: "malformed node list".into(),
+            })
+        }
+    };
+    let text = |n: &Value, k: &str| n.get(k).and_then(Value::as_str).map(str::to_string);
+    Ok(nodes
+        .iter()
+        .filter_map(|n| {
+            Some(Device {
+                id: text(n, "_id")?,
+                name: text(n, "name").unwrap_or_default(),
+                os: text(n, "osdesc"),
+                online: n.get("conn").and_then(Value::as_u64).is_some_and(|c| c & 1 == 1),
+                ip: text(n, "ip"),
+            })
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conn_bit_means_online_and_errors_are_typed() {
+        let reply = json!({"action":"nodes","nodes":{"mesh//m":[
+            {"_id":"node//a","name":"web1","osdesc":"Debian","conn":1,"ip":"127.0.0.1"},
+            {"_id":"node//b","name":"<img src=x>"}
+        ]}});
+        let devices = parse_nodes_reply(reply.as_object().unwrap(), "mesh//m").unwrap();
+        assert_eq!(devices.len(), 2);
+        assert!(devices[0].online);
+        assert!(!devices[1].online, "no conn field: offline");
+        assert_eq!(
+            devices[1].name, "<img src=x>",
+            "names are data; escaping is the template's job"
+        );
+        let err = json!({"action":"nodes","result":"Invalid group id"});
+        let e = parse_nodes_reply(err.as_object().unwrap(), "mesh//m").unwrap_err();
+        assert_eq!(e.to_string(), "MeshCentral refused nodes: Invalid group id");
+    }
+}

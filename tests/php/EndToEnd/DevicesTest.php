@@ -1,0 +1,44 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MeshCentralConnector\Tests\EndToEnd;
+
+use MeshCentralConnector\Exception\ConnectorException;
+
+/** The devices op against the real server, on groups made independently with meshctrl. */
+final class DevicesTest extends ConnectorTestCase
+{
+    public function testEmptyGroupHasNoDevices(): void
+    {
+        $meshId = $this->newGroup();
+        $devices = self::connector()->call(['op' => 'devices', 'server' => self::goodSettings(), 'mesh_id' => $meshId]);
+        self::assertSame([], $devices);
+    }
+
+    public function testAnotherUsersGroupIsRefused(): void
+    {
+        $meshId = $this->newGroup();
+        $user = 'outsider' . bin2hex(random_bytes(3));
+        $pass = 'Out-Pass-' . bin2hex(random_bytes(6));
+        self::server()->meshctrl(['adduser', '--user', $user, '--pass', $pass]);
+        try {
+            self::connector()->call([
+                'op' => 'devices',
+                'server' => ['username' => $user, 'password' => $pass, 'login_token_key' => null] + self::goodSettings(),
+                'mesh_id' => $meshId,
+            ]);
+            self::fail('a user without a link to the group must not list its devices');
+        } catch (ConnectorException $e) {
+            self::assertSame('remote', $e->kind);
+            self::assertStringContainsString('Invalid group id', $e->getMessage());
+        }
+    }
+
+    private function newGroup(): string
+    {
+        $out = trim(self::server()->meshctrl(['adddevicegroup', '--name', 'devices-' . bin2hex(random_bytes(3))]));
+        self::assertSame(1, preg_match('~^ok (mesh//\S+)~', $out, $m), $out);
+        return $m[1];
+    }
+}
