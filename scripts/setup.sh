@@ -6,7 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-APT_PACKAGES=(php-cli php-cgi php-sqlite3 php-mbstring php-xml php-zip phpunit openssl zip unzip)
+APT_PACKAGES=(php-cli php-cgi php-opcache php-sqlite3 php-mbstring php-xml php-zip phpunit openssl zip unzip)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
