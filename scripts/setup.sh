@@ -6,8 +6,11 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-APT_PACKAGES=(php-cli php-cgi php-opcache php-sqlite3 php-mbstring php-xml php-zip phpunit openssl zip unzip)
+APT_PACKAGES=(php-cli php-cgi php-sqlite3 php-mbstring php-xml php-zip phpunit openssl zip unzip)
 missing=()
+# OPcache (needed for preloading under php-cgi) ships in php8.x-opcache, a dependency of Debian's php-cli today; it
+# has no version-less package name, so check the module itself.
+command -v php >/dev/null && ! php -r 'exit(extension_loaded("Zend OPcache") ? 0 : 1);' && missing+=("php$(php -r 'echo PHP_MAJOR_VERSION, ".", PHP_MINOR_VERSION;')-opcache")
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
