@@ -24,9 +24,12 @@ php -r 'exit(extension_loaded("FFI") ? 0 : 1);' || { echo "setup: PHP's FFI exte
 
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown >&2
 
-if [[ ! -f node_modules/meshcentral/package.json ]] || ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+# npm ci is skipped while node_modules matches package-lock.json (a stamp of its hash, written after a good install).
+lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [[ ! -f node_modules/meshcentral/package.json || "$(cat node_modules/.connector-lock-sha256 2>/dev/null)" != "$lock_hash" ]]; then
   echo "setup: npm ci (MeshCentral, pinned in package-lock.json)" >&2
   npm ci --no-audit --no-fund --loglevel=error >&2
+  echo "$lock_hash" > node_modules/.connector-lock-sha256
 fi
 
 lib="$("$root/scripts/build-libwasmer.sh")"
