@@ -21,6 +21,8 @@ enum Request {
     LoginUrl(ops::login_url::LoginUrlInput),
     /// The devices of one group with online/offline state.
     Devices(ops::devices::DevicesInput),
+    /// Device counts for many groups in one connection.
+    Usage(ops::usage::UsageInput),
     /// Agent installer links for one device group (pure).
     InstallerLinks(ops::installer_links::InstallerLinksInput),
     /// Lets the host check the module is alive and which contract it speaks, without any I/O.
@@ -40,6 +42,7 @@ fn run<H: Host>(host: &mut H, input: &[u8]) -> Result<Value> {
         serde_json::from_slice(input).map_err(|e| Error::InvalidInput(format!("bad request: {e}")))?;
     match request {
         Request::Version {} => Ok(json!({"crate": env!("CARGO_PKG_VERSION"), "abi": crate::ABI_VERSION})),
+        Request::Usage(input) => to_json(ops::usage::run(host, input)?),
         Request::Devices(input) => to_json(ops::devices::run(host, input)?),
         Request::InstallerLinks(input) => {
             let links = ops::installer_links::run(input)?;

@@ -4,3 +4,4 @@ pub mod devices;
 pub mod installer_links;
 pub mod login_url;
 pub mod test_connection;
+pub mod usage;
