@@ -21,6 +21,8 @@ enum Request {
     LoginUrl(ops::login_url::LoginUrlInput),
     /// The devices of one group with online/offline state.
     Devices(ops::devices::DevicesInput),
+    /// A time-limited agent invitation link for one group.
+    InviteLink(ops::invite_link::InviteLinkInput),
     /// Device counts for many groups in one connection.
     Usage(ops::usage::UsageInput),
     /// Agent installer links for one device group (pure).
@@ -42,6 +44,7 @@ fn run<H: Host>(host: &mut H, input: &[u8]) -> Result<Value> {
         serde_json::from_slice(input).map_err(|e| Error::InvalidInput(format!("bad request: {e}")))?;
     match request {
         Request::Version {} => Ok(json!({"crate": env!("CARGO_PKG_VERSION"), "abi": crate::ABI_VERSION})),
+        Request::InviteLink(input) => to_json(ops::invite_link::run(host, input)?),
         Request::Usage(input) => to_json(ops::usage::run(host, input)?),
         Request::Devices(input) => to_json(ops::devices::run(host, input)?),
         Request::InstallerLinks(input) => {
