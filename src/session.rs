@@ -103,6 +103,26 @@ impl<'h, H: Host> Session<'h, H> {
         }
     }
 
+    /// Logs in with the password when one is set (it works even when the key is absent), else with the key.
+    pub fn open_preferred(host: &'h mut H, cfg: &ServerConfig) -> Result<Self> {
+        let method = if cfg.password.is_some() {
+            AuthMethod::Password
+        } else {
+            AuthMethod::LoginToken
+        };
+        Self::open(host, cfg, method)
+    }
+
+    /// Sends one request built from `action` and `fields` and waits for its reply (see `request`).
+    pub fn call(&mut self, action: &str, fields: Value) -> Result<Map<String, Value>> {
+        let mut body = match fields {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        body.insert("action".into(), Value::String(action.to_string()));
+        self.request(body)
+    }
+
     fn await_login(&mut self, user: &str, method: AuthMethod) -> Result<()> {
         let deadline = self.host.now_ms() + i64::from(self.timeout_ms);
         while self.serverinfo.is_empty() || self.userinfo.is_empty() {

@@ -8,7 +8,7 @@ use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::ops::installer_links::mesh_suffix;
-use crate::session::{AuthMethod, Session};
+use crate::session::Session;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,16 +29,8 @@ pub struct Device {
 pub fn run<H: Host>(host: &mut H, input: DevicesInput) -> Result<Vec<Device>> {
     let cfg = ServerConfig::from_input(input.server)?;
     mesh_suffix(&input.mesh_id)?;
-    let method = if cfg.password.is_some() {
-        AuthMethod::Password
-    } else {
-        AuthMethod::LoginToken
-    };
-    let mut session = Session::open(host, &cfg, method)?;
-    let mut req = Map::new();
-    req.insert("action".into(), json!("nodes"));
-    req.insert("meshid".into(), json!(input.mesh_id));
-    let reply = session.request(req)?;
+    let mut session = Session::open_preferred(host, &cfg)?;
+    let reply = session.call("nodes", json!({"meshid": input.mesh_id}))?;
     session.close();
     parse_nodes_reply(&reply, &input.mesh_id)
 }

@@ -8,7 +8,7 @@ use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::ops::installer_links::mesh_suffix;
-use crate::session::{AuthMethod, Session};
+use crate::session::Session;
 
 /// MeshCentral accepts 0 (= never expires) to 99999 hours; a billing integration should never hand out eternal
 /// enrolment links, so the range is 1 hour to 1 year.
@@ -36,18 +36,11 @@ pub fn run<H: Host>(host: &mut H, input: InviteLinkInput) -> Result<InviteLink> 
             "the invite link lifetime must be 1 to {MAX_EXPIRE_HOURS} hours"
         )));
     }
-    let method = if cfg.password.is_some() {
-        AuthMethod::Password
-    } else {
-        AuthMethod::LoginToken
-    };
-    let mut session = Session::open(host, &cfg, method)?;
-    let mut req = Map::new();
-    req.insert("action".into(), json!("createInviteLink"));
-    req.insert("meshid".into(), json!(input.mesh_id));
-    req.insert("expire".into(), json!(input.expire_hours));
-    req.insert("flags".into(), json!(0));
-    let reply = session.request(req)?;
+    let mut session = Session::open_preferred(host, &cfg)?;
+    let reply = session.call(
+        "createInviteLink",
+        json!({"meshid": input.mesh_id, "expire": input.expire_hours, "flags": 0}),
+    )?;
     session.close();
     parse_reply(&reply, input.expire_hours)
 }

@@ -10,7 +10,7 @@ use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::ops::installer_links::mesh_suffix;
-use crate::session::{AuthMethod, Session};
+use crate::session::Session;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -33,22 +33,11 @@ pub fn run<H: Host>(host: &mut H, input: UsageInput) -> Result<Usage> {
     for id in &input.mesh_ids {
         mesh_suffix(id)?;
     }
-    let method = if cfg.password.is_some() {
-        AuthMethod::Password
-    } else {
-        AuthMethod::LoginToken
-    };
-    let mut session = Session::open(host, &cfg, method)?;
-    let meshes = session.request(action("meshes"))?;
-    let nodes = session.request(action("nodes"))?;
+    let mut session = Session::open_preferred(host, &cfg)?;
+    let meshes = session.call("meshes", json!({}))?;
+    let nodes = session.call("nodes", json!({}))?;
     session.close();
     count(&input.mesh_ids, &meshes, &nodes)
-}
-
-fn action(name: &str) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("action".into(), json!(name));
-    m
 }
 
 /// Combines a `meshes` reply (which groups exist) with an all-groups `nodes` reply (groups without devices are
