@@ -45,4 +45,12 @@ abstract class ConnectorTestCase extends TestCase
             'timeout_ms' => 5000,
         ];
     }
+
+    /** Makes a device group with meshctrl (independently of our code) and returns its id. */
+    protected static function groupMadeByMeshctrl(string $prefix): string
+    {
+        $out = trim(self::server()->meshctrl(['adddevicegroup', '--name', $prefix . '-' . bin2hex(random_bytes(3))]));
+        self::assertSame(1, preg_match('~^ok (mesh//\S+)~', $out, $m), 'meshctrl adddevicegroup: ' . $out);
+        return $m[1];
+    }
 }

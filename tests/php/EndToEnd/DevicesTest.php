@@ -11,14 +11,14 @@ final class DevicesTest extends ConnectorTestCase
 {
     public function testEmptyGroupHasNoDevices(): void
     {
-        $meshId = $this->newGroup();
+        $meshId = self::groupMadeByMeshctrl('devices');
         $devices = self::connector()->call(['op' => 'devices', 'server' => self::goodSettings(), 'mesh_id' => $meshId]);
         self::assertSame([], $devices);
     }
 
     public function testAnotherUsersGroupIsRefused(): void
     {
-        $meshId = $this->newGroup();
+        $meshId = self::groupMadeByMeshctrl('devices');
         $user = 'outsider' . bin2hex(random_bytes(3));
         $pass = 'Out-Pass-' . bin2hex(random_bytes(6));
         self::server()->meshctrl(['adduser', '--user', $user, '--pass', $pass]);
@@ -33,12 +33,5 @@ final class DevicesTest extends ConnectorTestCase
             self::assertSame('remote', $e->kind);
             self::assertStringContainsString('Invalid group id', $e->getMessage());
         }
-    }
-
-    private function newGroup(): string
-    {
-        $out = trim(self::server()->meshctrl(['adddevicegroup', '--name', 'devices-' . bin2hex(random_bytes(3))]));
-        self::assertSame(1, preg_match('~^ok (mesh//\S+)~', $out, $m), $out);
-        return $m[1];
     }
 }

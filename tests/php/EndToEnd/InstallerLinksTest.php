@@ -14,10 +14,7 @@ final class InstallerLinksTest extends ConnectorTestCase
 {
     public function testEveryLinkDownloadsFromTheRealServer(): void
     {
-        $out = self::server()->meshctrl(['adddevicegroup', '--name', 'links-' . bin2hex(random_bytes(3))]);
-        self::assertMatchesRegularExpression('~^ok (mesh//\S+)~', trim($out));
-        preg_match('~^ok (mesh//\S+)~', trim($out), $m);
-        $meshId = $m[1];
+        $meshId = self::groupMadeByMeshctrl('links');
 
         $links = self::connector()->call(['op' => 'installer_links', 'base_url' => self::server()->httpsUrl(), 'mesh_id' => $meshId]);
         self::assertSame(
@@ -33,9 +30,7 @@ final class InstallerLinksTest extends ConnectorTestCase
         }
         // The installers are bound to this group: MeshCentral embeds the group's settings, so another group's
         // installers differ from these ones.
-        $other = self::server()->meshctrl(['adddevicegroup', '--name', 'links-other-' . bin2hex(random_bytes(3))]);
-        self::assertSame(1, preg_match('~^ok (mesh//\S+)~', trim($other), $o));
-        $otherLinks = self::connector()->call(['op' => 'installer_links', 'base_url' => self::server()->httpsUrl(), 'mesh_id' => $o[1]]);
+        $otherLinks = self::connector()->call(['op' => 'installer_links', 'base_url' => self::server()->httpsUrl(), 'mesh_id' => self::groupMadeByMeshctrl('links-other')]);
         $mine = array_column($links, 'url', 'platform');
         $theirs = array_column($otherLinks, 'url', 'platform');
         foreach (['linux_x64', 'windows_x64'] as $platform) {

@@ -12,9 +12,8 @@ final class InviteLinkTest extends ConnectorTestCase
 {
     public function testLinkOpensTheInvitationPage(): void
     {
-        $out = trim(self::server()->meshctrl(['adddevicegroup', '--name', 'invite-' . bin2hex(random_bytes(3))]));
-        self::assertSame(1, preg_match('~^ok (mesh//\S+)~', $out, $m), $out);
-        $link = self::connector()->call(['op' => 'invite_link', 'server' => self::goodSettings(), 'mesh_id' => $m[1], 'expire_hours' => 24]);
+        $meshId = self::groupMadeByMeshctrl('invite');
+        $link = self::connector()->call(['op' => 'invite_link', 'server' => self::goodSettings(), 'mesh_id' => $meshId, 'expire_hours' => 24]);
         self::assertStringStartsWith(self::server()->httpsUrl() . '/agentinvite?c=', $link['url']);
         self::assertSame(24, $link['expire_hours']);
 

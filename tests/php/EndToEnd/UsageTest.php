@@ -9,8 +9,8 @@ final class UsageTest extends ConnectorTestCase
 {
     public function testCountsForExistingGroupsAndNullForRemovedOrUnknown(): void
     {
-        $kept = $this->newGroup();
-        $removed = $this->newGroup();
+        $kept = self::groupMadeByMeshctrl('usage');
+        $removed = self::groupMadeByMeshctrl('usage');
         self::server()->meshctrl(['removedevicegroup', '--id', $removed]);
         $unknown = 'mesh//' . str_repeat('A', 64);
 
@@ -19,12 +19,5 @@ final class UsageTest extends ConnectorTestCase
         self::assertNull($usage[$removed], 'a removed group reports no usage');
         self::assertNull($usage[$unknown]);
         self::assertCount(3, $usage);
-    }
-
-    private function newGroup(): string
-    {
-        $out = trim(self::server()->meshctrl(['adddevicegroup', '--name', 'usage-' . bin2hex(random_bytes(3))]));
-        self::assertSame(1, preg_match('~^ok (mesh//\S+)~', $out, $m), $out);
-        return $m[1];
     }
 }
