@@ -60,43 +60,8 @@ pub struct ServerConfig {
 impl ServerConfig {
     pub fn from_input(input: ServerInput) -> Result<Self> {
         let invalid = |m: &str| Error::InvalidInput(m.to_string());
-        let raw = input.url.trim();
-        if raw.is_empty() {
-            return Err(invalid("the MeshCentral URL is empty"));
-        }
-        let mut url = Url::parse(raw)
-            .map_err(|e| Error::InvalidInput(format!("the MeshCentral URL '{raw}' is not a valid URL ({e})")))?;
-        let scheme = match url.scheme() {
-            "https" | "wss" => "wss",
-            "http" | "ws" => "ws",
-            other => {
-                return Err(Error::InvalidInput(format!(
-                    "the MeshCentral URL must start with https:// (got '{other}://')"
-                )))
-            }
-        };
-        if url.host_str().unwrap_or("").is_empty() {
-            return Err(invalid("the MeshCentral URL has no host name"));
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(invalid(
-                "put credentials in the username/password settings, not in the URL",
-            ));
-        }
-        if url.query().is_some() || url.fragment().is_some() {
-            return Err(invalid("the MeshCentral URL must not have a query or fragment"));
-        }
-        let domain = url.path().trim_matches('/').to_string();
-        if domain.contains('/')
-            || !domain
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            return Err(Error::InvalidInput(format!(
-                "the URL path '{}' is not a MeshCentral domain name",
-                url.path()
-            )));
-        }
+        let BaseUrl { mut url, domain } = parse_base_url(&input.url)?;
+        let scheme = if url.scheme() == "https" { "wss" } else { "ws" };
         url.set_scheme(scheme)
             .map_err(|_| invalid("cannot use this URL scheme"))?;
         let path = if domain.is_empty() {
@@ -162,6 +127,59 @@ impl ServerConfig {
     pub fn user_id(&self) -> String {
         user_id(&self.domain, &self.username)
     }
+}
+
+/// A MeshCentral address as an admin types it: `https://host[:port][/<domain>]`.
+#[derive(Debug, Clone)]
+pub struct BaseUrl {
+    /// Normalised to http(s) (`wss://` and `ws://` are accepted as spellings of the same server).
+    pub url: Url,
+    /// The MeshCentral domain ("" for the default domain), from the path.
+    pub domain: String,
+}
+
+/// The one validation of a MeshCentral address, shared by every operation that takes one.
+pub fn parse_base_url(raw: &str) -> Result<BaseUrl> {
+    let invalid = |m: &str| Error::InvalidInput(m.to_string());
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(invalid("the MeshCentral URL is empty"));
+    }
+    let mut url = Url::parse(raw)
+        .map_err(|e| Error::InvalidInput(format!("the MeshCentral URL '{raw}' is not a valid URL ({e})")))?;
+    let scheme = match url.scheme() {
+        "https" | "wss" => "https",
+        "http" | "ws" => "http",
+        other => {
+            return Err(Error::InvalidInput(format!(
+                "the MeshCentral URL must start with https:// (got '{other}://')"
+            )))
+        }
+    };
+    if url.host_str().unwrap_or("").is_empty() {
+        return Err(invalid("the MeshCentral URL has no host name"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            "put credentials in the username/password settings, not in the URL",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("the MeshCentral URL must not have a query or fragment"));
+    }
+    let domain = url.path().trim_matches('/').to_string();
+    if !domain
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(Error::InvalidInput(format!(
+            "the URL path '{}' is not a MeshCentral domain name",
+            url.path()
+        )));
+    }
+    url.set_scheme(scheme)
+        .map_err(|_| invalid("cannot use this URL scheme"))?;
+    Ok(BaseUrl { url, domain })
 }
 
 pub fn user_id(domain: &str, username: &str) -> String {

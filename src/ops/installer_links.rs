@@ -4,8 +4,8 @@
 //! so only ever show a client the links of its own group.
 
 use serde::{Deserialize, Serialize};
-use url::Url;
 
+use crate::config::parse_base_url;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -108,13 +108,7 @@ pub fn mesh_suffix(mesh_id: &str) -> Result<&str> {
 }
 
 pub fn run(input: InstallerLinksInput) -> Result<Vec<InstallerLink>> {
-    let base = Url::parse(input.base_url.trim())
-        .map_err(|e| Error::InvalidInput(format!("the MeshCentral URL '{}' is not valid ({e})", input.base_url)))?;
-    if base.scheme() != "https" && base.scheme() != "http" {
-        return Err(Error::InvalidInput(
-            "the MeshCentral URL must start with https://".into(),
-        ));
-    }
+    let base = parse_base_url(&input.base_url)?.url;
     let suffix = mesh_suffix(&input.mesh_id)?;
     let dir = format!("{}/", base.path().trim_end_matches('/'));
     let platforms = input.platforms.unwrap_or_else(|| Platform::ALL.to_vec());
@@ -171,6 +165,15 @@ mod tests {
                 platforms: None,
             });
             assert_eq!(r.unwrap_err().kind(), "invalid_input", "{bad}");
+        }
+        // The base URL goes through the same validation as the server settings (no query, credentials or paths).
+        for base in ["https://x/?a=1", "https://u:p@x", "https://x/a/b", "ftp://x"] {
+            let r = run(InstallerLinksInput {
+                base_url: base.into(),
+                mesh_id: "mesh//abc".into(),
+                platforms: None,
+            });
+            assert_eq!(r.unwrap_err().kind(), "invalid_input", "{base}");
         }
     }
 }

@@ -6,9 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use url::Url;
 
-use crate::config::{parse_login_token_key, user_id, validate_username};
+use crate::config::{parse_base_url, parse_login_token_key, user_id, validate_username, BaseUrl};
 use crate::cookie;
 use crate::error::{Error, Result};
 use crate::host::Host;
@@ -41,28 +40,7 @@ pub struct LoginUrl {
 }
 
 pub fn run<H: Host>(host: &mut H, input: LoginUrlInput) -> Result<LoginUrl> {
-    let mut url = Url::parse(input.base_url.trim())
-        .map_err(|e| Error::InvalidInput(format!("the MeshCentral URL '{}' is not valid ({e})", input.base_url)))?;
-    if url.scheme() != "https" && url.scheme() != "http" {
-        return Err(Error::InvalidInput(
-            "the MeshCentral URL for single sign-on must start with https://".into(),
-        ));
-    }
-    if url.host_str().unwrap_or("").is_empty() || url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::InvalidInput(
-            "the MeshCentral URL must be a plain address without query".into(),
-        ));
-    }
-    let domain = url.path().trim_matches('/').to_string();
-    if !domain
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(Error::InvalidInput(format!(
-            "the URL path '{}' is not a MeshCentral domain name",
-            url.path()
-        )));
-    }
+    let BaseUrl { mut url, domain } = parse_base_url(&input.base_url)?;
     validate_username(&input.user)?;
     let key = parse_login_token_key(input.login_token_key.trim())?;
     if !(MIN_LIFETIME_S..=MAX_LIFETIME_S).contains(&input.lifetime_seconds) {
@@ -126,6 +104,7 @@ pub fn run<H: Host>(host: &mut H, input: LoginUrlInput) -> Result<LoginUrl> {
 mod tests {
     use super::*;
     use crate::host::{ConnId, LogLevel, OpenSpec, TransportError};
+    use url::Url;
 
     /// A host with a fixed clock and counter-based "randomness"; it has no network.
     struct Offline(u8);
