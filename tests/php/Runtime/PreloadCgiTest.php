@@ -29,10 +29,15 @@ final class PreloadCgiTest extends RuntimeTestCase
      *
      * @return array<string, mixed> the script's JSON answer
      */
-    private function runCgi(array $extraEnv, ?string $asUser, bool $iniFfiPreload): array
+    private function runCgi(array $extraEnv, ?string $asUser, bool $iniFfiPreload, ?string $appRoot = null): array
     {
         $root = dirname(__DIR__, 3);
         $script = __DIR__ . '/fixtures/cgi-smoke.php';
+        if ($appRoot !== null) {
+            // A copy readable by $asUser: the checkout itself may sit in a directory only root can enter.
+            $root = $appRoot;
+            $script = $appRoot . '/fixtures/cgi-smoke.php';
+        }
         $cmd = [
             'php-cgi',
             '-d', 'ffi.enable=preload',
@@ -125,19 +130,27 @@ final class PreloadCgiTest extends RuntimeTestCase
         $wasm = $this->tmp . '/basic.wasm';
         file_put_contents($wasm, self::fixtureWasm('basic'));
         chmod($wasm, 0644);
+        $app = $this->tmp . '/app';
+        mkdir($app . '/fixtures', 0755, true);
+        exec('cp -r ' . escapeshellarg(dirname(__DIR__, 3) . '/php-host') . ' ' . escapeshellarg($app . '/php-host'), $o, $rc);
+        self::assertSame(0, $rc, 'copying php-host for nobody');
+        foreach (['cgi-smoke.php', 'basic.wat'] as $f) {
+            copy(__DIR__ . '/fixtures/' . $f, $app . '/fixtures/' . $f);
+        }
+        exec('chmod -R a+rX ' . escapeshellarg($app));
 
         // Filled from the CLI (as root): read-only for nobody, so the web SAPI may load it.
         $artifact = (new ModuleCache(self::lib(), $this->tmp . '/ro-cache'))->precompile($wasm);
         self::assertFileExists($artifact);
         $env = ['MESHCONNECTOR_LIBWASMER' => $lib, 'MC_TEST_WASM' => $wasm];
-        $out = $this->runCgi($env + ['MC_TEST_CACHE_DIR' => $this->tmp . '/ro-cache'], 'nobody', false);
+        $out = $this->runCgi($env + ['MC_TEST_CACHE_DIR' => $this->tmp . '/ro-cache'], 'nobody', false, $app);
         self::assertSame('deserialize', $out['load_kind']);
 
         // A copy in a directory nobody can write: distrusted, compiled instead, and nothing is written there.
         foreach (glob($this->tmp . '/ro-cache/*') ?: [] as $f) {
             copy($f, $this->tmp . '/rw-cache/' . basename($f));
         }
-        $out = $this->runCgi($env + ['MC_TEST_CACHE_DIR' => $this->tmp . '/rw-cache'], 'nobody', false);
+        $out = $this->runCgi($env + ['MC_TEST_CACHE_DIR' => $this->tmp . '/rw-cache'], 'nobody', false, $app);
         self::assertSame('compile', $out['load_kind']);
         self::assertCount(2, glob($this->tmp . '/rw-cache/*') ?: []);
     }
