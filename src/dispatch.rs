@@ -27,6 +27,18 @@ enum Request {
     Usage(ops::usage::UsageInput),
     /// Agent installer links for one device group (pure).
     InstallerLinks(ops::installer_links::InstallerLinksInput),
+    /// Creates (or finishes creating) a service's group, user and link.
+    Provision(ops::provision::ProvisionInput),
+    /// Locks the service's user (site right LOCKED).
+    Suspend(ops::account::AccountInput),
+    Unsuspend(ops::account::AccountInput),
+    ChangePassword(ops::account::PasswordInput),
+    /// Applies another rights preset.
+    ChangePackage(ops::account::PackageInput),
+    /// Removes the service's user, devices and group.
+    Terminate(ops::terminate::TerminateInput),
+    /// Every service the connector provisioned on the server.
+    ListAccounts(ops::list_accounts::ListAccountsInput),
     /// Lets the host check the module is alive and which contract it speaks, without any I/O.
     Version {},
 }
@@ -44,6 +56,13 @@ fn run<H: Host>(host: &mut H, input: &[u8]) -> Result<Value> {
         serde_json::from_slice(input).map_err(|e| Error::InvalidInput(format!("bad request: {e}")))?;
     match request {
         Request::Version {} => Ok(json!({"crate": env!("CARGO_PKG_VERSION"), "abi": crate::ABI_VERSION})),
+        Request::Provision(input) => to_json(ops::provision::run(host, input)?),
+        Request::Suspend(input) => to_json(ops::account::set_locked(host, input, true)?),
+        Request::Unsuspend(input) => to_json(ops::account::set_locked(host, input, false)?),
+        Request::ChangePassword(input) => to_json(ops::account::change_password(host, input)?),
+        Request::ChangePackage(input) => to_json(ops::account::change_package(host, input)?),
+        Request::Terminate(input) => to_json(ops::terminate::run(host, input)?),
+        Request::ListAccounts(input) => to_json(ops::list_accounts::run(host, input)?),
         Request::InviteLink(input) => to_json(ops::invite_link::run(host, input)?),
         Request::Usage(input) => to_json(ops::usage::run(host, input)?),
         Request::Devices(input) => to_json(ops::devices::run(host, input)?),

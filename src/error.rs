@@ -40,6 +40,12 @@ pub enum Error {
     /// MeshCentral answered with an error text.
     #[error("MeshCentral refused {action}: {message}")]
     Remote { action: String, message: String },
+    /// An object exists but was not made by the connector for this service, so the connector will not touch it.
+    #[error("refusing to touch a MeshCentral object the connector did not create: {0}")]
+    NotOwned(String),
+    /// The service's MeshCentral object is gone (e.g. deleted by hand in MeshCentral).
+    #[error("{0}")]
+    NotFound(String),
     /// The host (PHP) could not provide a facility such as randomness.
     #[error("host failure: {0}")]
     Host(String),
@@ -61,6 +67,8 @@ impl Error {
             Error::InsufficientRights { .. } => "insufficient_rights",
             Error::ConnectionLost(_) => "connection_lost",
             Error::Remote { .. } => "remote",
+            Error::NotOwned(_) => "not_owned",
+            Error::NotFound(_) => "not_found",
             Error::Host(_) => "host",
         }
     }

@@ -8,6 +8,8 @@ pub mod dispatch;
 pub mod error;
 pub mod host;
 pub mod ops;
+pub mod rights;
+pub mod service;
 pub mod session;
 
 #[cfg(target_arch = "wasm32")]

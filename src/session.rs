@@ -146,6 +146,12 @@ impl<'h, H: Host> Session<'h, H> {
                             user: user.to_string(),
                             method: method.name().to_string(),
                         },
+                        // The password was right, but the account may not use tools (site right NOMESHCMD, which
+                        // the connector gives every customer account).
+                        "notools" => Error::InsufficientRights {
+                            user: user.to_string(),
+                            missing: "control-channel logins (the account has site right NOMESHCMD, 'no tools')".into(),
+                        },
                         _ => Error::Remote {
                             action: "login".into(),
                             message: format!("{cause} {detail}").trim().to_string(),
@@ -221,6 +227,41 @@ impl<'h, H: Host> Session<'h, H> {
         }
     }
 
+    /// Sends a request MeshCentral never answers (e.g. `uninstallagent`, `changeuserpass`); confirm its effect some
+    /// other way.
+    pub fn send_only(&mut self, action: &str, fields: Value) -> Result<()> {
+        let mut body = match fields {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        body.insert("action".into(), Value::String(action.to_string()));
+        self.send(&Value::Object(body))
+    }
+
+    /// Waits for the first pushed message `accept` recognises (e.g. the `event` confirming an unanswered request).
+    pub fn wait_for(&mut self, what: &str, accept: impl Fn(&Map<String, Value>) -> bool) -> Result<Map<String, Value>> {
+        let deadline = self.host.now_ms() + i64::from(self.timeout_ms);
+        loop {
+            let msg = self.recv_until(deadline, what)?;
+            if accept(&msg) {
+                return Ok(msg);
+            }
+        }
+    }
+
+    pub fn log(&mut self, level: LogLevel, message: &str) {
+        self.host.log(level, message);
+    }
+
+    /// The logged-in account's user id (`user/<domain>/<name>`), from `userinfo`.
+    pub fn own_user_id(&self) -> String {
+        self.userinfo
+            .get("_id")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    }
+
     fn send(&mut self, v: &Value) -> Result<()> {
         // Only JSON objects ever go on the wire: MeshCentral 1.1.55 crashes on a bare `null`.
         debug_assert!(v.is_object());
@@ -241,6 +282,21 @@ impl<'h, H: Host> Session<'h, H> {
 impl<H: Host> Drop for Session<'_, H> {
     fn drop(&mut self) {
         self.close();
+    }
+}
+
+/// Turns a mutation's `result` text into an error unless it is `ok` (MeshCentral answers errors as plain texts).
+pub fn expect_ok(reply: &Map<String, Value>, action: &str) -> Result<()> {
+    match reply.get("result").and_then(Value::as_str) {
+        Some("ok") => Ok(()),
+        Some(text) => Err(Error::Remote {
+            action: action.to_string(),
+            message: text.to_string(),
+        }),
+        None => Err(Error::Remote {
+            action: action.to_string(),
+            message: "no result in the reply".into(),
+        }),
     }
 }
 

@@ -48,19 +48,21 @@ final class Connector
      * @param string|null $cacheDir    compiled-artifact cache (null: no cache, compile every time)
      * @param null|callable(int, string): void $logger
      * @param null|callable(): int $clock ms since the epoch (default: the wall clock)
+     * @param null|callable(string, string): void $transportHook see HostImports (tests inject transport faults)
      */
     public static function load(
         string $wasmPath,
         ?string $libwasmer = null,
         ?string $cacheDir = null,
         ?callable $logger = null,
-        ?callable $clock = null
+        ?callable $clock = null,
+        ?callable $transportHook = null
     ): self {
         $lib = new WasmerLibrary($libwasmer ?? (getenv('MESHCONNECTOR_LIBWASMER') ?: null));
         $module = $cacheDir !== null
             ? (new ModuleCache($lib, $cacheDir))->load($wasmPath)
             : WasmModule::compileFile($lib, $wasmPath);
-        $host = new HostImports($logger, $clock);
+        $host = new HostImports($logger, $clock, $transportHook);
         $instance = $module->instantiate($host->functions());
         $host->bind($instance);
         return new self($instance, $host, $lib, $module);
@@ -122,6 +124,118 @@ final class Connector
             $request['view_mode'] = $viewMode;
         }
         return (array) $this->call($request);
+    }
+
+    /**
+     * Creates, or finishes creating, a service's device group, user and link (idempotent; see src/ops/provision.rs).
+     *
+     * @param array<string, mixed> $server
+     * @param array{key: string, username?: string, mesh_id?: string} $service
+     * @param array<string, mixed> $vars values for the group name template ({company}, {client}, {service_id}, ...)
+     * @param string $preset full | remote_only | view_only
+     * @return array{mesh_id: string, group_name: string, username: string, user_id: string, generated_password: ?string, group_rights: int, created_group: bool, created_user: bool}
+     */
+    public function provision(
+        array $server,
+        array $service,
+        string $groupNameTemplate,
+        array $vars,
+        string $preset,
+        ?string $password = null,
+        ?string $email = null,
+        ?string $realname = null,
+        string $description = ''
+    ): array {
+        return (array) $this->call([
+            'op' => 'provision',
+            'server' => $server,
+            'service' => $service,
+            'group_name_template' => $groupNameTemplate,
+            'vars' => (object) $vars,
+            'description' => $description,
+            'password' => $password,
+            'email' => $email,
+            'realname' => $realname,
+            'preset' => $preset,
+        ]);
+    }
+
+    /**
+     * @param array<string, mixed> $server
+     * @param array{key: string, username?: string, mesh_id?: string} $service
+     * @return array{username: string, mesh_id: string, locked: bool, group_rights: int, changed: bool}
+     */
+    public function suspend(array $server, array $service): array
+    {
+        return (array) $this->call(['op' => 'suspend', 'server' => $server, 'service' => $service]);
+    }
+
+    /** @see suspend() */
+    public function unsuspend(array $server, array $service): array
+    {
+        return (array) $this->call(['op' => 'unsuspend', 'server' => $server, 'service' => $service]);
+    }
+
+    /** @see suspend() */
+    public function changePassword(array $server, array $service, string $password): array
+    {
+        return (array) $this->call(['op' => 'change_password', 'server' => $server, 'service' => $service, 'password' => $password]);
+    }
+
+    /** @see suspend() */
+    public function changePackage(array $server, array $service, string $preset): array
+    {
+        return (array) $this->call(['op' => 'change_package', 'server' => $server, 'service' => $service, 'preset' => $preset]);
+    }
+
+    /**
+     * Removes the service's user, parks its devices in the retired-agents group, deletes its group (idempotent).
+     *
+     * @return array{deleted_user: bool, retired_devices: int, uninstall_requested: int, deleted_group: bool, retired_group: ?string}
+     */
+    public function terminate(array $server, array $service): array
+    {
+        return (array) $this->call(['op' => 'terminate', 'server' => $server, 'service' => $service]);
+    }
+
+    /**
+     * Every service the connector provisioned on this server (optionally only keys starting with `$keyPrefix`).
+     *
+     * @return list<array{service_key: string, mesh_id: string, group_name: string, username: string, user_exists: bool, locked: bool, preset: ?string, devices: int, online: int}>
+     */
+    public function listAccounts(array $server, string $keyPrefix = ''): array
+    {
+        return (array) $this->call(['op' => 'list_accounts', 'server' => $server, 'key_prefix' => $keyPrefix]);
+    }
+
+    /** @return list<array{id: string, name: string, os: ?string, online: bool, ip: ?string, last_seen_ms: ?int}> */
+    public function devices(array $server, string $meshId): array
+    {
+        return (array) $this->call(['op' => 'devices', 'server' => $server, 'mesh_id' => $meshId]);
+    }
+
+    /**
+     * @param list<string> $meshIds
+     * @return array<string, ?array{devices: int, online: int}> null for a group that no longer exists
+     */
+    public function usage(array $server, array $meshIds): array
+    {
+        return (array) $this->call(['op' => 'usage', 'server' => $server, 'mesh_ids' => array_values($meshIds)]);
+    }
+
+    /**
+     * @param list<string>|null $platforms null: all
+     * @return list<array{platform: string, label: string, url: string}>
+     */
+    public function installerLinks(string $baseUrl, string $meshId, ?array $platforms = null): array
+    {
+        return (array) $this->call(['op' => 'installer_links', 'base_url' => $baseUrl, 'mesh_id' => $meshId, 'platforms' => $platforms]);
+    }
+
+    /** @return array{url: string, expire_hours: int} */
+    public function inviteLink(array $server, string $meshId, int $expireHours): array
+    {
+        return (array) $this->call(['op' => 'invite_link', 'server' => $server, 'mesh_id' => $meshId, 'expire_hours' => $expireHours]);
     }
 
     /** @return array{library: float, module: float, instantiate: float, module_load_kind: string} microseconds */

@@ -24,6 +24,8 @@ pub struct Device {
     pub os: Option<String>,
     pub online: bool,
     pub ip: Option<String>,
+    /// When the agent last connected (ms since the epoch), from `lastconnects`; None if it never did.
+    pub last_seen_ms: Option<i64>,
 }
 
 pub fn run<H: Host>(host: &mut H, input: DevicesInput) -> Result<Vec<Device>> {
@@ -31,8 +33,23 @@ pub fn run<H: Host>(host: &mut H, input: DevicesInput) -> Result<Vec<Device>> {
     mesh_suffix(&input.mesh_id)?;
     let mut session = Session::open_preferred(host, &cfg)?;
     let reply = session.call("nodes", json!({"meshid": input.mesh_id}))?;
+    let mut devices = parse_nodes_reply(&reply, &input.mesh_id)?;
+    if !devices.is_empty() {
+        let last = session.call("lastconnects", json!({}))?;
+        apply_last_seen(&mut devices, &last);
+    }
     session.close();
-    parse_nodes_reply(&reply, &input.mesh_id)
+    Ok(devices)
+}
+
+/// Fills `last_seen_ms` from a `lastconnects` reply (`{"lastconnects": {"node//id": ms}}`, visible devices only).
+pub fn apply_last_seen(devices: &mut [Device], reply: &Map<String, Value>) {
+    let Some(map) = reply.get("lastconnects").and_then(Value::as_object) else {
+        return;
+    };
+    for d in devices {
+        d.last_seen_ms = map.get(&d.id).and_then(Value::as_i64);
+    }
 }
 
 /// Interprets a `nodes` reply for one group (errors arrive as `result` texts, e.g. `Invalid group id`).
@@ -65,6 +82,7 @@ pub fn parse_nodes_reply(reply: &Map<String, Value>, mesh_id: &str) -> Result<Ve
                 os: text(n, "osdesc"),
                 online: n.get("conn").and_then(Value::as_u64).is_some_and(|c| c & 1 == 1),
                 ip: text(n, "ip"),
+                last_seen_ms: None,
             })
         })
         .collect())

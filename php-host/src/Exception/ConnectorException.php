@@ -23,6 +23,8 @@ class ConnectorException extends \RuntimeException
             'unreachable', 'tls', 'not_meshcentral', 'timeout', 'connection_lost' => new ServerException($kind, $message),
             'invalid_input' => new InvalidSettingsException($kind, $message),
             'insufficient_rights' => new InsufficientRightsException($kind, $message),
+            'not_owned' => new NotOwnedException($kind, $message),
+            'not_found' => new NotFoundException($kind, $message),
             default => new self($kind, $message),
         };
     }

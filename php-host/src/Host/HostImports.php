@@ -37,13 +37,19 @@ final class HostImports
     private $logger;
     /** @var callable(): int */
     private $clock;
+    /** @var null|callable(string, string): void */
+    private $transportHook;
 
     /**
      * @param null|callable(int, string): void $logger receives (level 0..3, message)
      * @param null|callable(): int             $clock  ms since the epoch; the wall clock unless a test shifts it
+     * @param null|callable(string, string): void $transportHook called as ('open', url) and ('send', frame) before the
+     *        real transport acts; a TransportException it throws is reported to the core as that transport failure
+     *        (fault injection for tests: a connection that dies between two steps of an operation)
      */
-    public function __construct(?callable $logger = null, ?callable $clock = null)
+    public function __construct(?callable $logger = null, ?callable $clock = null, ?callable $transportHook = null)
     {
+        $this->transportHook = $transportHook;
         $this->logger = $logger ?? static function (int $level, string $message): void {
         };
         $this->clock = $clock ?? static fn (): int => (int) floor(microtime(true) * 1000);
@@ -99,6 +105,9 @@ final class HostImports
             }
         }
         try {
+            if ($this->transportHook !== null) {
+                ($this->transportHook)('open', $spec['url']);
+            }
             $client = WebSocketClient::connect(
                 $spec['url'],
                 $headers,
@@ -125,7 +134,11 @@ final class HostImports
             return self::BAD_HANDLE;
         }
         try {
-            $client->send($this->memory()->readMemory($ptr, self::u32($len)));
+            $frame = $this->memory()->readMemory($ptr, self::u32($len));
+            if ($this->transportHook !== null) {
+                ($this->transportHook)('send', $frame);
+            }
+            $client->send($frame);
             return 0;
         } catch (TransportException $e) {
             return $this->transportStatus($e);

@@ -53,4 +53,13 @@ abstract class ConnectorTestCase extends TestCase
         self::assertSame(1, preg_match('~^ok (mesh//\S+)~', $out, $m), 'meshctrl adddevicegroup: ' . $out);
         return $m[1];
     }
+
+    /** GETs a page of the test server (trusting its CA) and returns the body whatever the status. */
+    protected function fetch(string $url): string
+    {
+        $ctx = stream_context_create(['ssl' => ['cafile' => self::server()->caFile()], 'http' => ['ignore_errors' => true, 'timeout' => 10]]);
+        $body = file_get_contents($url, false, $ctx);
+        self::assertIsString($body);
+        return $body;
+    }
 }

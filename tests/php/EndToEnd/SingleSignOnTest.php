@@ -27,12 +27,12 @@ final class SingleSignOnTest extends ConnectorTestCase
         self::assertStringStartsWith(self::server()->httpsUrl() . '/?login=', $url['url']);
         self::assertEqualsWithDelta(time() * 1000 + 60_000, $url['expires_at_ms'], 2_000);
 
-        $first = $this->get($url['url']);
+        $first = $this->fetch($url['url']);
         self::assertStringNotContainsString('- Login</title>', $first, 'the app page is served, not the login page');
         // The app page embeds the logged-in user's name as URL-encoded JSON ({"name":"<user>",...}).
         self::assertStringContainsString(rawurlencode('{"name":"' . self::$user . '"'), $first, 'the page belongs to the SSO user');
 
-        $second = $this->get($url['url']);
+        $second = $this->fetch($url['url']);
         self::assertStringContainsString('- Login</title>', $second, 'a single-use cookie is refused the second time');
     }
 
@@ -42,16 +42,16 @@ final class SingleSignOnTest extends ConnectorTestCase
         // of skew the other way only).
         $past = Connector::load(self::wasmPath(), null, sys_get_temp_dir() . '/meshconnector-test-cache', null, static fn (): int => (time() - 40) * 1000);
         $expired = $past->loginUrl(self::server()->httpsUrl(), self::server()->loginTokenKey(), self::$user, 10);
-        self::assertStringContainsString('- Login</title>', $this->get($expired['url']));
+        self::assertStringContainsString('- Login</title>', $this->fetch($expired['url']));
         // Same clock, lifetime long enough: accepted, so the refusal above is the expiry and nothing else.
         $valid = $past->loginUrl(self::server()->httpsUrl(), self::server()->loginTokenKey(), self::$user, 120);
-        self::assertStringNotContainsString('- Login</title>', $this->get($valid['url']));
+        self::assertStringNotContainsString('- Login</title>', $this->fetch($valid['url']));
     }
 
     public function testWrongKeyGivesTheLoginPage(): void
     {
         $url = self::connector()->loginUrl(self::server()->httpsUrl(), str_repeat('cd', 80), self::$user, 60);
-        self::assertStringContainsString('- Login</title>', $this->get($url['url']));
+        self::assertStringContainsString('- Login</title>', $this->fetch($url['url']));
     }
 
     public function testDeepLinkToADevice(): void
@@ -76,13 +76,5 @@ final class SingleSignOnTest extends ConnectorTestCase
                 self::assertStringContainsString($needle, $e->getMessage());
             }
         }
-    }
-
-    private function get(string $url): string
-    {
-        $ctx = stream_context_create(['ssl' => ['cafile' => self::server()->caFile()], 'http' => ['ignore_errors' => true, 'timeout' => 10]]);
-        $body = file_get_contents($url, false, $ctx);
-        self::assertIsString($body);
-        return $body;
     }
 }

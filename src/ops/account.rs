@@ -1,0 +1,157 @@
+//! Changes to an existing service's account: suspend (lock), unsuspend, new password, new rights preset.
+//!
+//! Each first proves the account is the connector's own for this service (`service::not_ours_reason`), so a
+//! mistyped username in the billing system can never lock, re-key or re-link someone else's account.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::config::{ServerConfig, ServerInput};
+use crate::error::{Error, Result};
+use crate::host::Host;
+use crate::ops::provision::link;
+use crate::rights::{check_customer_group_rights, site, RightsPreset};
+use crate::service::{self, find_account, find_group, not_ours_reason, Account, Group, ServiceRef};
+use crate::session::{expect_ok, Session};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountInput {
+    pub server: ServerInput,
+    pub service: ServiceRef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordInput {
+    pub server: ServerInput,
+    pub service: ServiceRef,
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageInput {
+    pub server: ServerInput,
+    pub service: ServiceRef,
+    pub preset: RightsPreset,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AccountState {
+    pub username: String,
+    pub mesh_id: String,
+    pub locked: bool,
+    pub group_rights: u32,
+    /// False when the account already was in the requested state (the call is idempotent).
+    pub changed: bool,
+}
+
+/// Opens a session, finds this service's group and account and proves they are ours, then runs `act`.
+fn with_owned_account<H: Host, T>(
+    host: &mut H,
+    server: ServerInput,
+    service: &ServiceRef,
+    act: impl FnOnce(&mut Session<'_, H>, &Group, &Account) -> Result<T>,
+) -> Result<T> {
+    let cfg = ServerConfig::from_input(server)?;
+    service.validate()?;
+    let mut session = Session::open_preferred(host, &cfg)?;
+    let groups = service::parse_groups(&session.call("meshes", json!({}))?)?;
+    let accounts = service::parse_accounts(&session.call("users", json!({}))?)?;
+    let group = find_group(&groups, service)?.ok_or_else(|| {
+        Error::NotFound(format!(
+            "the device group of service '{}' no longer exists in MeshCentral",
+            service.key
+        ))
+    })?;
+    let username = service.username();
+    let account = find_account(&accounts, &cfg.domain, &username)
+        .ok_or_else(|| Error::NotFound(format!("the MeshCentral user '{username}' no longer exists")))?;
+    if let Some(reason) = not_ours_reason(account, Some(group), service, &session.own_user_id()) {
+        return Err(Error::NotOwned(format!("the account '{username}': {reason}")));
+    }
+    let out = act(&mut session, group, account)?;
+    session.close();
+    Ok(out)
+}
+
+fn state(account: &Account, group: &Group, locked: bool, rights: Option<u32>, changed: bool) -> AccountState {
+    AccountState {
+        username: account.name.clone(),
+        mesh_id: group.id.clone(),
+        locked,
+        group_rights: rights.or_else(|| account.rights_on(&group.id)).unwrap_or(0),
+        changed,
+    }
+}
+
+/// Sets or clears site right LOCKED. MeshCentral closes a locked user's open sessions itself.
+pub fn set_locked<H: Host>(host: &mut H, input: AccountInput, lock: bool) -> Result<AccountState> {
+    with_owned_account(host, input.server, &input.service, |session, group, account| {
+        if account.locked() == lock {
+            return Ok(state(account, group, lock, None, false));
+        }
+        let rights = if lock {
+            account.site_rights | site::LOCKED
+        } else {
+            account.site_rights & !site::LOCKED
+        };
+        let reply = session.call("edituser", json!({"userid": account.id, "siteadmin": rights}))?;
+        expect_ok(&reply, "edituser")?;
+        Ok(state(account, group, lock, None, true))
+    })
+}
+
+/// `changeuserpass` has no reply; MeshCentral confirms a stored password with an `accountchange` event (msgid 75)
+/// about the account, and says nothing at all when the password breaks its password rules.
+pub fn change_password<H: Host>(host: &mut H, input: PasswordInput) -> Result<AccountState> {
+    let p = &input.password;
+    if p.is_empty() || p.chars().count() > 256 || p.chars().any(char::is_control) {
+        return Err(Error::InvalidInput(
+            "the password must be 1-256 characters without control characters".into(),
+        ));
+    }
+    with_owned_account(host, input.server, &input.service, |session, group, account| {
+        session.send_only(
+            "changeuserpass",
+            json!({"userid": account.id, "pass": input.password, "removeMultiFactor": false}),
+        )?;
+        let id = account.id.clone();
+        session
+            .wait_for("changeuserpass", |m| {
+                let ev = m.get("event");
+                m.get("action").and_then(Value::as_str) == Some("event")
+                    && ev.and_then(|e| e.get("action")).and_then(Value::as_str) == Some("accountchange")
+                    && ev.and_then(|e| e.get("msgid")).and_then(Value::as_u64) == Some(75)
+                    && ev
+                        .and_then(|e| e.get("account"))
+                        .and_then(|a| a.get("_id"))
+                        .and_then(Value::as_str)
+                        == Some(id.as_str())
+            })
+            .map_err(|e| match e {
+                Error::Timeout { .. } => Error::Remote {
+                    action: "changeuserpass".into(),
+                    message: "MeshCentral did not confirm the new password (it ignores passwords that break its \
+                              password rules)"
+                        .into(),
+                },
+                other => other,
+            })?;
+        Ok(state(account, group, account.locked(), None, true))
+    })
+}
+
+/// Applies another rights preset to the service's link (the product's package changed).
+pub fn change_package<H: Host>(host: &mut H, input: PackageInput) -> Result<AccountState> {
+    let rights = input.preset.group_rights();
+    check_customer_group_rights(rights)?;
+    with_owned_account(host, input.server, &input.service, |session, group, account| {
+        if account.rights_on(&group.id) == Some(rights) {
+            return Ok(state(account, group, account.locked(), Some(rights), false));
+        }
+        link(session, &group.id, &account.id, rights)?;
+        Ok(state(account, group, account.locked(), Some(rights), true))
+    })
+}

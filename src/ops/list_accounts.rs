@@ -1,0 +1,82 @@
+//! Server sync: every service the connector provisioned on this server, read back from MeshCentral (one `meshes`,
+//! one `users` and one `nodes` request), for WHMCS's import tool and for spotting drift.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::config::{ServerConfig, ServerInput};
+use crate::error::Result;
+use crate::host::Host;
+use crate::ops::usage;
+use crate::rights::RightsPreset;
+use crate::service::{self, find_account, validate_key};
+use crate::session::Session;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListAccountsInput {
+    pub server: ServerInput,
+    /// Only services whose key starts with this (one billing install's services); all when empty.
+    #[serde(default)]
+    pub key_prefix: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ServiceAccount {
+    pub service_key: String,
+    pub mesh_id: String,
+    pub group_name: String,
+    pub username: String,
+    /// False when the group exists but its user is gone (e.g. deleted by hand).
+    pub user_exists: bool,
+    pub locked: bool,
+    /// The preset the link matches, `None` when someone changed the rights in MeshCentral.
+    pub preset: Option<&'static str>,
+    pub devices: u32,
+    pub online: u32,
+}
+
+pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<Vec<ServiceAccount>> {
+    let cfg = ServerConfig::from_input(input.server)?;
+    if !input.key_prefix.is_empty() {
+        validate_key(&input.key_prefix)?;
+    }
+    let mut session = Session::open_preferred(host, &cfg)?;
+    let meshes = session.call("meshes", json!({}))?;
+    let users = session.call("users", json!({}))?;
+    let nodes = session.call("nodes", json!({}))?;
+    session.close();
+
+    let groups = service::parse_groups(&meshes)?;
+    let accounts = service::parse_accounts(&users)?;
+    let ours: Vec<_> = groups
+        .iter()
+        .filter_map(|g| g.marker.as_ref().map(|m| (g, m)))
+        .filter(|(_, (key, _))| key.starts_with(&input.key_prefix))
+        .collect();
+    let ids: Vec<String> = ours.iter().map(|(g, _)| g.id.clone()).collect();
+    let counts = usage::count(&ids, &meshes, &nodes)?;
+    let mut list: Vec<ServiceAccount> = ours
+        .into_iter()
+        .map(|(g, (key, username))| {
+            let account = find_account(&accounts, &cfg.domain, username);
+            let c = counts.get(&g.id).copied().flatten();
+            ServiceAccount {
+                service_key: key.clone(),
+                mesh_id: g.id.clone(),
+                group_name: g.name.clone(),
+                username: account.map(|a| a.name.clone()).unwrap_or_else(|| username.clone()),
+                user_exists: account.is_some(),
+                locked: account.is_some_and(|a| a.locked()),
+                preset: account
+                    .and_then(|a| a.rights_on(&g.id))
+                    .and_then(RightsPreset::from_rights)
+                    .map(RightsPreset::name),
+                devices: c.map_or(0, |c| c.devices),
+                online: c.map_or(0, |c| c.online),
+            }
+        })
+        .collect();
+    list.sort_by(|a, b| a.service_key.cmp(&b.service_key));
+    Ok(list)
+}

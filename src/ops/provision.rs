@@ -1,0 +1,347 @@
+//! Provisioning a service: its device group, its user, and the one link between them.
+//!
+//! Idempotent: the group is found by the marker in its description (never by name: MeshCentral allows duplicate
+//! names), the user by name plus the ownership rules of `service`, and each step runs only when its result is
+//! missing, so a re-run after any partial failure finishes the job without duplicates. When a step fails, what this
+//! call created is removed again (over a fresh connection if the first one broke); if even that fails, the marker lets
+//! the next run adopt the leftovers.
+//!
+//! Order: group first (its marker names the user to come), then the user, then the link. So a user that exists
+//! while this service has no group was not made by this code, and provisioning refuses to adopt it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::config::{user_id, ServerConfig, ServerInput};
+use crate::error::{Error, Result};
+use crate::host::{Host, LogLevel};
+use crate::rights::{check_customer_group_rights, RightsPreset, CUSTOMER_SITE_RIGHTS};
+use crate::service::{self, find_account, find_group, not_ours_reason, ServiceRef};
+use crate::session::{expect_ok, Session};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvisionInput {
+    pub server: ServerInput,
+    pub service: ServiceRef,
+    /// e.g. `{company} #{service_id}`; see `service::render_group_name`.
+    pub group_name_template: String,
+    /// Values for the template (company, client, service_id, product, ...).
+    #[serde(default)]
+    pub vars: Map<String, Value>,
+    #[serde(default)]
+    pub description: String,
+    /// The customer's password; a strong random one is generated (and returned) when absent.
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub realname: Option<String>,
+    pub preset: RightsPreset,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Provisioned {
+    pub mesh_id: String,
+    pub group_name: String,
+    pub username: String,
+    pub user_id: String,
+    /// Only when this call generated it (the host stores it); never echoes a password it was given.
+    pub generated_password: Option<String>,
+    pub group_rights: u32,
+    pub created_group: bool,
+    pub created_user: bool,
+}
+
+/// Everything checked before the first byte is sent.
+struct Plan {
+    service: ServiceRef,
+    username: String,
+    group_name: String,
+    description: String,
+    password: Option<String>,
+    email: Option<String>,
+    realname: Option<String>,
+    rights: u32,
+}
+
+/// What this call created, for undo on failure.
+#[derive(Default)]
+struct Created {
+    group: Option<String>,
+    user: Option<String>,
+}
+
+pub fn run<H: Host>(host: &mut H, input: ProvisionInput) -> Result<Provisioned> {
+    let cfg = ServerConfig::from_input(input.server.clone())?;
+    let plan = plan(&input)?;
+    let mut generated = None;
+    let password = match &plan.password {
+        Some(p) => p.clone(),
+        None => {
+            let p = random_password(host)?;
+            generated = Some(p.clone());
+            p
+        }
+    };
+    let mut created = Created::default();
+    let outcome = {
+        let mut session = Session::open_preferred(host, &cfg)?;
+        let result = steps(&mut session, &cfg, &plan, &password, &mut created);
+        match result {
+            Ok(p) => Ok(p),
+            Err(e) if matches!(e, Error::ConnectionLost(_) | Error::Timeout { .. }) => Err((e, true)),
+            Err(e) => {
+                // The session still works: undo on it.
+                let undo = undo(&mut session, &created);
+                Err((with_undo_note(e, undo), false))
+            }
+        }
+    };
+    match outcome {
+        Ok(mut p) => {
+            // A password generated for an account that already existed was never set: do not hand it out.
+            p.generated_password = if p.created_user { generated } else { None };
+            Ok(p)
+        }
+        Err((e, false)) => Err(e),
+        Err((e, true)) => {
+            // The connection broke mid-way: undo over a new one, if the server lets us.
+            if created.group.is_none() && created.user.is_none() {
+                return Err(e);
+            }
+            let undo = Session::open_preferred(host, &cfg).and_then(|mut s| undo(&mut s, &created));
+            Err(with_undo_note(e, undo))
+        }
+    }
+}
+
+fn plan(input: &ProvisionInput) -> Result<Plan> {
+    input.service.validate()?;
+    let username = input.service.username();
+    let rights = input.preset.group_rights();
+    check_customer_group_rights(rights)?;
+    if let Some(p) = &input.password {
+        if p.is_empty() || p.chars().count() > 256 || p.chars().any(char::is_control) {
+            return Err(Error::InvalidInput(
+                "the password must be 1-256 characters without control characters".into(),
+            ));
+        }
+    }
+    let email = input.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
+    if let Some(e) = email {
+        validate_email(e)?;
+    }
+    let realname = input
+        .realname
+        .as_deref()
+        .map(|n| n.chars().filter(|c| !c.is_control()).collect::<String>())
+        .map(|n| n.trim().chars().take(256).collect::<String>())
+        .filter(|n| !n.is_empty());
+    Ok(Plan {
+        service: input.service.clone(),
+        username,
+        group_name: service::render_group_name(&input.group_name_template, &input.vars)?,
+        description: service::group_description(&input.description, &input.service),
+        password: input.password.clone(),
+        email: email.map(str::to_string),
+        realname,
+        rights,
+    })
+}
+
+fn steps<H: Host>(
+    session: &mut Session<'_, H>,
+    cfg: &ServerConfig,
+    plan: &Plan,
+    password: &str,
+    created: &mut Created,
+) -> Result<Provisioned> {
+    let self_id = session.own_user_id();
+    let groups = service::parse_groups(&session.call("meshes", json!({}))?)?;
+    let accounts = service::parse_accounts(&session.call("users", json!({}))?)?;
+    let group = find_group(&groups, &plan.service)?.cloned();
+    let account = find_account(&accounts, &cfg.domain, &plan.username).cloned();
+
+    if let Some(a) = &account {
+        let reason = match &group {
+            None => Some("it exists while this service has no device group yet".to_string()),
+            Some(g) => not_ours_reason(a, Some(g), &plan.service, &self_id),
+        };
+        if let Some(reason) = reason {
+            return Err(Error::NotOwned(format!(
+                "a MeshCentral account named '{}' already exists and {reason}; choose another username",
+                plan.username
+            )));
+        }
+    }
+
+    let (mesh_id, group_name) = match &group {
+        Some(g) => (g.id.clone(), g.name.clone()),
+        None => {
+            let reply = session.call(
+                "createmesh",
+                json!({"meshname": plan.group_name, "meshtype": 2, "desc": plan.description}),
+            )?;
+            expect_ok(&reply, "createmesh")?;
+            let id = reply
+                .get("meshid")
+                .and_then(Value::as_str)
+                .ok_or_else(|| Error::Remote {
+                    action: "createmesh".into(),
+                    message: "no meshid in the reply".into(),
+                })?
+                .to_string();
+            created.group = Some(id.clone());
+            (id, plan.group_name.clone())
+        }
+    };
+
+    let uid = user_id(&cfg.domain, &plan.username);
+    if account.is_none() {
+        let mut fields = json!({
+            "username": plan.username,
+            "pass": password,
+            "siteadmin": CUSTOMER_SITE_RIGHTS,
+        });
+        if let Some(e) = &plan.email {
+            fields["email"] = json!(e);
+            fields["emailVerified"] = json!(true);
+        }
+        if let Some(n) = &plan.realname {
+            fields["realname"] = json!(n);
+        }
+        expect_ok(&session.call("adduser", fields)?, "adduser")?;
+        created.user = Some(uid.clone());
+    }
+
+    let linked = account.as_ref().and_then(|a| a.rights_on(&mesh_id));
+    if linked != Some(plan.rights) {
+        link(session, &mesh_id, &uid, plan.rights)?;
+    }
+
+    Ok(Provisioned {
+        mesh_id,
+        group_name,
+        username: plan.username.clone(),
+        user_id: uid,
+        generated_password: None,
+        group_rights: plan.rights,
+        created_group: created.group.is_some(),
+        created_user: created.user.is_some(),
+    })
+}
+
+/// Links (or re-links with new rights) the user to the group. `addmeshuser` reports counts, not `ok`.
+pub fn link<H: Host>(session: &mut Session<'_, H>, mesh_id: &str, user_id: &str, rights: u32) -> Result<()> {
+    let reply = session.call(
+        "addmeshuser",
+        json!({"meshid": mesh_id, "userids": [user_id], "meshadmin": rights}),
+    )?;
+    let success = reply.get("success").and_then(Value::as_u64).unwrap_or(0);
+    let failed = reply.get("failed").and_then(Value::as_u64).unwrap_or(0);
+    if success == 1 && failed == 0 {
+        return Ok(());
+    }
+    Err(Error::Remote {
+        action: "addmeshuser".into(),
+        message: reply
+            .get("result")
+            .and_then(Value::as_str)
+            .unwrap_or("the user was not linked")
+            .to_string(),
+    })
+}
+
+/// Removes what this call created, newest first. Already-gone objects count as removed.
+fn undo<H: Host>(session: &mut Session<'_, H>, created: &Created) -> Result<()> {
+    if let Some(uid) = &created.user {
+        let r = session.call("deleteuser", json!({"userid": uid}))?;
+        if r.get("result").and_then(Value::as_str) != Some("User does not exists") {
+            expect_ok(&r, "deleteuser")?;
+        }
+    }
+    if let Some(mesh) = &created.group {
+        let r = session.call("deletemesh", json!({"meshid": mesh}))?;
+        if r.get("result").and_then(Value::as_str) != Some("Unknown device group") {
+            expect_ok(&r, "deletemesh")?;
+        }
+    }
+    session.close();
+    Ok(())
+}
+
+fn with_undo_note(e: Error, undo: Result<()>) -> Error {
+    match undo {
+        Ok(()) => e,
+        Err(u) => {
+            let note = format!(
+                "; cleaning up failed too ({u}), so a device group or user may be left over: run create again to \
+                 finish, or terminate to remove it"
+            );
+            match e {
+                Error::Remote { action, message } => Error::Remote {
+                    action,
+                    message: message + &note,
+                },
+                Error::ConnectionLost(m) => Error::ConnectionLost(m + &note),
+                Error::NotOwned(m) => Error::NotOwned(m + &note),
+                other => Error::Remote {
+                    action: "provision".into(),
+                    message: other.to_string() + &note,
+                },
+            }
+        }
+    }
+}
+
+/// A conservative check (MeshCentral refuses many more shapes with `Invalid email`).
+pub fn validate_email(email: &str) -> Result<()> {
+    let bad = || Error::InvalidInput(format!("'{email}' is not a valid e-mail address"));
+    if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad());
+    }
+    let (local, domain) = email.rsplit_once('@').ok_or_else(bad)?;
+    if local.is_empty()
+        || local.contains('@')
+        || !domain.contains('.')
+        || domain.starts_with('.')
+        || domain.ends_with('.')
+    {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+/// 24 characters from 62 (about 143 bits), drawn from the host's secure random source without modulo bias.
+pub fn random_password<H: Host>(host: &mut H) -> Result<String> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut out = String::with_capacity(24);
+    while out.len() < 24 {
+        let mut buf = [0u8; 32];
+        host.random_fill(&mut buf)
+            .map_err(|_| Error::Host("no secure random source".into()))?;
+        for b in buf {
+            // 248 = 4 * 62: bytes above it would bias the first characters.
+            if b < 248 && out.len() < 24 {
+                out.push(ALPHABET[usize::from(b) % 62] as char);
+            }
+        }
+    }
+    host.log(LogLevel::Debug, "generated a password for the new user");
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_checked_before_sending() {
+        validate_email("a@b.example").unwrap();
+        for bad in ["", "a", "a@b", "a b@c.d", "@c.d", "a@.d", "a@d."] {
+            assert!(validate_email(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! Terminating a service: its user, then its devices, then its group. Already-gone objects count as done, so a
+//! re-run after any partial failure finishes the job.
+//!
+//! Why devices are moved, not deleted: MeshCentral only marks a deleted group as deleted, and when an agent of that
+//! group reconnects it undeletes the group (with the links of every user that still exists, including the
+//! connector's own account). Deleting the device records does not help: an unknown agent is re-enrolled into the group
+//! named in its settings file, which undeletes it too. A device record that still exists, though, pins its agent to the
+//! record's group. So the devices are moved into one "retired agents" group per server (created on first use, found by
+//! its marker), connected agents are told to uninstall themselves, and then the service's group is deleted: it stays
+//! deleted, and the customer's machines no longer appear to anyone but the server's administrators.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::config::{ServerConfig, ServerInput};
+use crate::error::{Error, Result};
+use crate::host::{Host, LogLevel};
+use crate::ops::devices::parse_nodes_reply;
+use crate::service::{self, find_account, find_group, not_ours_reason, ServiceRef, RETIRED_MARKER};
+use crate::session::{expect_ok, Session};
+
+pub const RETIRED_GROUP_NAME: &str = "Retired agents (MeshCentral Connector)";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TerminateInput {
+    pub server: ServerInput,
+    pub service: ServiceRef,
+}
+
+#[derive(Debug, Serialize, Default)]
+pub struct Terminated {
+    pub deleted_user: bool,
+    pub retired_devices: u32,
+    pub uninstall_requested: u32,
+    pub deleted_group: bool,
+    /// Where the devices went, when there were any.
+    pub retired_group: Option<String>,
+}
+
+pub fn run<H: Host>(host: &mut H, input: TerminateInput) -> Result<Terminated> {
+    let cfg = ServerConfig::from_input(input.server)?;
+    let service = input.service;
+    service.validate()?;
+    let mut session = Session::open_preferred(host, &cfg)?;
+    let mut groups = service::parse_groups(&session.call("meshes", json!({}))?)?;
+    let accounts = service::parse_accounts(&session.call("users", json!({}))?)?;
+    let group = find_group(&groups, &service)?.cloned();
+    let username = service.username();
+    let account = find_account(&accounts, &cfg.domain, &username).cloned();
+    let mut done = Terminated::default();
+
+    // 1. The user, so nobody can log in while the rest is removed, and so an undeleted group would have no customer.
+    if let Some(a) = &account {
+        if let Some(reason) = not_ours_reason(a, group.as_ref(), &service, &session.own_user_id()) {
+            return Err(Error::NotOwned(format!(
+                "the account '{username}' was left alone because {reason}; nothing was removed"
+            )));
+        }
+        let reply = session.call("deleteuser", json!({"userid": a.id}))?;
+        if reply.get("result").and_then(Value::as_str) != Some("User does not exists") {
+            expect_ok(&reply, "deleteuser")?;
+        }
+        done.deleted_user = true;
+    }
+
+    let Some(group) = group else {
+        session.close();
+        return Ok(done);
+    };
+
+    // 2. The devices: park them in the retired group (see the module comment), asking live agents to uninstall.
+    let devices = parse_nodes_reply(&session.call("nodes", json!({"meshid": group.id}))?, &group.id)?;
+    if !devices.is_empty() {
+        let retired = retired_group(&mut session, &mut groups)?;
+        let online: Vec<&str> = devices.iter().filter(|d| d.online).map(|d| d.id.as_str()).collect();
+        if !online.is_empty() {
+            // No reply exists for this command; the agent uninstalls itself when it gets it.
+            session.send_only("uninstallagent", json!({"nodeids": online}))?;
+            done.uninstall_requested = online.len() as u32;
+        }
+        for d in &devices {
+            let reply = session.call("changeDeviceMesh", json!({"nodeids": [d.id], "meshid": retired}))?;
+            let result = reply.get("result").and_then(Value::as_str);
+            if !matches!(
+                result,
+                Some("ok") | Some("Device already in correct group") | Some("Device not found")
+            ) {
+                expect_ok(&reply, "changeDeviceMesh")?;
+            }
+            done.retired_devices += 1;
+        }
+        session.log(
+            LogLevel::Info,
+            &format!("moved {} device(s) of {} to {retired}", devices.len(), group.id),
+        );
+        done.retired_group = Some(retired);
+    }
+
+    // 3. The group.
+    let reply = session.call("deletemesh", json!({"meshid": group.id}))?;
+    if reply.get("result").and_then(Value::as_str) != Some("Unknown device group") {
+        expect_ok(&reply, "deletemesh")?;
+    }
+    done.deleted_group = true;
+    session.close();
+    Ok(done)
+}
+
+/// The server's retired-agents group, created on first use.
+fn retired_group<H: Host>(session: &mut Session<'_, H>, groups: &mut Vec<service::Group>) -> Result<String> {
+    if let Some(g) = groups.iter().find(|g| g.retired) {
+        return Ok(g.id.clone());
+    }
+    let desc = format!(
+        "Devices of services terminated by the billing system; their agents were asked to uninstall. {RETIRED_MARKER}"
+    );
+    let reply = session.call(
+        "createmesh",
+        json!({"meshname": RETIRED_GROUP_NAME, "meshtype": 2, "desc": desc}),
+    )?;
+    expect_ok(&reply, "createmesh")?;
+    let id = reply
+        .get("meshid")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Error::Remote {
+            action: "createmesh".into(),
+            message: "no meshid in the reply".into(),
+        })?
+        .to_string();
+    groups.push(service::Group {
+        id: id.clone(),
+        name: RETIRED_GROUP_NAME.into(),
+        marker: None,
+        retired: true,
+    });
+    Ok(id)
+}

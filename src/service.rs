@@ -1,0 +1,415 @@
+//! What ties a billing service to MeshCentral objects, and how the connector proves an object is its own.
+//!
+//! MeshCentral allows duplicate group names and keeps no "created by" field, so each group the connector makes carries
+//! a marker at the end of its description: `[meshcentral-connector service=<key> user=<username>]`. The service key is
+//! chosen by the host (e.g. `<WHMCS install tag>-<service id>`), so two billing installs on one server never collide.
+//! A user account counts as the connector's own only when all of these hold:
+//! - it is named in the marker of this service's group (or, once the group is gone, it is the name the host stored);
+//! - its site rights are the customer profile (`rights::CUSTOMER_SITE_RIGHTS`, optionally LOCKED) and nothing else;
+//! - it is linked to no group other than this service's;
+//! - it is not the account the session is logged in as.
+//!
+//! An administrator, or any account someone else made or widened, fails at least one test and is never touched.
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::config::{user_id, validate_username};
+use crate::error::{Error, Result};
+use crate::rights::{CUSTOMER_SITE_MASK, CUSTOMER_SITE_RIGHTS};
+
+const MARKER_OPEN: &str = "[meshcentral-connector ";
+/// Marks the one group per server where terminated services' devices are parked (see `ops::terminate`).
+pub const RETIRED_MARKER: &str = "[meshcentral-connector retired-agents]";
+/// MeshCentral accepts group names up to 128 characters and descriptions up to 1024 (`meshuser.js` validation).
+const MAX_GROUP_NAME: usize = 128;
+const MAX_DESC: usize = 1024;
+
+/// The service a request is about, as the host identifies it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceRef {
+    /// Stable and unique per billing service and install: `[A-Za-z0-9._-]{1,64}`.
+    pub key: String,
+    /// The service's MeshCentral user name; derived from the key when absent.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// The group id stored after an earlier provisioning, if any.
+    #[serde(default)]
+    pub mesh_id: Option<String>,
+}
+
+impl ServiceRef {
+    pub fn validate(&self) -> Result<()> {
+        validate_key(&self.key)?;
+        validate_username(&self.username())?;
+        if let Some(id) = &self.mesh_id {
+            crate::ops::installer_links::mesh_suffix(id)?;
+        }
+        Ok(())
+    }
+
+    /// The user name: the given one, or `mc-<key>` (lower-cased: MeshCentral lower-cases user ids).
+    pub fn username(&self) -> String {
+        match self.username.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            Some(u) => u.to_string(),
+            None => format!("mc-{}", self.key.to_ascii_lowercase()),
+        }
+    }
+
+    pub fn marker(&self) -> String {
+        format!(
+            "{MARKER_OPEN}service={} user={}]",
+            self.key,
+            self.username().to_lowercase()
+        )
+    }
+}
+
+pub fn validate_key(key: &str) -> Result<()> {
+    let ok = (1..=64).contains(&key.len())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidInput(format!(
+            "the service key '{key}' must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'"
+        )))
+    }
+}
+
+/// The marker found in a group description: (service key, user name).
+pub fn parse_marker(desc: &str) -> Option<(String, String)> {
+    let start = desc.rfind(MARKER_OPEN)?;
+    let rest = &desc[start + MARKER_OPEN.len()..];
+    let body = &rest[..rest.find(']')?];
+    let mut key = None;
+    let mut user = None;
+    for part in body.split(' ') {
+        if let Some(v) = part.strip_prefix("service=") {
+            key = Some(v.to_string());
+        } else if let Some(v) = part.strip_prefix("user=") {
+            user = Some(v.to_string());
+        }
+    }
+    Some((key?, user?))
+}
+
+/// Renders a group name template: `{company}`, `{client}`, `{service_id}`, `{product}`, `{domain}` ... are replaced
+/// from `vars`; unknown placeholders stay as typed. Control characters are dropped, runs of spaces collapse, and the
+/// result is cut to MeshCentral's limit. An empty result falls back to `Service <service_id>`.
+pub fn render_group_name(template: &str, vars: &Map<String, Value>) -> Result<String> {
+    if template.len() > 512 {
+        return Err(Error::InvalidInput(
+            "the group name template is longer than 512 characters".into(),
+        ));
+    }
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if after[..close].chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                let name = &after[..close];
+                match vars.get(name) {
+                    Some(Value::String(s)) => out.push_str(s),
+                    Some(Value::Number(n)) => out.push_str(&n.to_string()),
+                    Some(_) => {}
+                    None => out.push_str(&rest[open..open + close + 2]),
+                }
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    let mut name = out
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if name.is_empty() {
+        let id = vars
+            .get("service_id")
+            .map(|v| v.to_string().trim_matches('"').to_string());
+        name = format!("Service {}", id.unwrap_or_default()).trim().to_string();
+    }
+    Ok(truncate_chars(&name, MAX_GROUP_NAME))
+}
+
+/// The group description: the admin's text (cut to fit), then the marker.
+pub fn group_description(text: &str, service: &ServiceRef) -> String {
+    let marker = service.marker();
+    let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+    let room = MAX_DESC.saturating_sub(marker.chars().count() + 1);
+    let clean = truncate_chars(clean.trim(), room);
+    if clean.is_empty() {
+        marker
+    } else {
+        format!("{clean} {marker}")
+    }
+}
+
+fn truncate_chars(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+/// A group as `meshes` lists it.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub marker: Option<(String, String)>,
+    /// The connector's group for devices of terminated services.
+    pub retired: bool,
+}
+
+/// A user as `users` lists it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+    pub site_rights: u32,
+    /// Group ids (`mesh/...`) and rights this account is linked to.
+    pub mesh_links: Vec<(String, u32)>,
+    /// Links to anything else (single devices, user groups).
+    pub other_links: usize,
+}
+
+impl Account {
+    pub fn locked(&self) -> bool {
+        self.site_rights & crate::rights::site::LOCKED != 0
+    }
+
+    pub fn rights_on(&self, mesh_id: &str) -> Option<u32> {
+        self.mesh_links.iter().find(|(m, _)| m == mesh_id).map(|(_, r)| *r)
+    }
+}
+
+/// The groups that exist (not marked deleted), from a `meshes` reply.
+pub fn parse_groups(reply: &Map<String, Value>) -> Result<Vec<Group>> {
+    let list = reply
+        .get("meshes")
+        .and_then(Value::as_array)
+        .ok_or_else(|| malformed("meshes"))?;
+    Ok(list
+        .iter()
+        .filter(|m| m.get("deleted").is_none())
+        .filter_map(|m| {
+            Some(Group {
+                id: m.get("_id")?.as_str()?.to_string(),
+                name: m.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
+                marker: m.get("desc").and_then(Value::as_str).and_then(parse_marker),
+                retired: m
+                    .get("desc")
+                    .and_then(Value::as_str)
+                    .is_some_and(|d| d.contains(RETIRED_MARKER)),
+            })
+        })
+        .collect())
+}
+
+/// The accounts from a `users` reply (needs site right MANAGEUSERS; others get `Access denied`).
+pub fn parse_accounts(reply: &Map<String, Value>) -> Result<Vec<Account>> {
+    if let Some(r) = reply.get("result").and_then(Value::as_str) {
+        return Err(Error::Remote {
+            action: "users".into(),
+            message: r.to_string(),
+        });
+    }
+    let list = reply
+        .get("users")
+        .and_then(Value::as_array)
+        .ok_or_else(|| malformed("users"))?;
+    Ok(list
+        .iter()
+        .filter_map(|u| {
+            let links = u.get("links").and_then(Value::as_object);
+            let mut mesh_links = Vec::new();
+            let mut other_links = 0;
+            for (id, link) in links.into_iter().flatten() {
+                if id.starts_with("mesh/") {
+                    let rights = link.get("rights").and_then(Value::as_u64).unwrap_or(0) as u32;
+                    mesh_links.push((id.clone(), rights));
+                } else {
+                    other_links += 1;
+                }
+            }
+            Some(Account {
+                id: u.get("_id")?.as_str()?.to_string(),
+                name: u.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
+                site_rights: u.get("siteadmin").and_then(Value::as_u64).unwrap_or(0) as u32,
+                mesh_links,
+                other_links,
+            })
+        })
+        .collect())
+}
+
+/// This service's group: the one whose marker names the service key (the stored id, when given, must be it).
+pub fn find_group<'a>(groups: &'a [Group], service: &ServiceRef) -> Result<Option<&'a Group>> {
+    let marked: Vec<&Group> = groups
+        .iter()
+        .filter(|g| g.marker.as_ref().is_some_and(|(k, _)| k == &service.key))
+        .collect();
+    if let Some(stored) = &service.mesh_id {
+        if let Some(g) = groups.iter().find(|g| &g.id == stored) {
+            if !marked.iter().any(|m| m.id == g.id) {
+                return Err(Error::NotOwned(format!(
+                    "the device group {stored} stored for this service does not carry the connector's marker for \
+                     service '{}'",
+                    service.key
+                )));
+            }
+            return Ok(Some(g));
+        }
+    }
+    match marked.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one)),
+        _ => Err(Error::NotOwned(format!(
+            "{} device groups carry the marker of service '{}'; resolve the duplicates in MeshCentral",
+            marked.len(),
+            service.key
+        ))),
+    }
+}
+
+/// The account named `username`, if it exists.
+pub fn find_account<'a>(accounts: &'a [Account], domain: &str, username: &str) -> Option<&'a Account> {
+    let id = user_id(domain, username);
+    accounts.iter().find(|a| a.id == id)
+}
+
+/// Why `account` is not the connector's own account for `service` (None = it is ours).
+pub fn not_ours_reason(
+    account: &Account,
+    group: Option<&Group>,
+    service: &ServiceRef,
+    self_id: &str,
+) -> Option<String> {
+    if account.id == self_id {
+        return Some("it is the account the connector logs in with".into());
+    }
+    if account.site_rights & !CUSTOMER_SITE_MASK != 0
+        || account.site_rights & CUSTOMER_SITE_RIGHTS != CUSTOMER_SITE_RIGHTS
+    {
+        return Some(format!(
+            "its site rights ({:#x}) are not the connector's customer profile",
+            account.site_rights
+        ));
+    }
+    let own_group = group.map(|g| g.id.as_str());
+    if account.other_links > 0 || account.mesh_links.iter().any(|(m, _)| Some(m.as_str()) != own_group) {
+        return Some("it is linked to other device groups or devices".into());
+    }
+    if let Some(g) = group {
+        let named = g.marker.as_ref().map(|(_, u)| u.as_str());
+        if named != Some(service.username().to_lowercase().as_str()) {
+            return Some(format!("the group {} does not name it as the service's user", g.id));
+        }
+    }
+    None
+}
+
+fn malformed(action: &str) -> Error {
+    Error::Remote {
+        action: action.into(),
+        message: "malformed reply".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn svc(key: &str) -> ServiceRef {
+        ServiceRef {
+            key: key.into(),
+            username: None,
+            mesh_id: None,
+        }
+    }
+
+    #[test]
+    fn marker_round_trips_and_username_derives_from_the_key() {
+        let s = svc("WH1-42");
+        assert_eq!(s.username(), "mc-wh1-42");
+        let desc = group_description("Acme servers", &s);
+        assert_eq!(
+            desc,
+            "Acme servers [meshcentral-connector service=WH1-42 user=mc-wh1-42]"
+        );
+        assert_eq!(parse_marker(&desc), Some(("WH1-42".into(), "mc-wh1-42".into())));
+        assert_eq!(parse_marker("no marker"), None);
+        assert!(validate_key("a b").is_err());
+        assert!(validate_key("").is_err());
+    }
+
+    #[test]
+    fn templates_fill_known_fields_and_keep_names_in_limits() {
+        let vars = json!({"company": "Acme\nLtd", "service_id": 42, "client": ""});
+        let vars = vars.as_object().unwrap();
+        assert_eq!(
+            render_group_name("{company} #{service_id}", vars).unwrap(),
+            "Acme Ltd #42"
+        );
+        assert_eq!(render_group_name("{client}", vars).unwrap(), "Service 42");
+        assert_eq!(render_group_name("{unknown} x", vars).unwrap(), "{unknown} x");
+        assert_eq!(render_group_name(&"x".repeat(300), vars).unwrap().len(), 128);
+    }
+
+    #[test]
+    fn only_the_customer_profile_linked_to_its_own_group_is_ours() {
+        let s = svc("k1");
+        let group = Group {
+            id: "mesh//g".into(),
+            name: "g".into(),
+            marker: Some(("k1".into(), "mc-k1".into())),
+            retired: false,
+        };
+        let ours = Account {
+            id: "user//mc-k1".into(),
+            name: "mc-k1".into(),
+            site_rights: CUSTOMER_SITE_RIGHTS | 32,
+            mesh_links: vec![("mesh//g".into(), 8)],
+            other_links: 0,
+        };
+        assert_eq!(not_ours_reason(&ours, Some(&group), &s, "user//admin"), None);
+        let admin = Account {
+            site_rights: 0xFFFF_FFFF,
+            ..ours.clone()
+        };
+        assert!(not_ours_reason(&admin, Some(&group), &s, "user//admin").is_some());
+        let elsewhere = Account {
+            mesh_links: vec![("mesh//g".into(), 8), ("mesh//other".into(), 8)],
+            ..ours.clone()
+        };
+        assert!(not_ours_reason(&elsewhere, Some(&group), &s, "user//admin").is_some());
+        assert!(not_ours_reason(&ours, Some(&group), &s, "user//mc-k1").is_some());
+    }
+
+    #[test]
+    fn a_stored_group_without_our_marker_is_refused() {
+        let groups = vec![Group {
+            id: "mesh//x".into(),
+            name: "x".into(),
+            marker: None,
+            retired: false,
+        }];
+        let mut s = svc("k1");
+        s.mesh_id = Some("mesh//x".into());
+        assert_eq!(find_group(&groups, &s).unwrap_err().kind(), "not_owned");
+        s.mesh_id = None;
+        assert!(find_group(&groups, &s).unwrap().is_none());
+    }
+}
