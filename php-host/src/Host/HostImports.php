@@ -44,8 +44,9 @@ final class HostImports
      * @param null|callable(int, string): void $logger receives (level 0..3, message)
      * @param null|callable(): int             $clock  ms since the epoch; the wall clock unless a test shifts it
      * @param null|callable(string, string): void $transportHook called as ('open', url) and ('send', frame) before the
-     *        real transport acts; a TransportException it throws is reported to the core as that transport failure
-     *        (fault injection for tests: a connection that dies between two steps of an operation)
+     *        real transport acts, and as ('recv', frame) after a frame arrived; a TransportException it throws is
+     *        reported to the core as that transport failure (tests use it to cut a connection between two steps of an
+     *        operation, and to record transcripts)
      */
     public function __construct(?callable $logger = null, ?callable $clock = null, ?callable $transportHook = null)
     {
@@ -153,6 +154,9 @@ final class HostImports
         }
         try {
             $this->slot = $client->receive(max(1, self::u32($timeoutMs)));
+            if ($this->transportHook !== null) {
+                ($this->transportHook)('recv', $this->slot);
+            }
             return strlen($this->slot);
         } catch (TransportException $e) {
             return $this->transportStatus($e);

@@ -1,0 +1,62 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MeshCentralConnector\Tests\Lifecycle;
+
+use MeshCentralConnector\Exception\NotOwnedException;
+
+/** Terminate removes what the connector made, counts "already gone" as done, and never touches anyone else. */
+final class TerminateTest extends ServiceTestCase
+{
+    public function testRemovesUserAndGroupAndIsIdempotent(): void
+    {
+        $service = self::newService('term');
+        $p = self::provision($service);
+        $t = self::connector()->terminate(self::goodSettings(), $service + ['mesh_id' => $p['mesh_id'], 'username' => $p['username']]);
+        self::assertSame([true, true, 0], [$t['deleted_user'], $t['deleted_group'], $t['retired_devices']]);
+        self::assertArrayNotHasKey($p['user_id'], self::serverUsers());
+        self::assertArrayNotHasKey($p['mesh_id'], self::serverGroups());
+
+        $again = self::connector()->terminate(self::goodSettings(), $service);
+        self::assertSame([false, false], [$again['deleted_user'], $again['deleted_group']], 'already gone counts as done');
+    }
+
+    public function testNeverDeletesTheConnectorAccountOrAnAccountItDidNotMake(): void
+    {
+        $admin = self::server()->adminUser();
+        try {
+            self::connector()->terminate(self::goodSettings(), self::newService('own') + ['username' => $admin]);
+            self::fail('terminate accepted the connector account');
+        } catch (NotOwnedException $e) {
+            self::assertStringContainsString('logs in with', $e->getMessage());
+        }
+        self::assertArrayHasKey('user//' . $admin, self::serverUsers());
+
+        // A plain account someone made by hand, stored by mistake as a service's username.
+        $name = 'handmade' . bin2hex(random_bytes(3));
+        self::server()->meshctrl(['adduser', '--user', $name, '--pass', 'Hand-Made-Pass-1']);
+        $service = self::newService('hand');
+        $p = self::provision($service);
+        try {
+            self::connector()->terminate(self::goodSettings(), $service + ['username' => $name]);
+            self::fail('terminate accepted a hand-made account');
+        } catch (NotOwnedException $e) {
+            self::assertStringContainsString('nothing was removed', $e->getMessage());
+        }
+        self::assertArrayHasKey('user//' . $name, self::serverUsers());
+        self::assertArrayHasKey($p['mesh_id'], self::serverGroups(), 'the refusal came before anything was removed');
+    }
+
+    public function testAGroupStoredForTheServiceWithoutOurMarkerIsNotDeleted(): void
+    {
+        $foreign = self::groupMadeByMeshctrl('foreign');
+        try {
+            self::connector()->terminate(self::goodSettings(), self::newService('stored') + ['mesh_id' => $foreign]);
+            self::fail('terminate accepted a group without the marker');
+        } catch (NotOwnedException $e) {
+            self::assertStringContainsString('marker', $e->getMessage());
+        }
+        self::assertArrayHasKey($foreign, self::serverGroups());
+    }
+}

@@ -1,0 +1,50 @@
+<?php
+
+declare(strict_types=1);
+
+// Records what the real core (release .wasm, through PHP) and a real MeshCentral said to each other during the service
+// operations, for the Rust replay tests in tests/ops_transcripts.rs: provisioning (fresh, and refused because the
+// username belongs to someone else), suspend, change password, list accounts, and terminate.
+// Usage: MESHCONNECTOR_LIBWASMER=... php tests/transcripts/capture-ops.php   (rewrites tests/transcripts/op-*.json)
+require dirname(__DIR__) . '/php/bootstrap.php';
+
+use MeshCentralConnector\Connector;
+use MeshCentralConnector\Exception\ConnectorException;
+use MeshCentralConnector\Tests\Support\MeshCentralServer;
+
+$server = MeshCentralServer::start(['adminUser' => 'connector-admin', 'adminPassword' => 'Capture-Pass-1']);
+$settings = ['url' => $server->httpsUrl(), 'username' => 'connector-admin', 'password' => 'Capture-Pass-1', 'tls' => ['ca_file' => $server->caFile()], 'timeout_ms' => 3000];
+$frames = [];
+$hook = static function (string $event, string $payload) use (&$frames): void {
+    if ($event === 'open') {
+        $frames[] = [];
+        return;
+    }
+    $frames[count($frames) - 1][] = ['dir' => $event, 'text' => $payload];
+};
+$connector = Connector::load(dirname(__DIR__, 2) . '/build/meshcentral_connector.wasm', null, null, null, null, $hook);
+$record = static function (string $name, array $request) use ($connector, &$frames): void {
+    $frames = [];
+    try {
+        $result = ['ok' => $connector->call($request)];
+    } catch (ConnectorException $e) {
+        $result = ['error' => ['kind' => $e->kind, 'message' => $e->getMessage()]];
+    }
+    $request['server'] = '(the capture server)';
+    $doc = ['meshcentral' => '1.1.55', 'request' => $request, 'result' => $result, 'sessions' => $frames];
+    file_put_contents(__DIR__ . "/op-$name.json", json_encode($doc, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES) . "\n");
+    echo "op-$name: ", count($frames), " session(s)\n";
+};
+
+$service = ['key' => 'capture-1', 'username' => 'mc-capture-1'];
+$provision = ['op' => 'provision', 'server' => $settings, 'service' => $service, 'group_name_template' => '{company} #{service_id}', 'vars' => ['company' => 'Capture Ltd', 'service_id' => 1], 'password' => 'Capture-Customer-1', 'email' => 'c@example.com', 'realname' => 'C. Customer', 'preset' => 'full'];
+$record('provision', $provision);
+$record('provision-again', $provision);
+$server->meshctrl(['adduser', '--user', 'someone-else', '--pass', 'Someone-Else-1']);
+$record('provision-taken', ['service' => ['key' => 'capture-2', 'username' => 'someone-else']] + $provision);
+$record('suspend', ['op' => 'suspend', 'server' => $settings, 'service' => $service]);
+$record('change-password', ['op' => 'change_password', 'server' => $settings, 'service' => $service, 'password' => 'Capture-Customer-2']);
+$record('list-accounts', ['op' => 'list_accounts', 'server' => $settings, 'key_prefix' => 'capture']);
+$record('terminate', ['op' => 'terminate', 'server' => $settings, 'service' => $service]);
+$record('terminate-again', ['op' => 'terminate', 'server' => $settings, 'service' => $service]);
+$server->stop();
