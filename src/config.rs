@@ -72,7 +72,10 @@ impl ServerConfig {
         url.set_path(&path);
 
         let username = input.username.trim().to_string();
-        validate_username(&username)?;
+        // A MeshCentral login token ("Login Tokens" in the account menu) is a `~t:<name>` user plus a password that
+        // acts as its owner; it only works with the password method.
+        let token_user = username.strip_prefix("~t:");
+        validate_username(token_user.unwrap_or(&username))?;
         let password = input.password.filter(|p| !p.is_empty());
         let login_token_key = match input
             .login_token_key
@@ -82,6 +85,9 @@ impl ServerConfig {
             None => None,
             Some(k) => Some(parse_login_token_key(&k)?),
         };
+        if token_user.is_some() && password.is_none() {
+            return Err(invalid("a login token user (~t:...) needs its password"));
+        }
         if password.is_none() && login_token_key.is_none() {
             return Err(invalid(
                 "set the password of the MeshCentral account or the login token key (or both)",
@@ -121,6 +127,11 @@ impl ServerConfig {
             },
             timeout_ms,
         })
+    }
+
+    /// Whether the account is a MeshCentral login token (`~t:<name>` with its password) rather than a user.
+    pub fn is_login_token_user(&self) -> bool {
+        self.username.starts_with("~t:")
     }
 
     /// The MeshCentral user id of the configured account (`user/<domain>/<lowercase name>`).

@@ -42,7 +42,8 @@ pub fn run<H: Host>(host: &mut H, cfg: &ServerConfig) -> Result<ConnectionReport
     if cfg.password.is_some() {
         methods.push(AuthMethod::Password);
     }
-    if cfg.login_token_key.is_some() {
+    // A cookie names a real user; a `~t:` login token user has none, so the key is not tested with it.
+    if cfg.login_token_key.is_some() && !cfg.is_login_token_user() {
         methods.push(AuthMethod::LoginToken);
     }
     let mut report: Option<ConnectionReport> = None;

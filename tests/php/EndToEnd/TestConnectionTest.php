@@ -127,6 +127,27 @@ final class TestConnectionTest extends ConnectorTestCase
         }
     }
 
+    public function testAMeshCentralLoginTokenWorksAsTheAccount(): void
+    {
+        // A login token ("~t:<name>" + password, MeshCentral's account menu) made by the admin, as an admin would.
+        $url = self::connector()->loginUrl(self::server()->httpsUrl(), self::server()->loginTokenKey(), self::server()->adminUser(), 60)['url'];
+        parse_str((string) parse_url($url, PHP_URL_QUERY), $q);
+        $admin = \MeshCentralConnector\Tests\Support\ControlChannel::withCookie(self::server(), (string) $q['login']);
+        self::assertInstanceOf(\MeshCentralConnector\Tests\Support\ControlChannel::class, $admin);
+        $token = $admin->request(['action' => 'createLoginToken', 'name' => 'whmcs-' . bin2hex(random_bytes(3)), 'expire' => 0], 'createLoginToken');
+        $admin->close();
+        self::assertIsArray($token);
+        self::assertStringStartsWith('~t:', $token['tokenUser']);
+
+        $report = self::connector()->testConnection(['username' => $token['tokenUser'], 'password' => $token['tokenPass'], 'login_token_key' => null] + self::goodSettings());
+        self::assertSame('user//' . self::server()->adminUser(), $report['user_id'], 'the token acts as its owner');
+        self::assertSame(['password'], $report['auth_methods']);
+        self::assertTrue($report['rights']['ok']);
+
+        $e = $this->failure(['username' => $token['tokenUser'], 'password' => null]);
+        self::assertInstanceOf(InvalidSettingsException::class, $e);
+    }
+
     /** @param array<string, mixed> $override */
     private function failure(array $override): ConnectorException
     {

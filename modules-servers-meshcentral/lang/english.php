@@ -1,0 +1,25 @@
+<?php
+
+// Texts of the MeshCentral module (WHMCS convention: keys prefixed with the module name). Translations: copy this
+// file as lang/<language>.php; missing keys fall back to English.
+$_LANG['meshcentral_open'] = 'Open MeshCentral';
+$_LANG['meshcentral_open_help'] = 'Signs you in to your remote management console. The link works once.';
+$_LANG['meshcentral_add_device'] = 'Add a device';
+$_LANG['meshcentral_add_device_help'] = 'Download the agent for the device\'s system and run it there. It joins your device group only.';
+$_LANG['meshcentral_invite'] = 'Invitation link';
+$_LANG['meshcentral_invite_help'] = 'Send this page to whoever sets up the device; it offers the installer for their system.';
+$_LANG['meshcentral_invite_new'] = 'Create a new invitation link';
+$_LANG['meshcentral_invite_expires'] = 'Expires';
+$_LANG['meshcentral_devices'] = 'Devices';
+$_LANG['meshcentral_device'] = 'Device';
+$_LANG['meshcentral_os'] = 'Operating system';
+$_LANG['meshcentral_status'] = 'Status';
+$_LANG['meshcentral_last_seen'] = 'Last seen';
+$_LANG['meshcentral_online'] = 'Online';
+$_LANG['meshcentral_offline'] = 'Offline';
+$_LANG['meshcentral_no_devices'] = 'No devices yet. Install the agent on a device to see it here.';
+$_LANG['meshcentral_limit'] = 'Device limit';
+$_LANG['meshcentral_at_limit'] = 'Your plan\'s device limit is reached: remove a device or upgrade to add more.';
+$_LANG['meshcentral_suspended'] = 'This service is suspended.';
+$_LANG['meshcentral_not_ready'] = 'Your remote management service is being set up.';
+$_LANG['meshcentral_error_generic'] = 'Remote management is unavailable right now. Please try again later or contact support.';

@@ -1,0 +1,80 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
+
+use MeshCentralConnector\Connector;
+use WHMCS\Module\Server\Meshcentral\Module;
+use WHMCS\Module\Server\Meshcentral\ServiceContext;
+use WHMCS\Module\Server\Meshcentral\Support\Lang;
+
+/**
+ * The service's overview tab: the SSO button, installer links and invite link for the service's own group, and its
+ * devices with online/offline and last seen. One control-channel session per page load (nodes + lastconnects); the
+ * links are built locally. Every value from MeshCentral is escaped by the template.
+ */
+final class ClientArea
+{
+    public function __invoke(ServiceContext $ctx): array
+    {
+        $params = $ctx->params;
+        $lang = Lang::texts($params->language());
+        $vars = [
+            'lang' => $lang,
+            'serviceid' => $params->serviceId(),
+            'sso_url' => 'clientarea.php?action=productdetails&id=' . $params->serviceId() . '&dosinglesignon=1',
+            'installers' => [],
+            'invite_url' => null,
+            'invite_expires' => null,
+            'devices' => [],
+            'device_count' => 0,
+            'online_count' => 0,
+            'device_limit' => 0,
+            'at_limit' => false,
+            'error' => null,
+            'ready' => false,
+        ];
+        $status = strtolower((string) ($params->raw['status'] ?? 'active'));
+        try {
+            $product = $params->product();
+            $vars['device_limit'] = $product->deviceLimit;
+            $row = $ctx->store->find($params->serviceId());
+            $meshId = $row['mesh_id'] ?? null;
+            if ($meshId === null || $status !== 'active') {
+                $vars['error'] = $status === 'suspended' ? $lang['meshcentral_suspended'] : ($meshId === null ? $lang['meshcentral_not_ready'] : null);
+                return self::output($vars);
+            }
+            $server = $ctx->server();
+            $base = $params->server()->baseUrl;
+            $devices = $ctx->run('ClientArea', ['mesh_id' => $meshId], static fn (Connector $c): array => $c->devices($server, $meshId));
+            $vars['devices'] = array_map(static fn (array $d): array => [
+                'name' => (string) $d['name'],
+                'os' => (string) ($d['os'] ?? ''),
+                'online' => (bool) $d['online'],
+                'last_seen' => isset($d['last_seen_ms']) ? gmdate('Y-m-d H:i', intdiv((int) $d['last_seen_ms'], 1000)) . ' UTC' : '',
+            ], $devices);
+            $vars['device_count'] = count($devices);
+            $vars['online_count'] = count(array_filter($devices, static fn (array $d): bool => (bool) $d['online']));
+            $vars['at_limit'] = $product->deviceLimit > 0 && count($devices) >= $product->deviceLimit;
+            if (!$vars['at_limit']) {
+                $vars['installers'] = $ctx->connector()->installerLinks($base, $meshId, $product->installers);
+                if (($row['invite_url'] ?? null) !== null && (int) $row['invite_expires'] > time()) {
+                    $vars['invite_url'] = $row['invite_url'];
+                    $vars['invite_expires'] = gmdate('Y-m-d H:i', (int) $row['invite_expires']) . ' UTC';
+                }
+            }
+            $vars['ready'] = true;
+        } catch (\Throwable $e) {
+            // The client sees a short, safe text; the cause is in the module log (ServiceContext::run logged it).
+            $ctx->log->call('ClientArea', ['serviceid' => $params->serviceId()], get_class($e) . ': ' . $e->getMessage());
+            $vars['error'] = Module::clientMessage($params->language());
+        }
+        return self::output($vars);
+    }
+
+    private static function output(array $vars): array
+    {
+        return ['tabOverviewReplacementTemplate' => 'templates/clientareadetails.tpl', 'templateVariables' => $vars];
+    }
+}

@@ -1,0 +1,20 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
+
+use MeshCentralConnector\Connector;
+use WHMCS\Module\Server\Meshcentral\ServiceContext;
+
+/** Locks the service's MeshCentral user (site right LOCKED); devices and group stay. */
+final class SuspendAccount
+{
+    public function __invoke(ServiceContext $ctx): string
+    {
+        $service = $ctx->service();
+        $server = $ctx->server();
+        $ctx->run('SuspendAccount', ['service' => $service], static fn (Connector $c): array => $c->suspend($server, $service));
+        return 'success';
+    }
+}

@@ -1,0 +1,27 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
+
+use MeshCentralConnector\Connector;
+use WHMCS\Module\Server\Meshcentral\ServiceContext;
+
+/**
+ * Logs in with the server's settings and checks the account can do the connector's job (full site admin that
+ * manages all device groups). Reports every problem it finds, not only the first.
+ */
+final class TestConnection
+{
+    /** @return array{success: bool, error: string} */
+    public function __invoke(ServiceContext $ctx): array
+    {
+        $server = $ctx->server();
+        $report = $ctx->run('TestConnection', ['url' => $server['url'], 'username' => $server['username']], static fn (Connector $c): array => $c->testConnection($server));
+        $rights = (array) ($report['rights'] ?? []);
+        if (($rights['ok'] ?? false) !== true) {
+            return ['success' => false, 'error' => 'Connected, but the account lacks: ' . implode(', ', (array) ($rights['missing'] ?? ['(unknown)']))];
+        }
+        return ['success' => true, 'error' => ''];
+    }
+}

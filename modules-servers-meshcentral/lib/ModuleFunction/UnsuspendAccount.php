@@ -1,0 +1,20 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
+
+use MeshCentralConnector\Connector;
+use WHMCS\Module\Server\Meshcentral\ServiceContext;
+
+/** Unlocks the service's MeshCentral user. */
+final class UnsuspendAccount
+{
+    public function __invoke(ServiceContext $ctx): string
+    {
+        $service = $ctx->service();
+        $server = $ctx->server();
+        $ctx->run('UnsuspendAccount', ['service' => $service], static fn (Connector $c): array => $c->unsuspend($server, $service));
+        return 'success';
+    }
+}

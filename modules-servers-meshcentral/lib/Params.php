@@ -1,0 +1,98 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Server\Meshcentral;
+
+use WHMCS\Module\Server\Meshcentral\Config\ProductSettings;
+use WHMCS\Module\Server\Meshcentral\Config\ServerSettings;
+
+/**
+ * WHMCS's `$params`, read once and defensively (every key may be missing), so no other code reads `configoptionN`.
+ */
+final class Params
+{
+    private ?ProductSettings $product = null;
+    private ?ServerSettings $server = null;
+
+    /** @param array<string, mixed> $raw */
+    public function __construct(public readonly array $raw)
+    {
+    }
+
+    public function serviceId(): int
+    {
+        return (int) ($this->raw['serviceid'] ?? 0);
+    }
+
+    public function clientId(): int
+    {
+        return (int) ($this->raw['userid'] ?? ($this->raw['clientsdetails']['id'] ?? 0));
+    }
+
+    public function username(): string
+    {
+        return trim((string) ($this->raw['username'] ?? ''));
+    }
+
+    public function password(): string
+    {
+        return (string) ($this->raw['password'] ?? '');
+    }
+
+    public function product(): ProductSettings
+    {
+        return $this->product ??= ProductSettings::fromParams($this->raw);
+    }
+
+    public function server(): ServerSettings
+    {
+        return $this->server ??= ServerSettings::fromParams($this->raw, $this->hasProduct() ? $this->product() : null);
+    }
+
+    /** @return array<string, string> the client's details WHMCS passes (clientsdetails) */
+    public function client(): array
+    {
+        $c = is_array($this->raw['clientsdetails'] ?? null) ? $this->raw['clientsdetails'] : [];
+        return array_map(static fn ($v): string => is_scalar($v) ? (string) $v : '', $c);
+    }
+
+    public function language(): string
+    {
+        return $this->client()['language'] ?? '' ?: 'english';
+    }
+
+    /** Values for the group name template. */
+    public function templateVars(): array
+    {
+        $c = $this->client();
+        $full = trim(($c['fullname'] ?? '') ?: (($c['firstname'] ?? '') . ' ' . ($c['lastname'] ?? '')));
+        return [
+            'company' => ($c['companyname'] ?? '') !== '' ? $c['companyname'] : $full,
+            'client' => $full,
+            'firstname' => $c['firstname'] ?? '',
+            'lastname' => $c['lastname'] ?? '',
+            'email' => $c['email'] ?? '',
+            'service_id' => $this->serviceId(),
+            'product' => $this->productName(),
+            'domain' => (string) ($this->raw['domain'] ?? ''),
+        ];
+    }
+
+    /** The product's name from the service model (WHMCS passes no plain field for it). */
+    private function productName(): string
+    {
+        try {
+            $model = $this->raw['model'] ?? null;
+            return is_object($model) ? (string) ($model->product?->name ?? '') : '';
+        } catch (\Throwable) {
+            return '';
+        }
+    }
+
+    /** Server-level calls (TestConnection, ListAccounts, UsageUpdate) carry no product settings. */
+    private function hasProduct(): bool
+    {
+        return array_key_exists('configoption1', $this->raw) || array_key_exists('pid', $this->raw);
+    }
+}

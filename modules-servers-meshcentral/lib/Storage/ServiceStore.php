@@ -1,0 +1,106 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Server\Meshcentral\Storage;
+
+use WHMCS\Database\Capsule;
+
+/**
+ * The module's own table: what WHMCS's service record has no field for (the MeshCentral group id, the service key,
+ * the last invite link), and the install tag that keeps service keys unique when several WHMCS installs share one
+ * MeshCentral server. Created on first use with Capsule's schema builder.
+ */
+final class ServiceStore
+{
+    public const TABLE = 'mod_meshcentral_services';
+    public const SETTINGS_TABLE = 'mod_meshcentral_settings';
+
+    private static bool $ready = false;
+
+    /** @return array{service_id: int, service_key: string, mesh_id: ?string, username: ?string, invite_url: ?string, invite_expires: ?int}|null */
+    public function find(int $serviceId): ?array
+    {
+        $this->ensureTables();
+        $row = Capsule::table(self::TABLE)->where('service_id', $serviceId)->first();
+        return $row === null ? null : [
+            'service_id' => (int) $row->service_id,
+            'service_key' => (string) $row->service_key,
+            'mesh_id' => $row->mesh_id !== null ? (string) $row->mesh_id : null,
+            'username' => $row->username !== null ? (string) $row->username : null,
+            'invite_url' => $row->invite_url !== null ? (string) $row->invite_url : null,
+            'invite_expires' => $row->invite_expires !== null ? (int) $row->invite_expires : null,
+        ];
+    }
+
+    /** @param array<string, mixed> $fields */
+    public function save(int $serviceId, array $fields): void
+    {
+        $this->ensureTables();
+        $now = date('Y-m-d H:i:s');
+        if (Capsule::table(self::TABLE)->where('service_id', $serviceId)->exists()) {
+            Capsule::table(self::TABLE)->where('service_id', $serviceId)->update($fields + ['updated_at' => $now]);
+        } else {
+            Capsule::table(self::TABLE)->insert($fields + ['service_id' => $serviceId, 'created_at' => $now, 'updated_at' => $now]);
+        }
+    }
+
+    public function forget(int $serviceId): void
+    {
+        $this->ensureTables();
+        Capsule::table(self::TABLE)->where('service_id', $serviceId)->update([
+            'mesh_id' => null, 'invite_url' => null, 'invite_expires' => null, 'updated_at' => date('Y-m-d H:i:s'),
+        ]);
+    }
+
+    /** @param list<int> $serviceIds @return array<int, string> service id => mesh id */
+    public function meshIds(array $serviceIds): array
+    {
+        $this->ensureTables();
+        $out = [];
+        foreach (Capsule::table(self::TABLE)->whereIn('service_id', $serviceIds)->whereNotNull('mesh_id')->get() as $row) {
+            $out[(int) $row->service_id] = (string) $row->mesh_id;
+        }
+        return $out;
+    }
+
+    /** A random tag made once per WHMCS install: service keys are `whmcs-<tag>-<service id>`. */
+    public function installTag(): string
+    {
+        $this->ensureTables();
+        $tag = Capsule::table(self::SETTINGS_TABLE)->where('name', 'install_tag')->value('value');
+        if (is_string($tag) && $tag !== '') {
+            return $tag;
+        }
+        $tag = bin2hex(random_bytes(3));
+        Capsule::table(self::SETTINGS_TABLE)->insertOrIgnore(['name' => 'install_tag', 'value' => $tag]);
+        return (string) Capsule::table(self::SETTINGS_TABLE)->where('name', 'install_tag')->value('value');
+    }
+
+    private function ensureTables(): void
+    {
+        if (self::$ready) {
+            return;
+        }
+        $schema = Capsule::schema();
+        if (!$schema->hasTable(self::TABLE)) {
+            $schema->create(self::TABLE, static function ($table): void {
+                $table->unsignedInteger('service_id')->primary();
+                $table->string('service_key', 64)->unique();
+                $table->string('mesh_id', 140)->nullable();
+                $table->string('username', 64)->nullable();
+                $table->text('invite_url')->nullable();
+                $table->unsignedInteger('invite_expires')->nullable();
+                $table->timestamp('created_at')->nullable();
+                $table->timestamp('updated_at')->nullable();
+            });
+        }
+        if (!$schema->hasTable(self::SETTINGS_TABLE)) {
+            $schema->create(self::SETTINGS_TABLE, static function ($table): void {
+                $table->string('name', 64)->primary();
+                $table->text('value');
+            });
+        }
+        self::$ready = true;
+    }
+}

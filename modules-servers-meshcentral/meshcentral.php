@@ -1,0 +1,128 @@
+<?php
+
+/**
+ * MeshCentral Connector for WHMCS: sells MeshCentral remote management (one device group and one scoped user per
+ * service, single sign-on, agent installers, device list).
+ *
+ * This file is only the list of functions WHMCS calls; each is one class under lib/ModuleFunction/, run through
+ * Module::run (one try/catch, logging with secrets masked, WHMCS's return shapes). The protocol logic is the Rust
+ * core in wasm/meshcentral_connector.wasm, run by the PHP host in php-host/.
+ */
+
+declare(strict_types=1);
+
+use WHMCS\Module\Server\Meshcentral\Config\ProductSettings;
+use WHMCS\Module\Server\Meshcentral\Module;
+use WHMCS\Module\Server\Meshcentral\ModuleFunction as F;
+
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
+require_once __DIR__ . '/lib/autoload.php';
+
+function meshcentral_MetaData(): array
+{
+    return [
+        'DisplayName' => 'MeshCentral',
+        'APIVersion' => '1.1',
+        'RequiresServer' => true,
+        'DefaultSSLPort' => '443',
+        'DefaultNonSSLPort' => '80',
+        'ServiceSingleSignOnLabel' => 'Open MeshCentral',
+        'AdminSingleSignOnLabel' => 'Open MeshCentral as this customer',
+        'ListAccountsUniqueIdentifierField' => 'username',
+        'ListAccountsUniqueIdentifierDisplayName' => 'MeshCentral user',
+        'ListAccountsProductField' => 'configoption' . ProductSettings::RIGHTS_PRESET,
+    ];
+}
+
+function meshcentral_ConfigOptions(): array
+{
+    return ProductSettings::definition();
+}
+
+function meshcentral_CreateAccount(array $params): string
+{
+    return Module::run(F\CreateAccount::class, $params, static fn (string $e): string => $e);
+}
+
+function meshcentral_SuspendAccount(array $params): string
+{
+    return Module::run(F\SuspendAccount::class, $params, static fn (string $e): string => $e);
+}
+
+function meshcentral_UnsuspendAccount(array $params): string
+{
+    return Module::run(F\UnsuspendAccount::class, $params, static fn (string $e): string => $e);
+}
+
+function meshcentral_TerminateAccount(array $params): string
+{
+    return Module::run(F\TerminateAccount::class, $params, static fn (string $e): string => $e);
+}
+
+function meshcentral_ChangePassword(array $params): string
+{
+    return Module::run(F\ChangePassword::class, $params, static fn (string $e): string => $e);
+}
+
+function meshcentral_ChangePackage(array $params): string
+{
+    return Module::run(F\ChangePackage::class, $params, static fn (string $e): string => $e);
+}
+
+function meshcentral_TestConnection(array $params): array
+{
+    return Module::run(F\TestConnection::class, $params, static fn (string $e): array => ['success' => false, 'error' => $e]);
+}
+
+function meshcentral_ServiceSingleSignOn(array $params): array
+{
+    return Module::run(F\ServiceSingleSignOn::class, $params, static fn (string $e): array => ['success' => false, 'errorMsg' => Module::clientMessage()]);
+}
+
+function meshcentral_AdminSingleSignOn(array $params): array
+{
+    return Module::run(F\ServiceSingleSignOn::class, $params, static fn (string $e): array => ['success' => false, 'errorMsg' => $e]);
+}
+
+function meshcentral_ClientArea(array $params): array
+{
+    return Module::run(F\ClientArea::class, $params, static fn (string $e): array => ['tabOverviewReplacementTemplate' => 'templates/clientareadetails.tpl', 'templateVariables' => ['error' => Module::clientMessage(), 'ready' => false]]);
+}
+
+function meshcentral_AdminServicesTabFields(array $params): array
+{
+    return Module::run(F\AdminServicesTabFields::class, $params, static fn (string $e): array => ['MeshCentral' => htmlspecialchars($e, ENT_QUOTES, 'UTF-8')]);
+}
+
+function meshcentral_AdminCustomButtonArray(): array
+{
+    return ['Re-sync with MeshCentral' => 'Resync', 'New invite link' => 'InviteLink'];
+}
+
+function meshcentral_ClientAreaCustomButtonArray(): array
+{
+    return ['New invite link' => 'InviteLink'];
+}
+
+function meshcentral_Resync(array $params): string
+{
+    return Module::run(F\Resync::class, $params, static fn (string $e): string => $e);
+}
+
+function meshcentral_InviteLink(array $params): string
+{
+    return Module::run(F\InviteLink::class, $params, static fn (string $e): string => $e);
+}
+
+function meshcentral_UsageUpdate(array $params): string
+{
+    return Module::run(F\UsageUpdate::class, $params, static fn (string $e): string => $e);
+}
+
+function meshcentral_ListAccounts(array $params): array
+{
+    return Module::run(F\ListAccounts::class, $params, static fn (string $e): array => ['success' => false, 'error' => $e]);
+}

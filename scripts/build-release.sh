@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the distributable module: dist/meshcentral-whmcs-<version>.zip holding modules/servers/meshcentral/ (the
+# WHMCS module, its lang and templates, the PHP host of the Wasm core and the .wasm). Nothing native of ours, nothing
+# dev-only: no tests, no Rust sources, no node_modules. The zip is deterministic for a given commit (fixed file
+# order and timestamps). Prints the zip's path.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)"
+wasm="$(scripts/build-wasm.sh)"
+
+stage="build/release"
+rm -rf "$stage"
+dest="$stage/modules/servers/meshcentral"
+mkdir -p "$dest/php-host" "$dest/wasm"
+cp -R modules-servers-meshcentral/. "$dest/"
+cp php-host/autoload.php php-host/preload.php php-host/wasmer.h "$dest/php-host/"
+cp -R php-host/src "$dest/php-host/src"
+cp "$wasm" "$dest/wasm/meshcentral_connector.wasm"
+printf '%s\n' "$version" > "$dest/VERSION"
+
+mkdir -p dist
+zip_path="$root/dist/meshcentral-whmcs-$version.zip"
+rm -f "$zip_path"
+(cd "$stage" && find modules -type f | LC_ALL=C sort > ../release-files.txt \
+  && TZ=UTC find modules -exec touch -h -d '2000-01-01 00:00:00' {} + \
+  && zip -X -q "$zip_path" -@ < ../release-files.txt)
+echo "$zip_path"
