@@ -30,7 +30,7 @@ function meshcentral_MetaData(): array
         'DefaultSSLPort' => '443',
         'DefaultNonSSLPort' => '80',
         'ServiceSingleSignOnLabel' => 'Open MeshCentral',
-        'AdminSingleSignOnLabel' => 'Open MeshCentral as this customer',
+        'AdminSingleSignOnLabel' => 'Open MeshCentral (service account)',
         'ListAccountsUniqueIdentifierField' => 'username',
         'ListAccountsUniqueIdentifierDisplayName' => 'MeshCentral user',
         'ListAccountsProductField' => 'configoption' . ProductSettings::RIGHTS_PRESET,
@@ -84,7 +84,7 @@ function meshcentral_ServiceSingleSignOn(array $params): array
 
 function meshcentral_AdminSingleSignOn(array $params): array
 {
-    return Module::run(F\ServiceSingleSignOn::class, $params, static fn (string $e): array => ['success' => false, 'errorMsg' => $e]);
+    return Module::run(F\AdminSingleSignOn::class, $params, static fn (string $e): array => ['success' => false, 'errorMsg' => $e]);
 }
 
 function meshcentral_ClientArea(array $params): array

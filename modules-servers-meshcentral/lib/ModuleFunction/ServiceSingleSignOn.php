@@ -10,7 +10,6 @@ use WHMCS\Module\Server\Meshcentral\ServiceContext;
 /**
  * A single-use `?login=` URL that logs the client into MeshCentral as the service's user (minted locally with the
  * login token key: no round trip to MeshCentral). Short-lived (product setting), refused while suspended.
- * Also used for admin SSO: staff see exactly what the customer sees.
  */
 final class ServiceSingleSignOn
 {

@@ -24,7 +24,7 @@ final class InstallerLinksTest extends ConnectorTestCase
         foreach ($links as $link) {
             self::assertStringStartsWith(self::server()->httpsUrl() . '/', $link['url']);
             self::assertStringNotContainsString('$', $link['url'], 'the group id is URL-encoded');
-            [$status, $body] = $this->fetch($link['url']);
+            [$status, $body] = $this->download($link['url']);
             self::assertSame(200, $status, $link['platform'] . ' ' . $link['url']);
             self::assertGreaterThan(1000, strlen($body), $link['platform'] . ' serves a real file');
         }
@@ -34,8 +34,8 @@ final class InstallerLinksTest extends ConnectorTestCase
         $mine = array_column($links, 'url', 'platform');
         $theirs = array_column($otherLinks, 'url', 'platform');
         foreach (['linux_x64', 'windows_x64'] as $platform) {
-            [, $a] = $this->fetch($mine[$platform]);
-            [, $b] = $this->fetch($theirs[$platform]);
+            [, $a] = $this->download($mine[$platform]);
+            [, $b] = $this->download($theirs[$platform]);
             self::assertTrue($a !== $b, $platform . ' installers differ between groups (they carry the group)');
         }
     }
@@ -47,7 +47,7 @@ final class InstallerLinksTest extends ConnectorTestCase
     }
 
     /** @return array{0: int, 1: string} */
-    private function fetch(string $url): array
+    private function download(string $url): array
     {
         $ctx = stream_context_create(['ssl' => ['cafile' => self::server()->caFile()], 'http' => ['ignore_errors' => true, 'timeout' => 20]]);
         $body = (string) file_get_contents($url, false, $ctx);

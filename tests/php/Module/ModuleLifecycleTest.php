@@ -1,0 +1,121 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MeshCentralConnector\Tests\Module;
+
+use MeshCentralConnector\Exception\AuthenticationException;
+use MeshCentralConnector\Exception\InsufficientRightsException;
+
+/**
+ * A service's whole life through the emulated WHMCS (action runner, hooks, status) and the installed release copy,
+ * each step checked on MeshCentral's side with meshctrl.
+ */
+final class ModuleLifecycleTest extends ModuleTestCase
+{
+    public function testCreateSuspendUnsuspendPasswordPackageUsageSyncTerminate(): void
+    {
+        $w = self::whmcs();
+        $product = self::addProduct([1 => 'full', 4 => '5']);
+        $viewOnly = self::addProduct([1 => 'view_only']);
+        ['client' => $client, 'service' => $id] = self::order($product);
+        $runner = $w->modules();
+
+        self::assertSame(['success' => true, 'error' => ''], $runner->testConnection(self::serverId()));
+
+        // Create
+        self::assertSame('success', $runner->create($id));
+        $service = $w->serviceRow($id);
+        self::assertSame('Active', $service['domainstatus']);
+        $stored = self::stored($id);
+        self::assertNotNull($stored);
+        self::assertStringStartsWith('whmcs-', $stored['service_key']);
+        self::assertSame($service['username'], $stored['username'], 'the MeshCentral username is the service username');
+        $userId = 'user//' . strtolower($stored['username']);
+        $group = self::serverGroups()[$stored['mesh_id']] ?? null;
+        self::assertNotNull($group);
+        self::assertSame('Analytical Ltd #' . $id, $group['name']);
+        $user = self::serverUsers()[$userId] ?? null;
+        self::assertNotNull($user);
+        self::assertSame([$stored['mesh_id']], array_keys($user['links']));
+        $password = $w->decrypt((string) $service['password']);
+        self::assertNotSame('', $password);
+        $this->assertPasswordIs($stored['username'], $password);
+
+        // Create again (e.g. an admin clicks Create twice): nothing new.
+        self::assertSame('success', $runner->create($id));
+        self::assertCount(1, self::groupsMarkedFor($stored['service_key']));
+
+        // Client SSO through the module function
+        $sso = $runner->serviceSingleSignOn($id);
+        self::assertTrue($sso['success']);
+        self::assertStringNotContainsString('- Login</title>', $this->fetch($sso['redirectTo']));
+
+        // Suspend / unsuspend
+        self::assertSame('success', $runner->suspend($id, 'Overdue on Payment'));
+        self::assertSame('Suspended', $w->serviceRow($id)['domainstatus']);
+        self::assertSame(32, self::serverUsers()[$userId]['siteadmin'] & 32);
+        self::assertFalse($runner->serviceSingleSignOn($id)['success'], 'no SSO while suspended');
+        self::assertSame('success', $runner->unsuspend($id));
+        self::assertSame(0, self::serverUsers()[$userId]['siteadmin'] & 32);
+
+        // Change password (WHMCS stores the new one, then calls the module)
+        self::assertSame('success', $runner->changePassword($id, 'Changed-Pass-4711'));
+        $this->assertPasswordIs($stored['username'], 'Changed-Pass-4711');
+
+        // Change package: the new product's preset on the link
+        self::assertSame('success', $runner->changePackage($id, $viewOnly));
+        self::assertSame(0x100708, self::serverUsers()[$userId]['links'][$stored['mesh_id']]['rights']);
+
+        // Usage: devices in diskusage, the product's limit in disklimit
+        $runner->usageUpdate(self::serverId());
+        $service = $w->serviceRow($id);
+        self::assertSame(0, (int) $service['diskusage']);
+        self::assertNotEmpty($service['lastupdate']);
+
+        // Server sync lists it
+        $sync = $runner->listAccounts(self::serverId());
+        self::assertTrue($sync['success']);
+        $mine = array_values(array_filter($sync['accounts'], static fn (array $a): bool => $a['username'] === $stored['username']));
+        self::assertCount(1, $mine);
+        self::assertSame('Active', $mine[0]['status']);
+        self::assertSame('view_only', $mine[0]['product']);
+
+        // Admin side
+        $fields = $runner->adminServicesTabFields($id);
+        self::assertSame(htmlspecialchars($stored['mesh_id']), $fields['MeshCentral device group']);
+        self::assertSame('0 (0 online)', $fields['Devices']);
+        self::assertSame('success', $runner->customButton($id, 'InviteLink'));
+        self::assertStringContainsString('/agentinvite?c=', (string) self::stored($id)['invite_url']);
+
+        // Terminate, twice
+        self::assertSame('success', $runner->terminate($id));
+        self::assertSame('Terminated', $w->serviceRow($id)['domainstatus']);
+        self::assertArrayNotHasKey($stored['mesh_id'], self::serverGroups());
+        self::assertArrayNotHasKey($userId, self::serverUsers());
+        self::assertSame('success', $runner->terminate($id), 'terminating again is done, not an error');
+
+        self::assertModuleLogHasNo(self::server()->adminPassword(), self::server()->loginTokenKey(), $password, 'Changed-Pass-4711', (string) parse_url($sso['redirectTo'], PHP_URL_QUERY));
+        self::assertStringContainsString('Module Create Successful', json_encode($w->activityLog()));
+    }
+
+    public function testAdminSingleSignOnLogsInAsTheServiceAccount(): void
+    {
+        $sso = self::whmcs()->modules()->adminSingleSignOn(self::serverId());
+        self::assertTrue($sso['success']);
+        $page = $this->fetch($sso['redirectTo']);
+        self::assertStringContainsString(rawurlencode('{"name":"' . self::server()->adminUser() . '"'), $page);
+    }
+
+    private function assertPasswordIs(string $username, string $password): void
+    {
+        try {
+            self::connector()->testConnection(self::customerSettings($username, $password));
+            self::fail('a customer logged in as a tool');
+        } catch (InsufficientRightsException) {
+            self::addToAssertionCount(1); // right password: accepted, then refused as a tool (NOMESHCMD)
+        } catch (AuthenticationException $e) {
+            self::fail("MeshCentral refused the password WHMCS holds for $username: " . $e->getMessage());
+        }
+    }
+}

@@ -1,0 +1,117 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MeshCentralConnector\Tests\Module;
+
+use MeshCentralConnector\Tests\Lifecycle\ServiceTestCase;
+use MeshCentralConnector\WhmcsEmulator\Whmcs;
+use ZipArchive;
+
+require_once dirname(__DIR__, 3) . '/whmcs-emulator/autoload.php';
+
+/**
+ * The module as WHMCS runs it: the release zip (dist/, built by scripts/build-release.sh) unpacked into an emulated
+ * WHMCS root, driven through the emulator's action runner and client area, against the real MeshCentral. One WHMCS
+ * root per PHP process (PHP cannot unload the module's functions).
+ */
+abstract class ModuleTestCase extends ServiceTestCase
+{
+    private static ?Whmcs $whmcs = null;
+    private static int $serverId = 0;
+
+    protected static function whmcs(): Whmcs
+    {
+        if (self::$whmcs === null) {
+            $root = sys_get_temp_dir() . '/meshconnector-whmcs-' . getmypid() . '-' . bin2hex(random_bytes(3));
+            $whmcs = Whmcs::create($root);
+            self::unpackRelease($root);
+            putenv('MESHCONNECTOR_CACHE_DIR=' . sys_get_temp_dir() . '/meshconnector-test-cache');
+            self::$whmcs = $whmcs;
+            self::$serverId = self::addServer();
+        }
+        self::$whmcs->activate();
+        return self::$whmcs;
+    }
+
+    /** The release zip, unpacked as an admin would: modules/servers/meshcentral/ under the WHMCS root. */
+    protected static function releaseZip(): string
+    {
+        $zips = glob(dirname(__DIR__, 3) . '/dist/meshcentral-whmcs-*.zip') ?: [];
+        if (count($zips) !== 1) {
+            self::fail('expected exactly one dist/meshcentral-whmcs-*.zip: run scripts/build-release.sh (scripts/test.sh does)');
+        }
+        return $zips[0];
+    }
+
+    protected static function unpackRelease(string $root): void
+    {
+        $zip = new ZipArchive();
+        self::assertTrue($zip->open(self::releaseZip()) === true);
+        self::assertTrue($zip->extractTo($root));
+        $zip->close();
+        self::assertFileExists($root . '/modules/servers/meshcentral/meshcentral.php');
+    }
+
+    /** The test server as a WHMCS server record: the service account, and the login token key + CA in the access hash. */
+    protected static function addServer(array $override = []): int
+    {
+        $s = self::server();
+        return self::$whmcs->addServer($override + [
+            'name' => 'MeshCentral test',
+            'type' => 'meshcentral',
+            'hostname' => '127.0.0.1',
+            'ipaddress' => '127.0.0.1',
+            'port' => $s->port(),
+            'secure' => true,
+            'username' => $s->adminUser(),
+            'password' => $s->adminPassword(),
+            'accesshash' => $s->loginTokenKey() . "\nca_file=" . $s->caFile(),
+        ]);
+    }
+
+    protected static function serverId(): int
+    {
+        self::whmcs();
+        return self::$serverId;
+    }
+
+    /** @param array<int, string> $options configoptionN values */
+    protected static function addProduct(array $options = [], ?int $serverId = null): int
+    {
+        $fields = ['servertype' => 'meshcentral', 'name' => 'Remote management', 'type' => 'other'];
+        foreach ($options + [1 => 'full', 2 => '{company} #{service_id}', 3 => '60', 4 => '0', 5 => '24', 6 => ''] as $n => $v) {
+            $fields['configoption' . $n] = $v;
+        }
+        return self::whmcs()->addProduct($fields);
+    }
+
+    /** A client and a Pending service of `$productId` on the test server. @return array{client: int, service: int} */
+    protected static function order(int $productId, ?int $serverId = null, array $client = []): array
+    {
+        $w = self::whmcs();
+        $clientId = $w->addClient($client + ['firstname' => 'Ada', 'lastname' => 'Lovelace', 'companyname' => 'Analytical Ltd', 'email' => 'ada-' . bin2hex(random_bytes(3)) . '@example.com']);
+        $serviceId = $w->addService(['userid' => $clientId, 'packageid' => $productId, 'server' => $serverId ?? self::serverId()]);
+        return ['client' => $clientId, 'service' => $serviceId];
+    }
+
+    /** The module's stored identity of a service. */
+    protected static function stored(int $serviceId): ?array
+    {
+        $row = self::whmcs()->db()->table('mod_meshcentral_services')->where('service_id', $serviceId)->first();
+        return $row === null ? null : (array) $row;
+    }
+
+    /** Every secret a test used must be absent from WHMCS's module log. */
+    protected static function assertModuleLogHasNo(string ...$secrets): void
+    {
+        $log = json_encode(self::whmcs()->moduleLog(), JSON_UNESCAPED_SLASHES);
+        self::assertIsString($log);
+        self::assertNotSame('[]', $log, 'the module logged its calls');
+        foreach ($secrets as $secret) {
+            if ($secret !== '') {
+                self::assertStringNotContainsString($secret, $log, 'a secret reached the module log');
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+<?php
+
+// The few WHMCS client-area language strings the emulator's theme shells use ($LANG in templates). WHMCS has
+// thousands; module templates should use their module's own lang/ files.
+
+$_LANG['clientareaproductdetails'] = 'Product Details';
+$_LANG['clientareahostingregdate'] = 'Registration Date';
+$_LANG['orderproduct'] = 'Product/Service';
+$_LANG['orderdomain'] = 'Domain';
+$_LANG['serverusername'] = 'Username';
+$_LANG['clientareastatus'] = 'Status';
+$_LANG['suspendreason'] = 'Suspension Reason';
+$_LANG['clientareaproducts'] = 'My Products & Services';
+$_LANG['clientareanavservices'] = 'Services';
+$_LANG['moduleactionsuccess'] = 'Action Completed Successfully!';
+$_LANG['moduleactionfailed'] = 'Action Failed';
+$_LANG['ssounabletologin'] = 'Unable to log you in automatically';
+$_LANG['tabOverview'] = 'Overview';
+$_LANG['logouttitle'] = 'Logout';
+$_LANG['login'] = 'Login';
+$_LANG['yes'] = 'Yes';
+$_LANG['no'] = 'No';

@@ -1,0 +1,407 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MeshCentralConnector\WhmcsEmulator;
+
+/**
+ * The client area pages a server module takes part in, behaving as WHMCS's clientarea.php does:
+ * - login.php?clientid=N: the emulator's stand-in for WHMCS's login form (sets the session's 'uid', as WHMCS does);
+ * - clientarea.php?action=productdetails&id=N: the product details page of a service of the logged-in client; a
+ *   service of another client is refused with a redirect to the services list (WHMCS never shows it);
+ *   &dosinglesignon=1 runs ServiceSingleSignOn: a 302 to redirectTo, or the page with errorMsg shown;
+ *   &modop=custom&a=<suffix> (POST with the CSRF token) runs a ClientAreaCustomButtonArray function;
+ * - ?systpl=six|twenty-one switches the theme for the session (WHMCS's own parameter);
+ * - the themes' Bootstrap (Debian's libjs-bootstrap 3.4 for "six", libjs-bootstrap4 for "twenty-one") and jQuery,
+ *   and the non-PHP files under modules/ and templates/ (module CSS/JS/images), as a web server would.
+ */
+final class ClientArea
+{
+    private const ASSET_DIRS = [
+        'six' => '/usr/share/javascript/bootstrap',
+        'twenty-one' => '/usr/share/javascript/bootstrap4',
+    ];
+    private const MIME = [
+        'css' => 'text/css', 'js' => 'application/javascript', 'map' => 'application/json', 'png' => 'image/png',
+        'jpg' => 'image/jpeg', 'jpeg' => 'image/jpeg', 'gif' => 'image/gif', 'svg' => 'image/svg+xml',
+        'ico' => 'image/x-icon', 'woff' => 'font/woff', 'woff2' => 'font/woff2', 'ttf' => 'font/ttf',
+        'eot' => 'application/vnd.ms-fontobject', 'json' => 'application/json', 'txt' => 'text/plain',
+        'html' => 'text/html', 'webp' => 'image/webp',
+    ];
+
+    public function __construct(private readonly Whmcs $whmcs)
+    {
+    }
+
+    /**
+     * Handles one request. $session is the PHP session's array (the router passes $_SESSION); $systemUrl is the
+     * installation's base URL ending in '/'. $_GET, $_POST and $_REQUEST are set for the time of the request, because
+     * modules read them directly.
+     *
+     * @param array<string, mixed> $get
+     * @param array<string, mixed> $post
+     * @param array<string, mixed> $session
+     */
+    public function handle(string $method, string $path, array $get, array $post, array &$session, string $systemUrl): HttpResponse
+    {
+        $saved = [$_GET, $_POST, $_REQUEST];
+        [$_GET, $_POST, $_REQUEST] = [$get, $post, array_merge($get, $post)];
+        try {
+            $this->whmcs->activate();
+            return $this->route(strtoupper($method), '/' . ltrim($path, '/'), $get, $post, $session, $systemUrl);
+        } finally {
+            [$_GET, $_POST, $_REQUEST] = $saved;
+        }
+    }
+
+    /**
+     * @param array<string, mixed> $get
+     * @param array<string, mixed> $post
+     * @param array<string, mixed> $session
+     */
+    private function route(string $method, string $path, array $get, array $post, array &$session, string $systemUrl): HttpResponse
+    {
+        if (isset($get['systpl']) && in_array($get['systpl'], Whmcs::THEMES, true)) {
+            $session['Template'] = $get['systpl'];
+        }
+        if (!isset($session['tkval'])) {
+            $session['tkval'] = bin2hex(random_bytes(16));
+        }
+        return match (true) {
+            $path === '/' || $path === '/index.php' => HttpResponse::redirect('clientarea.php'),
+            $path === '/login.php' => $this->login($get, $session, $systemUrl),
+            $path === '/logout.php' => $this->logout($session),
+            $path === '/clientarea.php' => $this->clientArea($method, $get, $post, $session, $systemUrl),
+            default => $this->staticFile($path),
+        };
+    }
+
+    /**
+     * @param array<string, mixed> $get
+     * @param array<string, mixed> $session
+     */
+    private function login(array $get, array &$session, string $systemUrl): HttpResponse
+    {
+        $clientId = (int) ($get['clientid'] ?? 0);
+        if ($clientId > 0 && $this->whmcs->db()->table('tblclients')->where('id', $clientId)->exists()) {
+            $session['uid'] = $clientId;
+            // A new login gets a new CSRF token.
+            $session['tkval'] = bin2hex(random_bytes(16));
+            $goto = (string) ($get['goto'] ?? '');
+            return HttpResponse::redirect(str_starts_with($goto, 'clientarea.php') ? $goto : 'clientarea.php');
+        }
+        return $this->page('login.tpl', $session, $systemUrl, ['pagetitle' => 'Login', 'loginfailed' => $clientId > 0], 200);
+    }
+
+    /** @param array<string, mixed> $session */
+    private function logout(array &$session): HttpResponse
+    {
+        unset($session['uid']);
+        $session['tkval'] = bin2hex(random_bytes(16));
+        return HttpResponse::redirect('login.php');
+    }
+
+    /**
+     * @param array<string, mixed> $get
+     * @param array<string, mixed> $post
+     * @param array<string, mixed> $session
+     */
+    private function clientArea(string $method, array $get, array $post, array &$session, string $systemUrl): HttpResponse
+    {
+        $clientId = (int) ($session['uid'] ?? 0);
+        if ($clientId <= 0) {
+            $query = http_build_query($get);
+            return HttpResponse::redirect('login.php?goto=' . rawurlencode('clientarea.php' . ($query !== '' ? '?' . $query : '')));
+        }
+        $action = (string) ($get['action'] ?? '');
+        if ($action !== 'productdetails') {
+            return $this->servicesList($clientId, $session, $systemUrl);
+        }
+        $serviceId = (int) ($get['id'] ?? $post['id'] ?? 0);
+        $owner = $this->whmcs->db()->table('tblhosting')->where('id', $serviceId)->value('userid');
+        if ($owner === null || (int) $owner !== $clientId) {
+            // WHMCS shows nothing of a service the client does not own: back to the services list.
+            return HttpResponse::redirect('clientarea.php?action=products');
+        }
+
+        $runner = $this->whmcs->modules();
+        $extra = [];
+        if (!empty($get['dosinglesignon'])) {
+            $sso = $runner->serviceSingleSignOn($serviceId);
+            if ($sso['success']) {
+                return HttpResponse::redirect($sso['redirectTo']);
+            }
+            $extra['ssoerror'] = $sso['errorMsg'];
+        }
+        if (($get['modop'] ?? $post['modop'] ?? '') === 'custom') {
+            $suffix = (string) ($get['a'] ?? $post['a'] ?? '');
+            if ($method !== 'POST' || !hash_equals($this->token($session), (string) ($post['token'] ?? ''))) {
+                return HttpResponse::text(403, 'Invalid CSRF Protection Token');
+            }
+            if (!in_array($suffix, $runner->clientAreaCustomButtons($serviceId), true)) {
+                return HttpResponse::text(400, 'Invalid custom action');
+            }
+            $result = $runner->customButton($serviceId, $suffix, true);
+            if (is_array($result)) {
+                return $this->customPage($serviceId, $result, $session, $systemUrl);
+            }
+            $extra['modulecustombuttonresult'] = $result;
+        }
+        return $this->productDetails($serviceId, $session, $systemUrl, $extra);
+    }
+
+    /**
+     * @param array<string, mixed> $session
+     * @param array<string, mixed> $extra
+     */
+    private function productDetails(int $serviceId, array &$session, string $systemUrl, array $extra): HttpResponse
+    {
+        $runner = $this->whmcs->modules();
+        $module = $runner->moduleOfService($serviceId);
+        $engine = $this->engine($session);
+        $params = $runner->params($serviceId);
+        $vars = $this->serviceVars($serviceId, $params) + $extra + [
+            'modulecustombuttonresult' => '',
+            'ssoerror' => '',
+            'moduleclientarea' => '',
+            'tabOverviewReplacementTemplate' => '',
+            'tabOverviewModuleOutputTemplate' => '',
+        ];
+        $vars['modulecustombuttons'] = $runner->clientAreaCustomButtons($serviceId);
+        $meta = $runner->metaData($module);
+        $vars['showSingleSignOn'] = ModuleLoader::functionExists($this->whmcs, $module, 'ServiceSingleSignOn');
+        $vars['singleSignOnLabel'] = (string) ($meta['ServiceSingleSignOnLabel'] ?? 'Log in to Control Panel');
+
+        $output = $runner->clientArea($serviceId);
+        $templateVariables = [];
+        if (is_string($output)) {
+            // A string return is HTML, shown in the module output area of the overview.
+            $vars['moduleclientarea'] = $output;
+        } elseif (is_array($output)) {
+            foreach (['tabOverviewReplacementTemplate', 'tabOverviewModuleOutputTemplate'] as $key) {
+                if (isset($output[$key])) {
+                    // The theme includes these files itself ({include file=$tabOverview...}), with the page's variables.
+                    $vars[$key] = $engine->findModuleTemplate($module, $output[$key]);
+                }
+            }
+            $templateVariables = $output['templateVariables'] ?? [];
+            if (isset($output['overrideDisplayTitle'])) {
+                $vars['displayTitle'] = (string) $output['overrideDisplayTitle'];
+            }
+            if (isset($output['templatefile'])) {
+                // The older form: the template gets the module parameters plus 'vars', shown as module output.
+                $vars['moduleclientarea'] = $this->renderModule(
+                    $engine,
+                    $engine->findModuleTemplate($module, $output['templatefile']),
+                    $params + ($output['vars'] ?? []) + $this->commonVars($session, $systemUrl, $params)
+                );
+            }
+        } elseif ($this->hasTemplate($engine, $module, 'clientarea')) {
+            // No ClientArea function: WHMCS renders the module's clientarea.tpl with the module parameters.
+            $vars['moduleclientarea'] = $this->renderModule(
+                $engine,
+                $engine->findModuleTemplate($module, 'clientarea'),
+                $params + $this->commonVars($session, $systemUrl, $params)
+            );
+        }
+        return $this->page('clientareaproductdetails.tpl', $session, $systemUrl, $templateVariables + $vars, 200, $params);
+    }
+
+    /**
+     * A custom function that returned a page (templatefile, breadcrumb, pagetitle, vars).
+     *
+     * @param array<string, mixed> $page
+     * @param array<string, mixed> $session
+     */
+    private function customPage(int $serviceId, array $page, array &$session, string $systemUrl): HttpResponse
+    {
+        $runner = $this->whmcs->modules();
+        $module = $runner->moduleOfService($serviceId);
+        $engine = $this->engine($session);
+        $params = $runner->params($serviceId);
+        $body = $this->renderModule(
+            $engine,
+            $engine->findModuleTemplate($module, (string) $page['templatefile']),
+            ($page['vars'] ?? []) + $this->serviceVars($serviceId, $params) + $this->commonVars($session, $systemUrl, $params)
+        );
+        return $this->page('clientareamodulepage.tpl', $session, $systemUrl, [
+            'pagetitle' => (string) ($page['pagetitle'] ?? ''),
+            'modulepage' => $body,
+            'serviceid' => $serviceId,
+            'id' => $serviceId,
+        ], 200, $params);
+    }
+
+    /** @param array<string, mixed> $session */
+    private function servicesList(int $clientId, array &$session, string $systemUrl): HttpResponse
+    {
+        $services = [];
+        foreach ($this->whmcs->db()->table('tblhosting')->where('userid', $clientId)->orderBy('id')->get() as $s) {
+            $services[] = [
+                'id' => (int) $s->id,
+                'product' => (string) $this->whmcs->db()->table('tblproducts')->where('id', $s->packageid)->value('name'),
+                'domain' => (string) $s->domain,
+                'status' => (string) $s->domainstatus,
+            ];
+        }
+        return $this->page('clientareaproducts.tpl', $session, $systemUrl, ['services' => $services, 'pagetitle' => 'My Products & Services'], 200);
+    }
+
+    /**
+     * The product details page's own variables (WHMCS's clientareaproductdetails.tpl names).
+     *
+     * @param array<string, mixed> $params
+     * @return array<string, mixed>
+     */
+    private function serviceVars(int $serviceId, array $params): array
+    {
+        $s = $this->whmcs->serviceRow($serviceId);
+        $p = $this->whmcs->productRow((int) $s['packageid']);
+        $db = $this->whmcs->db();
+        $customFields = [];
+        foreach ($db->table('tblcustomfields')->where('type', 'product')->where('relid', $p['id'])->where('adminonly', '')->orderBy('sortorder')->get() as $f) {
+            $customFields[] = [
+                'id' => (int) $f->id,
+                'name' => explode('|', (string) $f->fieldname, 2)[1] ?? (string) $f->fieldname,
+                'value' => (string) ($db->table('tblcustomfieldsvalues')->where('fieldid', $f->id)->where('relid', $serviceId)->value('value') ?? ''),
+            ];
+        }
+        return [
+            'id' => $serviceId,
+            'serviceid' => $serviceId,
+            'pid' => (int) $p['id'],
+            'product' => (string) $p['name'],
+            'displayTitle' => (string) $p['name'],
+            'groupname' => (string) ($db->table('tblproductgroups')->where('id', $p['gid'])->value('name') ?? ''),
+            'type' => (string) $p['type'],
+            'module' => (string) $p['servertype'],
+            'regdate' => (string) $s['regdate'],
+            'domain' => (string) $s['domain'],
+            'username' => (string) $s['username'],
+            'status' => (string) $s['domainstatus'],
+            'rawstatus' => strtolower((string) $s['domainstatus']),
+            'suspendreason' => (string) $s['suspendreason'],
+            'dedicatedip' => (string) $s['dedicatedip'],
+            'assignedips' => (string) $s['assignedips'],
+            'diskusage' => (int) $s['diskusage'],
+            'disklimit' => (int) $s['disklimit'],
+            'bwusage' => (int) $s['bwusage'],
+            'bwlimit' => (int) $s['bwlimit'],
+            'lastupdate' => (string) ($s['lastupdate'] ?? ''),
+            'billingcycle' => (string) $s['billingcycle'],
+            'nextduedate' => (string) $s['nextduedate'],
+            'productcustomfields' => $customFields,
+            'configurableoptions' => array_map(
+                static fn (string $name, int|string $value): array => ['optionname' => $name, 'selectedoption' => $value],
+                array_keys($params['configoptions']),
+                array_values($params['configoptions'])
+            ),
+        ];
+    }
+
+    /**
+     * Variables WHMCS gives every client-area template.
+     *
+     * @param array<string, mixed> $session
+     * @param array<string, mixed>|null $params
+     * @return array<string, mixed>
+     */
+    private function commonVars(array $session, string $systemUrl, ?array $params): array
+    {
+        $_LANG = [];
+        require dirname(__DIR__) . '/lang/english.php';
+        $clientsDetails = [];
+        if (isset($session['uid'])) {
+            $clientsDetails = $params['clientsdetails'] ?? (array) ($this->whmcs->db()->table('tblclients')->where('id', $session['uid'])->first() ?? []);
+            unset($clientsDetails['password']);
+        }
+        return [
+            'template' => $this->theme($session),
+            'token' => $this->token($session),
+            'WEB_ROOT' => rtrim((string) parse_url($systemUrl, PHP_URL_PATH), '/'),
+            'systemurl' => $systemUrl,
+            'LANG' => $_LANG,
+            'language' => 'english',
+            'charset' => 'utf-8',
+            'companyname' => $this->whmcs->setting('CompanyName'),
+            'loggedin' => isset($session['uid']),
+            'clientsdetails' => $clientsDetails,
+            'filename' => 'clientarea',
+        ];
+    }
+
+    /**
+     * @param array<string, mixed> $session
+     * @param array<string, mixed> $vars
+     * @param array<string, mixed>|null $params
+     */
+    private function page(string $template, array &$session, string $systemUrl, array $vars, int $status, ?array $params = null): HttpResponse
+    {
+        $engine = $this->engine($session);
+        $html = $engine->render($template, $vars + $this->commonVars($session, $systemUrl, $params));
+        return new HttpResponse($status, $html);
+    }
+
+    /** @param array<string, mixed> $vars */
+    private function renderModule(TemplateEngine $engine, string $file, array $vars): string
+    {
+        return $engine->render($file, $vars);
+    }
+
+    private function hasTemplate(TemplateEngine $engine, string $module, string $name): bool
+    {
+        try {
+            $engine->findModuleTemplate($module, $name);
+            return true;
+        } catch (ContractViolation) {
+            return false;
+        }
+    }
+
+    /** @param array<string, mixed> $session */
+    private function engine(array $session): TemplateEngine
+    {
+        return new TemplateEngine($this->whmcs, $this->theme($session));
+    }
+
+    /** @param array<string, mixed> $session */
+    private function theme(array $session): string
+    {
+        $theme = (string) ($session['Template'] ?? $this->whmcs->setting('Template'));
+        return in_array($theme, Whmcs::THEMES, true) ? $theme : Whmcs::DEFAULT_THEME;
+    }
+
+    /**
+     * The CSRF token templates print as {$token} and POST forms send back as 'token'.
+     *
+     * @param array<string, mixed> $session
+     */
+    private function token(array $session): string
+    {
+        return sha1('whmcs-token' . (string) ($session['tkval'] ?? ''));
+    }
+
+    private function staticFile(string $path): HttpResponse
+    {
+        $path = rawurldecode($path);
+        $parts = explode('/', ltrim($path, '/'));
+        if (in_array('..', $parts, true) || in_array('', $parts, true)) {
+            return HttpResponse::text(404, 'Not Found');
+        }
+        $file = null;
+        if (count($parts) === 4 && $parts[0] === 'templates' && isset(self::ASSET_DIRS[$parts[1]]) && in_array($parts[2], ['css', 'js', 'fonts'], true)) {
+            $file = self::ASSET_DIRS[$parts[1]] . '/' . $parts[2] . '/' . $parts[3];
+        } elseif ($parts === ['assets', 'js', 'jquery.min.js']) {
+            $file = '/usr/share/javascript/jquery/jquery.min.js';
+        } elseif (in_array($parts[0], ['modules', 'templates'], true)) {
+            $file = $this->whmcs->root() . $path;
+        }
+        $ext = strtolower(pathinfo($path, PATHINFO_EXTENSION));
+        $hidden = array_filter($parts, static fn (string $p): bool => str_starts_with($p, '.')) !== [];
+        if ($file === null || $hidden || !isset(self::MIME[$ext]) || !is_file($file)) {
+            // PHP and .tpl files are never served as files (WHMCS's module files die outside WHMCS anyway).
+            return HttpResponse::text(404, 'Not Found');
+        }
+        return new HttpResponse(200, (string) file_get_contents($file), ['Content-Type' => self::MIME[$ext]]);
+    }
+}

@@ -1,0 +1,693 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MeshCentralConnector\WhmcsEmulator;
+
+/**
+ * Runs module functions the way WHMCS does (includes/modulefunctions.php, ModuleCallFunction) and checks what they
+ * return against the documented contract: a wrong shape throws ContractViolation instead of limping on.
+ *
+ * Service actions (create, suspend, ...): run the PreModule<Action> hooks with ['params' => $params] (a hook returning
+ * ['abortcmd' => true] aborts with "Function Aborted by Action Hook Code"; any other returned array is merged into the
+ * params recursively), call <module>_<Action>Account($params), and then:
+ * - exactly 'success': update tblhosting (Create -> Active; Suspend -> Suspended + suspendreason; Unsuspend -> Active
+ *   and the reason cleared; Terminate -> Terminated; the others keep the status), log "Module <Action> Successful -
+ *   Service ID: N", run AfterModule<Action> with ['params' => $params], return 'success';
+ * - any other string: that is the error; status unchanged (a failed create stays Pending), log "Module <Action>
+ *   Failed - Service ID: N - Error: <text>", run AfterModule<Action>Failed with ['params', 'failureResponseMessage'],
+ *   return the error text. An exception thrown by the module is reported the same way, with its message.
+ */
+final class ModuleRunner
+{
+    private const SERVICE_ACTIONS = [
+        // action => [module function, activity log name]
+        'Create' => ['CreateAccount', 'Create'],
+        'Suspend' => ['SuspendAccount', 'Suspend'],
+        'Unsuspend' => ['UnsuspendAccount', 'Unsuspend'],
+        'Terminate' => ['TerminateAccount', 'Terminate'],
+        'Renew' => ['Renew', 'Renew'],
+        'ChangePassword' => ['ChangePassword', 'Change Password'],
+        'ChangePackage' => ['ChangePackage', 'Change Package'],
+    ];
+    private const DEFAULT_SUSPEND_REASON = 'Overdue on Payment';
+    private const CONFIG_OPTION_TYPES = ['text', 'password', 'yesno', 'dropdown', 'radio', 'textarea'];
+    private const LIST_ACCOUNT_KEYS = ['email', 'username', 'domain', 'uniqueIdentifier', 'product', 'primaryip', 'created', 'status'];
+
+    private ?\Throwable $lastException = null;
+    /** @var array<string, array<string, mixed>> */
+    private array $metaDataCache = [];
+
+    public function __construct(private readonly Whmcs $whmcs)
+    {
+    }
+
+    /** The exception a module threw in the last call that caught one (WHMCS shows only its message). */
+    public function lastException(): ?\Throwable
+    {
+        return $this->lastException;
+    }
+
+    /** @return array<string, mixed> the $params a service-level function of this service receives */
+    public function params(int $serviceId): array
+    {
+        $this->whmcs->activate();
+        return (new ParamsBuilder($this->whmcs))->forService($serviceId);
+    }
+
+    /** @return array<string, mixed> the $params a server-level function receives */
+    public function serverParams(int $serverId): array
+    {
+        $this->whmcs->activate();
+        return (new ParamsBuilder($this->whmcs))->forServer($serverId);
+    }
+
+    public function moduleOfService(int $serviceId): string
+    {
+        $service = $this->whmcs->serviceRow($serviceId);
+        $module = (string) $this->whmcs->productRow((int) $service['packageid'])['servertype'];
+        if ($module === '') {
+            throw new \LogicException("the product of service $serviceId has no module (tblproducts.servertype)");
+        }
+        return $module;
+    }
+
+    // ---------------------------------------------------------------- service actions
+
+    /** Accept order / admin "Create": fills an empty username/password first, as WHMCS's ServerCreateAccount does. */
+    public function create(int $serviceId): string
+    {
+        $this->whmcs->activate();
+        $this->fillUsernameAndPassword($serviceId);
+        return $this->serviceAction('Create', $serviceId);
+    }
+
+    /** An empty reason means WHMCS's automatic one, "Overdue on Payment" (then stored as an empty suspendreason). */
+    public function suspend(int $serviceId, string $reason = ''): string
+    {
+        return $this->serviceAction('Suspend', $serviceId, [
+            'suspendreason' => $reason !== '' ? $reason : self::DEFAULT_SUSPEND_REASON,
+        ]);
+    }
+
+    public function unsuspend(int $serviceId): string
+    {
+        return $this->serviceAction('Unsuspend', $serviceId);
+    }
+
+    public function terminate(int $serviceId): string
+    {
+        return $this->serviceAction('Terminate', $serviceId);
+    }
+
+    public function renew(int $serviceId): string
+    {
+        return $this->serviceAction('Renew', $serviceId);
+    }
+
+    /** WHMCS saves the new password on the service first; the module gets it as $params['password']. */
+    public function changePassword(int $serviceId, ?string $newPassword = null): string
+    {
+        if ($newPassword !== null) {
+            $this->whmcs->updateService($serviceId, ['password' => $newPassword]);
+        }
+        return $this->serviceAction('ChangePassword', $serviceId);
+    }
+
+    /** Upgrades/downgrades: WHMCS moves the service to the new product first, then calls ChangePackage. */
+    public function changePackage(int $serviceId, ?int $newProductId = null): string
+    {
+        if ($newProductId !== null) {
+            $this->whmcs->updateService($serviceId, ['packageid' => $newProductId]);
+        }
+        return $this->serviceAction('ChangePackage', $serviceId);
+    }
+
+    /**
+     * A custom button: <module>_<suffix>($params). The suffix must be listed by AdminCustomButtonArray (or, with
+     * $fromClientArea, by ClientAreaCustomButtonArray): WHMCS runs nothing else. Returns 'success', the error text,
+     * or (client area only) an array describing a custom page (templatefile, breadcrumb, vars).
+     *
+     * @return string|array<string, mixed>
+     */
+    public function customButton(int $serviceId, string $suffix, bool $fromClientArea = false): string|array
+    {
+        $this->whmcs->activate();
+        $module = $this->moduleOfService($serviceId);
+        $buttons = $fromClientArea ? $this->clientAreaCustomButtons($serviceId) : $this->adminCustomButtons($serviceId);
+        if (!in_array($suffix, $buttons, true)) {
+            throw new \InvalidArgumentException("'$suffix' is not a custom button of module $module");
+        }
+        $params = $this->params($serviceId);
+        $abort = $this->runPreHooks('Custom', $params);
+        if ($abort !== null) {
+            $this->whmcs->runHook('AfterModuleCustomFailed', ['params' => $params, 'failureResponseMessage' => $abort]);
+            return $abort;
+        }
+        [$ok, $result] = $this->invoke($module, $suffix, $params);
+        if ($ok && is_array($result) && $fromClientArea) {
+            $this->assertCustomPage($module, $suffix, $result);
+            return $result;
+        }
+        if ($ok) {
+            $this->assertActionString($module, $suffix, $result);
+        }
+        if ($result === 'success') {
+            $this->whmcs->runHook('AfterModuleCustom', ['params' => $params]);
+        } else {
+            $this->whmcs->runHook('AfterModuleCustomFailed', ['params' => $params, 'failureResponseMessage' => $result]);
+        }
+        return $result;
+    }
+
+    // ---------------------------------------------------------------- server-level functions
+
+    /** @return array{success: bool, error: string} */
+    public function testConnection(int $serverId): array
+    {
+        $module = $this->moduleOfServer($serverId);
+        $this->requireFunction($module, 'TestConnection');
+        [$ok, $result] = $this->invoke($module, 'TestConnection', $this->serverParams($serverId));
+        if (!$ok) {
+            return ['success' => false, 'error' => $result];
+        }
+        $fn = "{$module}_TestConnection";
+        if (!is_array($result) || !array_key_exists('success', $result) || !is_bool($result['success'])) {
+            throw new ContractViolation("$fn must return ['success' => bool, 'error' => string], got " . self::describe($result));
+        }
+        $error = $result['error'] ?? '';
+        if (!is_string($error) || ($result['success'] === false && trim($error) === '')) {
+            throw new ContractViolation("$fn returned success false without an 'error' text");
+        }
+        return ['success' => $result['success'], 'error' => $error];
+    }
+
+    /** @return array<string, mixed> ['success' => true, 'accounts' => [...]] or ['success' => false, 'error' => ...] */
+    public function listAccounts(int $serverId): array
+    {
+        $module = $this->moduleOfServer($serverId);
+        $this->requireFunction($module, 'ListAccounts');
+        [$ok, $result] = $this->invoke($module, 'ListAccounts', $this->serverParams($serverId));
+        if (!$ok) {
+            return ['success' => false, 'accounts' => [], 'error' => $result];
+        }
+        $fn = "{$module}_ListAccounts";
+        if (!is_array($result) || !is_bool($result['success'] ?? null)) {
+            throw new ContractViolation("$fn must return ['success' => bool, 'accounts' => [...]], got " . self::describe($result));
+        }
+        if ($result['success'] === false) {
+            if (!is_string($result['error'] ?? null) || trim($result['error']) === '') {
+                throw new ContractViolation("$fn returned success false without an 'error' text");
+            }
+            return $result;
+        }
+        if (!is_array($result['accounts'] ?? null) || !array_is_list($result['accounts'])) {
+            throw new ContractViolation("$fn must return a list under 'accounts'");
+        }
+        $uniqueField = (string) ($this->metaData($module)['ListAccountsUniqueIdentifierField'] ?? 'uniqueIdentifier');
+        foreach ($result['accounts'] as $i => $account) {
+            $missing = is_array($account) ? array_diff(self::LIST_ACCOUNT_KEYS, array_keys($account)) : self::LIST_ACCOUNT_KEYS;
+            if ($missing !== []) {
+                throw new ContractViolation("$fn account $i lacks " . implode(', ', $missing));
+            }
+            if (!in_array($account['status'], \WHMCS\Service\Status::ALL, true)) {
+                throw new ContractViolation("$fn account $i has status " . self::describe($account['status']) . ', not a WHMCS service status');
+            }
+            if (!array_key_exists($uniqueField, $account)) {
+                throw new ContractViolation("$fn account $i lacks the MetaData ListAccountsUniqueIdentifierField '$uniqueField'");
+            }
+        }
+        return $result;
+    }
+
+    /**
+     * The daily cron's usage update: <module>_UsageUpdate(server params) for each enabled server (or just $serverId)
+     * whose module has the function; the module writes tblhosting's usage columns itself. Returns per server id
+     * 'success' or the message of the exception the module threw.
+     *
+     * @return array<int, string>
+     */
+    public function usageUpdate(?int $serverId = null): array
+    {
+        $this->whmcs->activate();
+        $query = $this->whmcs->db()->table('tblservers')->where('disabled', 0)->orderBy('name');
+        if ($serverId !== null) {
+            $query->where('id', $serverId);
+        }
+        $results = [];
+        foreach ($query->get() as $server) {
+            $module = (string) $server->type;
+            if ($module === '' || !ModuleLoader::functionExists($this->whmcs, $module, 'UsageUpdate')) {
+                continue;
+            }
+            $this->whmcs->logActivity('Cron Job: Running Usage Stats Update for Server ID ' . (int) $server->id);
+            [$ok, $result] = $this->invoke($module, 'UsageUpdate', $this->serverParams((int) $server->id));
+            $results[(int) $server->id] = $ok ? 'success' : $result;
+        }
+        return $results;
+    }
+
+    /** @return array{success: bool, redirectTo?: string, errorMsg?: string} "Login to panel" on a server (admin area) */
+    public function adminSingleSignOn(int $serverId): array
+    {
+        $module = $this->moduleOfServer($serverId);
+        $this->requireFunction($module, 'AdminSingleSignOn');
+        return $this->singleSignOn($module, 'AdminSingleSignOn', $this->serverParams($serverId));
+    }
+
+    /** @return array{success: bool, redirectTo?: string, errorMsg?: string} the client area "Log in" link */
+    public function serviceSingleSignOn(int $serviceId): array
+    {
+        $module = $this->moduleOfService($serviceId);
+        $this->requireFunction($module, 'ServiceSingleSignOn');
+        return $this->singleSignOn($module, 'ServiceSingleSignOn', $this->params($serviceId));
+    }
+
+    // ---------------------------------------------------------------- declarations
+
+    /** @return array<string, mixed> MetaData(), or [] when the module has none */
+    public function metaData(string $module): array
+    {
+        if (isset($this->metaDataCache[$module])) {
+            return $this->metaDataCache[$module];
+        }
+        if (!ModuleLoader::functionExists($this->whmcs, $module, 'MetaData')) {
+            return [];
+        }
+        $meta = call_user_func(ModuleLoader::functionName($module, 'MetaData'));
+        $fn = "{$module}_MetaData";
+        if (!is_array($meta)) {
+            throw new ContractViolation("$fn must return an array, got " . self::describe($meta));
+        }
+        $stringKeys = [
+            'DisplayName', 'ServiceSingleSignOnLabel', 'AdminSingleSignOnLabel', 'ListAccountsUniqueIdentifierField',
+            'ListAccountsUniqueIdentifierDisplayName', 'ListAccountsProductField',
+        ];
+        foreach ($stringKeys as $key) {
+            if (array_key_exists($key, $meta) && !is_string($meta[$key])) {
+                throw new ContractViolation("$fn: $key must be a string");
+            }
+        }
+        if (array_key_exists('APIVersion', $meta) && !in_array($meta['APIVersion'], ['1.0', '1.1'], true)) {
+            throw new ContractViolation("$fn: APIVersion must be '1.0' or '1.1'");
+        }
+        if (array_key_exists('RequiresServer', $meta) && !is_bool($meta['RequiresServer'])) {
+            throw new ContractViolation("$fn: RequiresServer must be a bool");
+        }
+        foreach (['DefaultSSLPort', 'DefaultNonSSLPort'] as $key) {
+            if (array_key_exists($key, $meta) && !ctype_digit((string) $meta[$key])) {
+                throw new ContractViolation("$fn: $key must be a port number");
+            }
+        }
+        if (isset($meta['ListAccountsProductField']) && preg_match('/^configoption([1-9]|1\d|2[0-4])$/', $meta['ListAccountsProductField']) !== 1) {
+            throw new ContractViolation("$fn: ListAccountsProductField must name a configoptionN");
+        }
+        return $this->metaDataCache[$module] = $meta;
+    }
+
+    /** @return array<string, array<string, mixed>> ConfigOptions(), the only required module function */
+    public function configOptions(string $module): array
+    {
+        $this->whmcs->activate();
+        $fn = "{$module}_ConfigOptions";
+        if (!ModuleLoader::functionExists($this->whmcs, $module, 'ConfigOptions')) {
+            throw new ContractViolation("$fn is missing: it is the one function every module must define");
+        }
+        $options = call_user_func($fn, []);
+        if (!is_array($options)) {
+            throw new ContractViolation("$fn must return an array, got " . self::describe($options));
+        }
+        if (count($options) > 24) {
+            throw new ContractViolation("$fn defines " . count($options) . ' options; WHMCS stores at most 24 (configoption1..24)');
+        }
+        foreach ($options as $name => $option) {
+            if (!is_array($option) || !in_array($option['Type'] ?? null, self::CONFIG_OPTION_TYPES, true)) {
+                throw new ContractViolation("$fn option '$name' needs a Type among " . implode(', ', self::CONFIG_OPTION_TYPES));
+            }
+            if (in_array($option['Type'], ['dropdown', 'radio'], true) && !isset($option['Options']) && !isset($option['Loader'])) {
+                throw new ContractViolation("$fn option '$name' is a {$option['Type']} without Options or Loader");
+            }
+            if (isset($option['Options']) && !is_array($option['Options']) && !is_string($option['Options'])) {
+                throw new ContractViolation("$fn option '$name': Options must be an array or a comma-separated string");
+            }
+            if (isset($option['Loader']) && !is_callable($option['Loader'])) {
+                throw new ContractViolation("$fn option '$name': Loader " . self::describe($option['Loader']) . ' is not callable');
+            }
+        }
+        return $options;
+    }
+
+    /**
+     * Runs the Loader of a dynamic config option with the params of a server of the module, as the product's Module
+     * Settings tab does. Loaders throw on failure (WHMCS shows the message), so exceptions propagate.
+     *
+     * @return array<string|int, string>
+     */
+    public function configOptionLoader(string $module, string $optionName, int $serverId): array
+    {
+        $options = $this->configOptions($module);
+        $loader = $options[$optionName]['Loader'] ?? throw new \InvalidArgumentException("$module option '$optionName' has no Loader");
+        $result = call_user_func($loader, $this->serverParams($serverId));
+        if (!is_array($result)) {
+            throw new ContractViolation("the Loader of $module option '$optionName' must return an array, got " . self::describe($result));
+        }
+        return $result;
+    }
+
+    /** @return array<string, string> AdminServicesTabFields(): label => HTML */
+    public function adminServicesTabFields(int $serviceId): array
+    {
+        $module = $this->moduleOfService($serviceId);
+        if (!ModuleLoader::functionExists($this->whmcs, $module, 'AdminServicesTabFields')) {
+            return [];
+        }
+        [$ok, $result] = $this->invoke($module, 'AdminServicesTabFields', $this->params($serviceId));
+        if (!$ok) {
+            throw new ContractViolation("{$module}_AdminServicesTabFields threw ($result); it should catch and return []");
+        }
+        if (!is_array($result)) {
+            throw new ContractViolation("{$module}_AdminServicesTabFields must return ['Label' => 'html', ...], got " . self::describe($result));
+        }
+        foreach ($result as $label => $html) {
+            if (!is_string($label) || !is_scalar($html)) {
+                throw new ContractViolation("{$module}_AdminServicesTabFields must map string labels to HTML strings");
+            }
+        }
+        return array_map('strval', $result);
+    }
+
+    /** @return array<string, string> label => function suffix */
+    public function adminCustomButtons(int $serviceId): array
+    {
+        return $this->buttonArray($this->moduleOfService($serviceId), 'AdminCustomButtonArray');
+    }
+
+    /** @return array<string, string> label => function suffix */
+    public function clientAreaCustomButtons(int $serviceId): array
+    {
+        return $this->buttonArray($this->moduleOfService($serviceId), 'ClientAreaCustomButtonArray');
+    }
+
+    /**
+     * ClientArea($params), validated: a string (HTML), an array with tabOverviewReplacementTemplate and/or
+     * tabOverviewModuleOutputTemplate plus templateVariables, or the older templatefile + vars; null/''/[] show
+     * nothing. A module exception is what WHMCS logs and shows as no output; here it is rethrown to be seen.
+     *
+     * @return string|array<string, mixed>|null
+     */
+    public function clientArea(int $serviceId): string|array|null
+    {
+        $module = $this->moduleOfService($serviceId);
+        if (!ModuleLoader::functionExists($this->whmcs, $module, 'ClientArea')) {
+            return null;
+        }
+        [$ok, $result] = $this->invoke($module, 'ClientArea', $this->params($serviceId));
+        if (!$ok) {
+            throw new ContractViolation("{$module}_ClientArea threw: $result", 0, $this->lastException);
+        }
+        if ($result === null || $result === '' || $result === []) {
+            return null;
+        }
+        if (is_string($result)) {
+            return $result;
+        }
+        $fn = "{$module}_ClientArea";
+        if (!is_array($result)) {
+            throw new ContractViolation("$fn must return an array or an HTML string, got " . self::describe($result));
+        }
+        $known = [
+            'tabOverviewReplacementTemplate', 'tabOverviewModuleOutputTemplate', 'templateVariables', 'templatefile',
+            'vars', 'overrideDisplayTitle', 'overrideBreadcrumb',
+        ];
+        $unknown = array_diff(array_keys($result), $known);
+        if ($unknown !== []) {
+            throw new ContractViolation("$fn returned unknown key(s) " . implode(', ', $unknown) . '; WHMCS ignores them');
+        }
+        $templates = array_intersect_key($result, array_flip(['tabOverviewReplacementTemplate', 'tabOverviewModuleOutputTemplate', 'templatefile']));
+        if ($templates === []) {
+            throw new ContractViolation("$fn returned an array without a template (tabOverviewReplacementTemplate, tabOverviewModuleOutputTemplate or templatefile)");
+        }
+        foreach ($templates as $key => $template) {
+            if (!is_string($template) || $template === '') {
+                throw new ContractViolation("$fn: $key must be a template file name");
+            }
+        }
+        foreach (['templateVariables', 'vars'] as $key) {
+            if (array_key_exists($key, $result) && !is_array($result[$key])) {
+                throw new ContractViolation("$fn: $key must be an array");
+            }
+        }
+        if (isset($result['templatefile']) && (isset($result['tabOverviewReplacementTemplate']) || isset($result['tabOverviewModuleOutputTemplate']))) {
+            throw new ContractViolation("$fn mixes the older templatefile with the tabOverview templates");
+        }
+        return $result;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /** @param array<string, mixed> $extra */
+    private function serviceAction(string $action, int $serviceId, array $extra = []): string
+    {
+        $this->whmcs->activate();
+        [$function, $logName] = self::SERVICE_ACTIONS[$action];
+        $module = $this->moduleOfService($serviceId);
+        $params = array_merge($this->params($serviceId), $extra);
+        $userId = (int) $params['userid'];
+
+        $result = $this->runPreHooks($action, $params);
+        if ($result === null) {
+            if (ModuleLoader::functionExists($this->whmcs, $module, $function)) {
+                [$ok, $result] = $this->invoke($module, $function, $params);
+                if ($ok) {
+                    $this->assertActionString($module, $function, $result);
+                }
+            } else {
+                $result = 'Function Not Supported by Module';
+            }
+        }
+
+        if ($result === 'success') {
+            $suspendReason = '';
+            if ($action === 'Suspend') {
+                $reason = (string) $extra['suspendreason'];
+                $suspendReason = $reason !== self::DEFAULT_SUSPEND_REASON ? $reason : '';
+            }
+            $this->whmcs->logActivity(
+                "Module $logName Successful" . ($suspendReason !== '' ? " - Reason: $suspendReason" : '') . " - Service ID: $serviceId",
+                $userId
+            );
+            $update = match ($action) {
+                'Create' => ['domainstatus' => 'Active'],
+                'Suspend' => ['domainstatus' => 'Suspended', 'suspendreason' => $suspendReason],
+                'Unsuspend' => ['domainstatus' => 'Active', 'suspendreason' => ''],
+                'Terminate' => ['domainstatus' => 'Terminated', 'termination_date' => date('Y-m-d')],
+                default => [],
+            };
+            if ($update !== []) {
+                $this->whmcs->db()->table('tblhosting')->where('id', $serviceId)->update($update);
+            }
+            $this->whmcs->runHook('AfterModule' . $action, ['params' => $params]);
+            return 'success';
+        }
+
+        $this->whmcs->logActivity("Module $logName Failed - Service ID: $serviceId - Error: $result", $userId);
+        $this->whmcs->runHook('AfterModule' . $action . 'Failed', ['params' => $params, 'failureResponseMessage' => $result]);
+        return $result;
+    }
+
+    /**
+     * PreModule<Action> hooks: ['abortcmd' => true] aborts (returns WHMCS's message); other returned arrays are
+     * merged into $params (recursively, like WHMCS's recursiveReplace) until a hook aborts.
+     *
+     * @param array<string, mixed> $params
+     */
+    private function runPreHooks(string $action, array &$params): ?string
+    {
+        $aborted = null;
+        foreach ($this->whmcs->runHook('PreModule' . $action, ['params' => $params]) as $hookResult) {
+            if (!is_array($hookResult)) {
+                continue;
+            }
+            if (($hookResult['abortcmd'] ?? null) === true) {
+                $aborted = 'Function Aborted by Action Hook Code';
+            }
+            if ($aborted === null) {
+                $params = array_replace_recursive($params, $hookResult);
+            }
+        }
+        return $aborted;
+    }
+
+    /**
+     * Calls <module>_<function>($params). An uncaught exception is what WHMCS reports as the error: [false, message].
+     *
+     * @param array<string, mixed> $params
+     * @return array{0: bool, 1: mixed}
+     */
+    private function invoke(string $module, string $function, array $params): array
+    {
+        $this->whmcs->activate();
+        ModuleLoader::load($this->whmcs, $module);
+        $name = ModuleLoader::functionName($module, $function);
+        if (!function_exists($name)) {
+            throw new \LogicException("$name is not defined");
+        }
+        try {
+            return [true, $name($params)];
+        } catch (\Throwable $e) {
+            $this->lastException = $e;
+            $message = $e->getMessage();
+            return [false, $message !== '' ? $message : get_class($e)];
+        }
+    }
+
+    private function assertActionString(string $module, string $function, mixed $result): void
+    {
+        if (!is_string($result)) {
+            throw new ContractViolation("{$module}_$function must return 'success' or an error text, got " . self::describe($result));
+        }
+        if (trim($result) === '') {
+            throw new ContractViolation("{$module}_$function returned an empty string: WHMCS would show an empty error");
+        }
+    }
+
+    /** @param array<string, mixed> $page */
+    private function assertCustomPage(string $module, string $suffix, array $page): void
+    {
+        if (!is_string($page['templatefile'] ?? null) || $page['templatefile'] === '') {
+            throw new ContractViolation("{$module}_$suffix returned an array without 'templatefile'");
+        }
+        if (isset($page['vars']) && !is_array($page['vars'])) {
+            throw new ContractViolation("{$module}_$suffix: 'vars' must be an array");
+        }
+    }
+
+    /**
+     * @param array<string, mixed> $params
+     * @return array{success: bool, redirectTo?: string, errorMsg?: string}
+     */
+    private function singleSignOn(string $module, string $function, array $params): array
+    {
+        [$ok, $result] = $this->invoke($module, $function, $params);
+        if (!$ok) {
+            return ['success' => false, 'errorMsg' => $result];
+        }
+        $fn = "{$module}_$function";
+        if (!is_array($result) || !is_bool($result['success'] ?? null)) {
+            throw new ContractViolation("$fn must return ['success' => bool, ...], got " . self::describe($result));
+        }
+        if ($result['success']) {
+            $url = $result['redirectTo'] ?? null;
+            if (!is_string($url) || preg_match('#^https?://[^\s]+$#', $url) !== 1) {
+                throw new ContractViolation("$fn returned success without an absolute http(s) URL in 'redirectTo'");
+            }
+            return ['success' => true, 'redirectTo' => $url];
+        }
+        if (!is_string($result['errorMsg'] ?? null) || trim($result['errorMsg']) === '') {
+            throw new ContractViolation("$fn returned success false without an 'errorMsg' text");
+        }
+        return ['success' => false, 'errorMsg' => $result['errorMsg']];
+    }
+
+    /** @return array<string, string> */
+    private function buttonArray(string $module, string $function): array
+    {
+        $this->whmcs->activate();
+        if (!ModuleLoader::functionExists($this->whmcs, $module, $function)) {
+            return [];
+        }
+        $buttons = call_user_func(ModuleLoader::functionName($module, $function));
+        if (!is_array($buttons)) {
+            throw new ContractViolation("{$module}_$function must return ['Label' => 'functionSuffix'], got " . self::describe($buttons));
+        }
+        foreach ($buttons as $label => $suffix) {
+            if (!is_string($label) || !is_string($suffix) || !function_exists(ModuleLoader::functionName($module, $suffix))) {
+                throw new ContractViolation("{$module}_$function: button " . self::describe($label)
+                    . ' names no function ' . ModuleLoader::functionName($module, (string) $suffix));
+            }
+        }
+        return $buttons;
+    }
+
+    private function moduleOfServer(int $serverId): string
+    {
+        $this->whmcs->activate();
+        $module = (string) $this->whmcs->serverRow($serverId)['type'];
+        if ($module === '') {
+            throw new \LogicException("server $serverId has no module type");
+        }
+        return $module;
+    }
+
+    private function requireFunction(string $module, string $function): void
+    {
+        if (!ModuleLoader::functionExists($this->whmcs, $module, $function)) {
+            throw new \LogicException("{$module}_$function is not defined (WHMCS hides that feature)");
+        }
+    }
+
+    /** WHMCS's ServerCreateAccount: an empty username is made from the domain (or the hook), an empty password random. */
+    private function fillUsernameAndPassword(int $serviceId): void
+    {
+        $params = $this->params($serviceId);
+        if ($params['username'] === '') {
+            $username = '';
+            foreach ($this->whmcs->runHook('OverrideModuleUsernameGeneration', $params) as $value) {
+                if (is_string($value)) {
+                    $username = $value;
+                }
+            }
+            if ($username === '') {
+                $username = $this->usernameFromDomain((string) $params['domain']);
+            }
+            if ($username !== '') {
+                $this->whmcs->updateService($serviceId, ['username' => $username]);
+            }
+        }
+        if ($params['password'] === '') {
+            $this->whmcs->updateService($serviceId, ['password' => self::randomPassword()]);
+        }
+    }
+
+    private function usernameFromDomain(string $domain): string
+    {
+        $random = $this->whmcs->setting('GenerateRandomUsername') !== '';
+        if ($domain === '' && !$random) {
+            return '';
+        }
+        $base = $random ? self::randomLetters(8) : substr((string) preg_replace('/[^a-z]/', '', strtolower($domain)), 0, 8);
+        if ($base === '') {
+            return '';
+        }
+        $username = $base;
+        for ($suffix = 1; $this->whmcs->db()->table('tblhosting')->where('username', $username)->exists(); $suffix++) {
+            $username = $random ? self::randomLetters(8) : substr($base, 0, 8 - strlen((string) $suffix)) . $suffix;
+        }
+        return $username;
+    }
+
+    private static function randomLetters(int $length): string
+    {
+        $out = '';
+        for ($i = 0; $i < $length; $i++) {
+            $out .= chr(random_int(ord('a'), ord('z')));
+        }
+        return $out;
+    }
+
+    private static function randomPassword(): string
+    {
+        $pick = static fn (string $set, int $n): array => array_map(
+            static fn (): string => $set[random_int(0, strlen($set) - 1)],
+            range(1, $n)
+        );
+        $chars = array_merge($pick('0123456789', 4), $pick('abcdefghijklmnopqrstuvwxyz', 4), $pick('ABCDEFGHIJKLMNOPQRSTUVWXYZ', 2));
+        shuffle($chars);
+        return implode('', $chars);
+    }
+
+    private static function describe(mixed $value): string
+    {
+        return is_scalar($value) || $value === null ? var_export($value, true) : get_debug_type($value);
+    }
+}

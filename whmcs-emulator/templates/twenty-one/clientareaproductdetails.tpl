@@ -1,0 +1,65 @@
+{include file="header.tpl" pagetitle=$displayTitle}
+
+<h1>{$displayTitle|escape:'html'}</h1>
+
+{if $modulecustombuttonresult}
+    {if $modulecustombuttonresult == "success"}
+        <div class="alert alert-success" id="alertModuleCustomButtonSuccess">{$LANG.moduleactionsuccess}</div>
+    {else}
+        <div class="alert alert-danger" id="alertModuleCustomButtonFailed">{$LANG.moduleactionfailed}: {$modulecustombuttonresult|escape:'html'}</div>
+    {/if}
+{/if}
+{if $ssoerror}
+    <div class="alert alert-danger" id="alertSsoError">{$LANG.ssounabletologin}: {$ssoerror|escape:'html'}</div>
+{/if}
+
+<div class="row">
+    <div class="col-md-3">
+        <div class="card" id="servicesActions">
+            <div class="card-header"><h3 class="card-title m-0">Actions</h3></div>
+            <div class="card-body">
+                {if $showSingleSignOn}
+                    <a href="clientarea.php?action=productdetails&amp;id={$id}&amp;dosinglesignon=1" class="btn btn-primary btn-block" id="btnServiceSingleSignOn">{$singleSignOnLabel|escape:'html'}</a>
+                {/if}
+                {foreach $modulecustombuttons as $label => $command}
+                    <form method="post" action="clientarea.php?action=productdetails&amp;id={$id}&amp;modop=custom&amp;a={$command|escape:'url'}">
+                        <input type="hidden" name="token" value="{$token}">
+                        <button type="submit" class="btn btn-secondary btn-block">{$label|escape:'html'}</button>
+                    </form>
+                {/foreach}
+            </div>
+        </div>
+    </div>
+    <div class="col-md-9">
+        <div class="tab-content">
+            <div class="tab-pane active" id="tabOverview">
+                {if $tabOverviewReplacementTemplate}
+                    {include file=$tabOverviewReplacementTemplate}
+                {else}
+                    <div class="card" id="productDetailsPanel">
+                        <div class="card-header"><h3 class="card-title m-0">{$LANG.clientareaproductdetails}</h3></div>
+                        <div class="card-body">
+                            <div class="row"><div class="col-sm-5">{$LANG.orderproduct}</div><div class="col-sm-7">{$groupname|escape:'html'} - {$product|escape:'html'}</div></div>
+                            <div class="row"><div class="col-sm-5">{$LANG.clientareahostingregdate}</div><div class="col-sm-7">{$regdate|escape:'html'}</div></div>
+                            {if $domain}<div class="row"><div class="col-sm-5">{$LANG.orderdomain}</div><div class="col-sm-7">{$domain|escape:'html'}</div></div>{/if}
+                            {if $username}<div class="row"><div class="col-sm-5">{$LANG.serverusername}</div><div class="col-sm-7">{$username|escape:'html'}</div></div>{/if}
+                            <div class="row"><div class="col-sm-5">{$LANG.clientareastatus}</div><div class="col-sm-7"><span class="badge badge-{$rawstatus|escape:'htmlall'}" id="serviceStatus">{$status|escape:'html'}</span></div></div>
+                            {if $suspendreason}<div class="row"><div class="col-sm-5">{$LANG.suspendreason}</div><div class="col-sm-7">{$suspendreason|escape:'html'}</div></div>{/if}
+                            {foreach $productcustomfields as $customfield}
+                                <div class="row"><div class="col-sm-5">{$customfield.name|escape:'html'}</div><div class="col-sm-7">{$customfield.value|escape:'html'}</div></div>
+                            {/foreach}
+                        </div>
+                    </div>
+                    {if $tabOverviewModuleOutputTemplate}
+                        <div class="module-output" id="moduleOutput">{include file=$tabOverviewModuleOutputTemplate}</div>
+                    {/if}
+                    {if $moduleclientarea}
+                        <div class="text-center module-client-area" id="moduleClientArea">{$moduleclientarea}</div>
+                    {/if}
+                {/if}
+            </div>
+        </div>
+    </div>
+</div>
+
+{include file="footer.tpl"}
