@@ -7,8 +7,8 @@ source "$(dirname "$0")/env.sh"
 echo "== cargo fmt / clippy"
 cargo fmt --all -- --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
-echo "== release wasm"
-scripts/build-wasm.sh
+echo "== release wasm and zip (the module tests install dist/meshcentral-whmcs-*.zip)"
+scripts/build-release.sh
 echo "== cargo test"
 cargo test --workspace
 echo "== PHP tests (phpunit)"
