@@ -2,42 +2,116 @@
 
 declare(strict_types=1);
 
-// The product's main job on a local default: start a real MeshCentral on 127.0.0.1, run test connection against it
-// through PHP + the Wasm core (first with the password, then with the login token key), print the result, stop.
+// The product's main job on a local default: a real MeshCentral and an emulated WHMCS on 127.0.0.1, the module
+// installed from the release zip, a demo client with one provisioned service (and, when run as root, a real agent in
+// a loopback-only network namespace as its first device). Prints the URLs to open; Ctrl-C stops everything.
+// With --check it verifies the client area and SSO once and exits.
 require dirname(__DIR__) . '/tests/php/bootstrap.php';
+require dirname(__DIR__) . '/whmcs-emulator/autoload.php';
 
-use MeshCentralConnector\Connector;
-use MeshCentralConnector\Exception\ConnectorException;
+use MeshCentralConnector\Tests\Support\AgentSandbox;
 use MeshCentralConnector\Tests\Support\MeshCentralServer;
+use MeshCentralConnector\Tests\Whmcs\HttpClient;
+use MeshCentralConnector\WhmcsEmulator\WebServer;
+use MeshCentralConnector\WhmcsEmulator\Whmcs;
 
 $root = dirname(__DIR__);
-echo "Starting a local MeshCentral on 127.0.0.1 ...\n";
-$server = MeshCentralServer::start();
-echo "  MeshCentral: {$server->httpsUrl()} (admin '{$server->adminUser()}', data in {$server->dataDir()})\n";
+$check = in_array('--check', $argv, true);
+$zips = glob($root . '/dist/meshcentral-whmcs-*.zip') ?: [];
+if (count($zips) !== 1) {
+    fwrite(STDERR, "run scripts/demo.sh (it builds dist/meshcentral-whmcs-*.zip first)\n");
+    exit(1);
+}
+
+echo "Starting MeshCentral on 127.0.0.1 ...\n";
+$mc = MeshCentralServer::start();
+$agent = null;
+$web = null;
+$stop = static function () use (&$agent, &$web, $mc): void {
+    $agent?->stop();
+    $web?->stop();
+    $mc->stop();
+};
 try {
-    $connector = Connector::load($root . '/build/meshcentral_connector.wasm', null, sys_get_temp_dir() . '/meshconnector-demo-cache');
-    $settings = [
-        'url' => $server->httpsUrl(),
-        'username' => $server->adminUser(),
-        'password' => $server->adminPassword(),
-        'login_token_key' => $server->loginTokenKey(),
-        'tls' => ['ca_file' => $server->caFile()],
-    ];
-    $report = $connector->testConnection($settings);
-    echo "Test connection: OK\n";
-    printf("  server       %s, MeshCentral %s\n", $report['server_name'], $report['server_version'] ?? '?');
-    printf("  account      %s\n", $report['user_id']);
-    printf("  logged in by %s\n", implode(' and ', $report['auth_methods']));
-    printf("  rights       %s\n", $report['rights']['ok'] ? 'full site admin, manageAllDeviceGroups: all the connector needs' : implode('; ', $report['rights']['missing']));
-    printf("  TLS hash     %s\n", $report['tls_hash']);
-    try {
-        $connector->testConnection(['password' => 'wrong-password'] + $settings);
-    } catch (ConnectorException $e) {
-        echo "Test connection with a wrong password: {$e->kind}: {$e->getMessage()}\n";
+    $whmcsRoot = sys_get_temp_dir() . '/meshconnector-demo-whmcs-' . bin2hex(random_bytes(3));
+    $whmcs = Whmcs::create($whmcsRoot);
+    $zip = new ZipArchive();
+    $zip->open($zips[0]);
+    $zip->extractTo($whmcsRoot);
+    $zip->close();
+    $cacheDir = sys_get_temp_dir() . '/meshconnector-demo-cache';
+    putenv("MESHCONNECTOR_CACHE_DIR=$cacheDir");
+    echo "WHMCS (emulated) in $whmcsRoot, module installed from " . basename($zips[0]) . "\n";
+
+    $serverId = $whmcs->addServer([
+        'name' => 'Local MeshCentral', 'type' => 'meshcentral', 'hostname' => '127.0.0.1', 'ipaddress' => '127.0.0.1',
+        'port' => $mc->port(), 'secure' => true, 'username' => $mc->adminUser(), 'password' => $mc->adminPassword(),
+        'accesshash' => $mc->loginTokenKey() . "\nca_file=" . $mc->caFile(),
+    ]);
+    $test = $whmcs->modules()->testConnection($serverId);
+    echo 'Test connection: ' . ($test['success'] ? 'OK' : 'FAILED: ' . $test['error']) . "\n";
+    $product = $whmcs->addProduct([
+        'servertype' => 'meshcentral', 'name' => 'Remote Management S', 'type' => 'other',
+        'configoption1' => 'full', 'configoption2' => '{company} #{service_id}', 'configoption3' => '60',
+        'configoption4' => '10', 'configoption5' => '24', 'configoption6' => '',
+    ]);
+    $client = $whmcs->addClient(['firstname' => 'Dana', 'lastname' => 'Demo', 'companyname' => 'Demo Hosting Ltd', 'email' => 'dana@example.com']);
+    $service = $whmcs->addService(['userid' => $client, 'packageid' => $product, 'server' => $serverId]);
+    $created = $whmcs->modules()->create($service);
+    if ($created !== 'success') {
+        throw new RuntimeException("Create failed: $created");
     }
-    $t = $connector->timings();
-    printf("Wasm module %s in %.1f ms, instantiated in %.2f ms\n", $t['module_load_kind'] === 'deserialize' ? 'loaded from the artifact cache' : 'compiled', $t['module'] / 1000, $t['instantiate'] / 1000);
-} finally {
-    $server->stop();
-    echo "MeshCentral stopped.\n";
+    $row = $whmcs->db()->table('mod_meshcentral_services')->where('service_id', $service)->first();
+    echo "Provisioned service #$service: MeshCentral user '{$row->username}', group {$row->mesh_id}\n";
+
+    if (function_exists('posix_geteuid') && posix_geteuid() === 0) {
+        $agent = AgentSandbox::start($mc, (string) $row->mesh_id);
+        echo "A real agent runs in a loopback-only network namespace as device '{$agent->nodeName()}'\n";
+    } else {
+        echo "(run as root to also start a real agent as the first device)\n";
+    }
+
+    $web = WebServer::start($whmcs, ['MESHCONNECTOR_LIBWASMER' => (string) getenv('MESHCONNECTOR_LIBWASMER'), 'MESHCONNECTOR_CACHE_DIR' => $cacheDir], ['ffi.enable=1']);
+    $base = $web->baseUrl();
+    // Open the page once as the client would (and show what it costs), then follow the SSO button's redirect.
+    $http = new HttpClient($base);
+    $http->get('login.php?clientid=' . $client);
+    $t = microtime(true);
+    $page = $http->get('clientarea.php?action=productdetails&id=' . $service);
+    $ms = (microtime(true) - $t) * 1000;
+    $ok = $page['status'] === 200 && str_contains($page['body'], 'id="meshcentral-sso"');
+    printf("Client area page: %s in %.0f ms\n", $ok ? 'rendered' : 'FAILED (HTTP ' . $page['status'] . ')', $ms);
+    $location = $http->get('clientarea.php?action=productdetails&id=' . $service . '&dosinglesignon=1')['headers']['location'] ?? '';
+    $ssoOk = str_starts_with($location, $mc->httpsUrl() . '/?login=');
+    echo 'Single sign-on redirect: ' . ($ssoOk ? 'OK' : 'FAILED') . "\n";
+
+    echo "\nOpen these (all on 127.0.0.1):\n";
+    echo "  Client area:  {$base}login.php?clientid=$client  then  {$base}clientarea.php?action=productdetails&id=$service\n";
+    echo "                (themes: add &systpl=six or &systpl=twenty-one; the 'Open MeshCentral' button signs in by SSO)\n";
+    echo "  MeshCentral:  {$mc->httpsUrl()}/  admin '{$mc->adminUser()}' / '{$mc->adminPassword()}'\n";
+    echo "                (its certificate is from its own CA: {$mc->caFile()})\n";
+    if ($check) {
+        $stop();
+        exit($ok && $ssoOk && $test['success'] ? 0 : 1);
+    }
+    echo "\nPress Ctrl-C to stop.\n";
+    if (function_exists('pcntl_async_signals')) {
+        pcntl_async_signals(true);
+        pcntl_signal(SIGINT, static function () use ($stop): void {
+            echo "\nStopping ...\n";
+            $stop();
+            exit(0);
+        });
+        pcntl_signal(SIGTERM, static function () use ($stop): void {
+            $stop();
+            exit(0);
+        });
+    }
+    while (true) {
+        sleep(3600);
+    }
+} catch (Throwable $e) {
+    fwrite(STDERR, 'Demo failed: ' . $e->getMessage() . "\n");
+    $stop();
+    exit(1);
 }

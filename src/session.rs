@@ -103,12 +103,14 @@ impl<'h, H: Host> Session<'h, H> {
         }
     }
 
-    /// Logs in with the password when one is set (it works even when the key is absent), else with the key.
+    /// Logs in with the login token key when one is set (MeshCentral checks a cookie with one AES-GCM decryption, a
+    /// password with 12,000 rounds of PBKDF2: this is on every client-area page), else with the password. A login token
+    /// user (`~t:`) has no cookie identity and always uses its password.
     pub fn open_preferred(host: &'h mut H, cfg: &ServerConfig) -> Result<Self> {
-        let method = if cfg.password.is_some() {
-            AuthMethod::Password
-        } else {
+        let method = if cfg.login_token_key.is_some() && !cfg.is_login_token_user() {
             AuthMethod::LoginToken
+        } else {
+            AuthMethod::Password
         };
         Self::open(host, cfg, method)
     }

@@ -12,9 +12,11 @@ namespace MeshCentralConnector\Runtime;
  *   architecture and the compiler backend;
  * - a sidecar manifest records the artifact's sha256, checked before every wasm_module_deserialize (a mismatch falls
  *   back to compiling);
- * - under a web SAPI the cache is read-only and only trusted when neither the files nor the directory are writable by
- *   the current process (the web user must not be able to plant code); it is filled from the CLI (precompile()), with
- *   atomic writes (temp file + rename) and mode 0644.
+ * - under a web SAPI whose process cannot write the PHP host's own code, the cache is read-only and only trusted when
+ *   neither the files nor the directory are writable by that process (a file-write hole must not become native code
+ *   execution); it is then filled from the CLI (precompile()). A web process that CAN write the PHP code (a WHMCS
+ *   install owned by the web user, or a server run as root) gains nothing from a planted artifact that it could not
+ *   already do with PHP, so it reads and writes the cache like the CLI. Writes are atomic (temp file + rename), 0644.
  */
 final class ModuleCache
 {
@@ -24,16 +26,19 @@ final class ModuleCache
     private WasmerLibrary $lib;
     private string $dir;
     private string $sapi;
+    private bool $codeWritable;
 
     /**
      * @param string      $dir  cache directory
      * @param string|null $sapi the SAPI whose trust policy applies; null = PHP_SAPI (overridable for tests)
+     * @param bool|null   $codeWritable whether this process can write the PHP host's code; null = find out
      */
-    public function __construct(WasmerLibrary $lib, string $dir, ?string $sapi = null)
+    public function __construct(WasmerLibrary $lib, string $dir, ?string $sapi = null, ?bool $codeWritable = null)
     {
         $this->lib = $lib;
         $this->dir = rtrim($dir, '/');
         $this->sapi = $sapi ?? PHP_SAPI;
+        $this->codeWritable = $codeWritable ?? (is_writable(__FILE__) || is_writable(__DIR__));
     }
 
     /**
@@ -73,8 +78,12 @@ final class ModuleCache
             return $module;
         }
         $module = WasmModule::compile($this->lib, $wasm, $backend);
-        if ($this->isCli()) {
-            $this->write($wasm, $backend, $module->serialize());
+        if ($this->mayWrite()) {
+            try {
+                $this->write($wasm, $backend, $module->serialize());
+            } catch (WasmException $e) {
+                // A cache we cannot fill only costs time; the compiled module works.
+            }
         }
         return $module;
     }
@@ -107,7 +116,7 @@ final class ModuleCache
         if (!is_file($artifactPath) || !is_file($manifestPath)) {
             return null;
         }
-        if (!$this->isCli() && (is_writable($artifactPath) || is_writable($manifestPath) || is_writable($this->dir))) {
+        if (!$this->mayWrite() && (is_writable($artifactPath) || is_writable($manifestPath) || is_writable($this->dir))) {
             // A cache this process could have written could also have been planted through it: do not run it.
             return null;
         }
@@ -158,6 +167,12 @@ final class ModuleCache
             @unlink($tmp);
             throw new WasmException(sprintf('Cannot write "%s"', $path));
         }
+    }
+
+    /** The CLI, or a web process that could rewrite the PHP host itself anyway (see the class comment). */
+    private function mayWrite(): bool
+    {
+        return $this->isCli() || $this->codeWritable;
     }
 
     private function isCli(): bool

@@ -36,9 +36,9 @@ final class ModuleCacheTest extends RuntimeTestCase
         @rmdir($this->dir);
     }
 
-    private function cache(string $sapi = 'cli'): ModuleCache
+    private function cache(string $sapi = 'cli', bool $codeWritable = false): ModuleCache
     {
-        return new ModuleCache(self::lib(), $this->dir . '/cache', $sapi);
+        return new ModuleCache(self::lib(), $this->dir . '/cache', $sapi, $codeWritable);
     }
 
     private static function assertWorks(WasmModule $module): void
@@ -128,6 +128,16 @@ final class ModuleCacheTest extends RuntimeTestCase
             // root writes anything regardless of mode: the read-only case is covered by PreloadCgiTest's non-root run.
             return;
         }
+        self::assertSame('deserialize', $web->load($this->wasmPath)->loadKind());
+    }
+
+    public function testAWebProcessThatCanWriteTheCodeUsesTheCacheLikeTheCli(): void
+    {
+        // Such a process could rewrite the PHP host itself; refusing its own artifacts would only cost a compile
+        // per request.
+        $web = $this->cache('fpm-fcgi', true);
+        self::assertSame('compile', $web->load($this->wasmPath)->loadKind());
+        self::assertCount(2, glob($this->dir . '/cache/*') ?: [], 'artifact and manifest written');
         self::assertSame('deserialize', $web->load($this->wasmPath)->loadKind());
     }
 

@@ -1,0 +1,298 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MeshCentralConnector\Translated;
+
+use Closure;
+use MeshCentralConnector\Runtime\HostFunction;
+use MeshCentralConnector\Runtime\ValType;
+use MeshCentralConnector\Runtime\WasmException;
+use MeshCentralConnector\Runtime\WasmTrap;
+use Throwable;
+
+/**
+ * One instance of a translated module, with the public API of Runtime\WasmInstance (call, callInt, readMemory,
+ * writeMemory, memorySize, growMemory, hasExport, lastHostException, close) and the same behaviour: the same argument
+ * checks, i32 results signed, host functions receiving signed i32, a guest trap or a failing host function raised as
+ * Runtime\WasmTrap with the same message, out-of-range memory access as WasmException.
+ */
+final class TranslatedInstance
+{
+    private TranslatedModule $module;
+    private ?Module $instance = null;
+    /** @var array<string, array<int, mixed>> */
+    private array $exports;
+    private ?Throwable $lastHostException = null;
+    private float $instantiateMicros;
+
+    /**
+     * @param array<string, array<string, HostFunction>> $imports keyed by import module, then import name
+     *
+     * @internal use TranslatedModule::instantiate()
+     */
+    public function __construct(TranslatedModule $module, array $imports, int $maxDepth = 10000)
+    {
+        $start = hrtime(true);
+        $this->module = $module;
+        $class = $module->className();
+        $this->exports = $class::EXPORTS;
+        $callables = [];
+        foreach ($class::IMPORTS as [$mod, $name, $params, $results]) {
+            $callables[] = self::wrapImport($mod . '.' . $name, self::matchImport($mod, $name, $params, $results, $imports));
+        }
+        if ($class::IMPORT_GLOBALS !== []) {
+            throw new WasmException('Global imports are not supported by the host');
+        }
+        try {
+            $this->instance = new $class($callables, [], $maxDepth);
+        } catch (Trap | HostFailure $e) {
+            throw new WasmException('Cannot instantiate the module: ' . $e->getMessage(), 0, $e);
+        }
+        $this->instantiateMicros = (hrtime(true) - $start) / 1000;
+    }
+
+    /**
+     * @param list<string> $params
+     * @param list<string> $results
+     * @param array<string, array<string, HostFunction>> $imports
+     */
+    private static function matchImport(string $module, string $name, array $params, array $results, array $imports): HostFunction
+    {
+        $label = $module . '.' . $name;
+        $host = $imports[$module][$name] ?? null;
+        if (!$host instanceof HostFunction) {
+            throw new WasmException(sprintf(
+                'Missing import %s: the module needs a host function (%s) -> (%s)',
+                $label,
+                implode(', ', $params),
+                implode(', ', $results)
+            ));
+        }
+        if ($host->params() !== $params || $host->results() !== $results) {
+            throw new WasmException(sprintf(
+                'Import %s has the wrong type: the module wants (%s) -> (%s), the host declares (%s) -> (%s)',
+                $label,
+                implode(', ', $params),
+                implode(', ', $results),
+                implode(', ', $host->params()),
+                implode(', ', $host->results())
+            ));
+        }
+        return $host;
+    }
+
+    /**
+     * The callable the generated code calls: converts its canonical values (i32 as 0..2^32-1) to the host's view (i32
+     * signed) and back, checks the results like the Wasmer backend does, and wraps any exception in HostFailure.
+     */
+    private static function wrapImport(string $label, HostFunction $host): Closure
+    {
+        $fn = $host->callable();
+        $params = $host->params();
+        $results = $host->results();
+        return static function (int ...$args) use ($label, $fn, $params, $results) {
+            try {
+                foreach ($params as $i => $type) {
+                    if ($type === ValType::I32) {
+                        $args[$i] = ($args[$i] << 32) >> 32;
+                    }
+                }
+                $ret = $fn(...$args);
+                if ($results === []) {
+                    return null;
+                }
+                $list = is_array($ret) ? array_values($ret) : [$ret];
+                if (count($list) !== count($results)) {
+                    throw new WasmException(sprintf('Host function %s returned %d values, expected %d', $label, count($list), count($results)));
+                }
+                foreach ($results as $i => $type) {
+                    if (!is_int($list[$i])) {
+                        throw new WasmException(sprintf('Host function %s returned a %s, expected an int', $label, get_debug_type($list[$i])));
+                    }
+                    if ($type === ValType::I32) {
+                        $list[$i] = ValType::toI32($list[$i]) & 0xFFFFFFFF;
+                    }
+                }
+                return count($list) === 1 ? $list[0] : $list;
+            } catch (HostFailure $e) {
+                throw $e;
+            } catch (Throwable $e) {
+                throw new HostFailure($label, $e);
+            }
+        };
+    }
+
+    /**
+     * Calls an exported function. i32 arguments may be given signed or unsigned; i32 results come back signed
+     * (mask with 0xFFFFFFFF for u32).
+     *
+     * @return list<int> the results (empty for a function without results)
+     *
+     * @throws WasmTrap when the guest traps or a host function called by it threw
+     */
+    public function call(string $name, int ...$args): array
+    {
+        $mod = $this->live();
+        $export = $this->exports[$name] ?? null;
+        if ($export === null || $export[0] !== 'func') {
+            throw new WasmException(sprintf('The module has no exported function "%s"', $name));
+        }
+        [, $method, $params, $results] = $export;
+        if (count($args) !== count($params)) {
+            throw new WasmException(sprintf('%s takes %d arguments, %d given', $name, count($params), count($args)));
+        }
+        foreach ($params as $i => $type) {
+            if ($type === ValType::I32) {
+                $args[$i] = ValType::toI32($args[$i]) & 0xFFFFFFFF;
+            } elseif ($type !== ValType::I64) {
+                throw new WasmException(sprintf('Unsupported value type "%s" (only i32 and i64 are supported)', $type));
+            }
+        }
+        $depth = $mod->depth;
+        try {
+            $ret = $mod->{$method}(...$args);
+        } catch (Trap $trap) {
+            $this->lastHostException = null;
+            throw new WasmTrap($trap->getMessage());
+        } catch (HostFailure $failure) {
+            $cause = $failure->getPrevious();
+            $this->lastHostException = $cause;
+            throw new WasmTrap($failure->getMessage(), $cause);
+        } finally {
+            $mod->depth = $depth;
+        }
+        $out = count($results) === 1 ? [$ret] : ($results === [] ? [] : array_values($ret));
+        foreach ($results as $i => $type) {
+            if ($type === ValType::I32) {
+                $out[$i] = ($out[$i] << 32) >> 32;
+            }
+        }
+        return $out;
+    }
+
+    /** Convenience for single-result exports. */
+    public function callInt(string $name, int ...$args): int
+    {
+        $results = $this->call($name, ...$args);
+        if (count($results) !== 1) {
+            throw new WasmException(sprintf('%s returns %d values, not one', $name, count($results)));
+        }
+        return $results[0];
+    }
+
+    /** The PHP exception behind the last host-function trap, for callers that want to rethrow it typed. */
+    public function lastHostException(): ?Throwable
+    {
+        return $this->lastHostException;
+    }
+
+    public function hasExport(string $name): bool
+    {
+        return isset($this->exports[$name]);
+    }
+
+    /** Current size of the guest's linear memory in bytes. */
+    public function memorySize(): int
+    {
+        return strlen($this->memoryOwner()->mem);
+    }
+
+    /** Copies $len bytes out of guest memory ($ptr is a u32, also accepted in its signed i32 spelling). */
+    public function readMemory(int $ptr, int $len): string
+    {
+        $offset = $this->checkRange($ptr, $len);
+        return $len === 0 ? '' : substr($this->memoryOwner()->mem, $offset, $len);
+    }
+
+    public function writeMemory(int $ptr, string $bytes): void
+    {
+        $len = strlen($bytes);
+        $offset = $this->checkRange($ptr, $len);
+        if ($len > 0) {
+            $this->memoryOwner()->write($offset, $bytes, $len);
+        }
+    }
+
+    /** Grows the memory by $pages 64 KiB pages; false when the module's maximum (or the PHP memory limit) refuses. */
+    public function growMemory(int $pages): bool
+    {
+        if ($pages < 0 || $pages > 0xFFFF) {
+            throw new WasmException(sprintf('Invalid page count %d', $pages));
+        }
+        return $this->memoryOwner()->grow($pages) !== 0xFFFFFFFF;
+    }
+
+    private function checkRange(int $ptr, int $len): int
+    {
+        if ($ptr < -0x80000000 || $ptr > 0xFFFFFFFF) {
+            throw new WasmException(sprintf('Guest pointer %d is not a 32-bit value', $ptr));
+        }
+        if ($len < 0) {
+            throw new WasmException(sprintf('Negative length %d', $len));
+        }
+        $offset = $ptr & 0xFFFFFFFF;
+        $size = $this->memorySize();
+        if ($offset > $size || $len > $size - $offset) {
+            throw new WasmException(sprintf(
+                'Guest memory access out of bounds: [%d, +%d) with memory size %d',
+                $offset,
+                $len,
+                $size
+            ));
+        }
+        return $offset;
+    }
+
+    private function memoryOwner(): Module
+    {
+        $mod = $this->live();
+        foreach ($this->exports as $export) {
+            if ($export[0] === 'memory') {
+                return $mod;
+            }
+        }
+        throw new WasmException('The module exports no memory');
+    }
+
+    private function live(): Module
+    {
+        if ($this->instance === null) {
+            throw new WasmException('The instance has been closed');
+        }
+        return $this->instance;
+    }
+
+    /** Time spent wiring the imports and running the generated constructor (memory, data, tables), in microseconds. */
+    public function instantiateMicros(): float
+    {
+        return $this->instantiateMicros;
+    }
+
+    /**
+     * Start-up costs in the shape of WasmInstance::timings().
+     *
+     * @return array{library_us: float, module_us: float, module_load: string, backend: string, instantiate_us: float}
+     */
+    public function timings(): array
+    {
+        return [
+            'library_us' => 0.0,
+            'module_us' => $this->module->loadMicros(),
+            'module_load' => 'php',
+            'backend' => 'translated',
+            'instantiate_us' => $this->instantiateMicros,
+        ];
+    }
+
+    public function module(): TranslatedModule
+    {
+        return $this->module;
+    }
+
+    /** Releases the instance (its memory). Idempotent. */
+    public function close(): void
+    {
+        $this->instance = null;
+    }
+}
