@@ -54,7 +54,7 @@
     <p class="text-muted small">{$lang.meshcentral_add_device_help|escape:'html'}</p>
     <ul class="list-unstyled" id="meshcentral-installers">
         {foreach $installers as $installer}
-        <li><a href="{$installer.url|escape:'htmlall'}" class="meshcentral-installer" data-platform="{$installer.platform|escape:'htmlall'}" rel="nofollow">{$installer.label|escape:'html'}</a></li>
+        <li><a href="{$installer.url|escape:'htmlall'}" class="meshcentral-installer" data-platform="{$installer.platform|escape:'htmlall'}" rel="nofollow">{$installer.label|escape:'html'}</a>{if $installer.command}: <code class="meshcentral-install-command">{$installer.command|escape:'html'}</code>{/if}</li>
         {/foreach}
     </ul>
     <h4>{$lang.meshcentral_invite|escape:'html'}</h4>

@@ -85,6 +85,9 @@ pub struct InstallerLink {
     pub platform: Platform,
     pub label: &'static str,
     pub url: String,
+    /// For the Linux install script: the shell command that downloads it and enrols the machine into this group (the
+    /// script itself is the same for every group; MeshCentral's own UI shows the same command).
+    pub command: Option<String>,
 }
 
 /// The part after `mesh//` (or `mesh/<domain>/`); MeshCentral's ids are base64 with `@`/`$` for `+`/`/`.
@@ -121,10 +124,18 @@ pub fn run(input: InstallerLinksInput) -> Result<Vec<InstallerLink>> {
             url.set_query(None);
             url.query_pairs_mut()
                 .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+            let command = (p == Platform::LinuxScript).then(|| {
+                let server = base.as_str().trim_end_matches('/');
+                format!(
+                    "wget '{url}' -O ./meshinstall.sh && chmod 755 ./meshinstall.sh && sudo -E ./meshinstall.sh \
+                     '{server}' '{suffix}'"
+                )
+            });
             InstallerLink {
                 platform: p,
                 label: p.label(),
                 url: url.to_string(),
+                command,
             }
         })
         .collect())
@@ -175,5 +186,23 @@ mod tests {
             });
             assert_eq!(r.unwrap_err().kind(), "invalid_input", "{base}");
         }
+    }
+
+    #[test]
+    fn the_linux_script_comes_with_the_command_that_enrols_into_this_group() {
+        let links = run(InstallerLinksInput {
+            base_url: "https://mc.example.test:8443/".into(),
+            mesh_id: "mesh//ab$c@d".into(),
+            platforms: Some(vec![Platform::LinuxScript, Platform::WindowsX64]),
+        })
+        .unwrap();
+        assert_eq!(
+            links[0].command.as_deref(),
+            Some(
+                "wget 'https://mc.example.test:8443/meshagents?script=1' -O ./meshinstall.sh && chmod 755 \
+                 ./meshinstall.sh && sudo -E ./meshinstall.sh 'https://mc.example.test:8443' 'ab$c@d'"
+            )
+        );
+        assert_eq!(links[1].command, None);
     }
 }
