@@ -180,19 +180,7 @@ fn steps<H: Host>(
     let (mesh_id, group_name) = match &group {
         Some(g) => (g.id.clone(), g.name.clone()),
         None => {
-            let reply = session.call(
-                "createmesh",
-                json!({"meshname": plan.group_name, "meshtype": 2, "desc": plan.description}),
-            )?;
-            expect_ok(&reply, "createmesh")?;
-            let id = reply
-                .get("meshid")
-                .and_then(Value::as_str)
-                .ok_or_else(|| Error::Remote {
-                    action: "createmesh".into(),
-                    message: "no meshid in the reply".into(),
-                })?
-                .to_string();
+            let id = create_group(session, &plan.group_name, &plan.description)?;
             created.group = Some(id.clone());
             (id, plan.group_name.clone())
         }
@@ -231,6 +219,23 @@ fn steps<H: Host>(
         created_group: created.group.is_some(),
         created_user: created.user.is_some(),
     })
+}
+
+/// Creates a device group (agent type) and returns its id.
+pub fn create_group<H: Host>(session: &mut Session<'_, H>, name: &str, description: &str) -> Result<String> {
+    let reply = session.call(
+        "createmesh",
+        json!({"meshname": name, "meshtype": 2, "desc": description}),
+    )?;
+    expect_ok(&reply, "createmesh")?;
+    reply
+        .get("meshid")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| Error::Remote {
+            action: "createmesh".into(),
+            message: "no meshid in the reply".into(),
+        })
 }
 
 /// Links (or re-links with new rights) the user to the group. `addmeshuser` reports counts, not `ok`.

@@ -16,6 +16,7 @@ use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::{Host, LogLevel};
 use crate::ops::devices::parse_nodes_reply;
+use crate::ops::provision::create_group;
 use crate::service::{self, find_account, find_group, not_ours_reason, ServiceRef, RETIRED_MARKER};
 use crate::session::{expect_ok, Session};
 
@@ -115,19 +116,7 @@ fn retired_group<H: Host>(session: &mut Session<'_, H>, groups: &mut Vec<service
     let desc = format!(
         "Devices of services terminated by the billing system; their agents were asked to uninstall. {RETIRED_MARKER}"
     );
-    let reply = session.call(
-        "createmesh",
-        json!({"meshname": RETIRED_GROUP_NAME, "meshtype": 2, "desc": desc}),
-    )?;
-    expect_ok(&reply, "createmesh")?;
-    let id = reply
-        .get("meshid")
-        .and_then(Value::as_str)
-        .ok_or_else(|| Error::Remote {
-            action: "createmesh".into(),
-            message: "no meshid in the reply".into(),
-        })?
-        .to_string();
+    let id = create_group(session, RETIRED_GROUP_NAME, &desc)?;
     groups.push(service::Group {
         id: id.clone(),
         name: RETIRED_GROUP_NAME.into(),
