@@ -31,6 +31,11 @@ abstract class Module
     public $maxDepth = 10000;
     /** @var array<int, bool> dropped data segments */
     public $dropped = [];
+    /**
+     * @var int upper bound of the linear memory in bytes whatever the module allows: a PHP string of gigabytes is not
+     * sensible, and memory_limit is often -1 on the CLI. memory.grow beyond it fails (returns -1) like any refused grow.
+     */
+    public $memoryCap = 1 << 30;
     /** @var array<int, int> maximum size per table */
     public $tableMax = [];
 
@@ -43,7 +48,7 @@ abstract class Module
         if ($pages === 0) {
             return $old;
         }
-        if ($old + $pages > $this->maxPages || !$this->canAllocate($pages << 16)) {
+        if ($old + $pages > $this->maxPages || ($old + $pages) << 16 > $this->memoryCap || !$this->canAllocate($pages << 16)) {
             return 0xFFFFFFFF;
         }
         $this->mem .= \str_repeat("\0", $pages << 16);
