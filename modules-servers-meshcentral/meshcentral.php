@@ -11,9 +11,12 @@
 
 declare(strict_types=1);
 
-use WHMCS\Module\Server\Meshcentral\Config\ProductSettings;
+use WHMCS\Module\Server\Meshcentral\Metrics\DeviceMetricsProvider;
 use WHMCS\Module\Server\Meshcentral\Module;
 use WHMCS\Module\Server\Meshcentral\ModuleFunction as F;
+use WHMCS\Module\Server\Meshcentral\Params;
+use WHMCS\Module\Server\Meshcentral\ServiceContext;
+use WHMCS\UsageBilling\Contracts\Metrics\ProviderInterface;
 
 if (!defined('WHMCS')) {
     die('This file cannot be accessed directly');
@@ -23,23 +26,12 @@ require_once __DIR__ . '/lib/autoload.php';
 
 function meshcentral_MetaData(): array
 {
-    return [
-        'DisplayName' => 'MeshCentral',
-        'APIVersion' => '1.1',
-        'RequiresServer' => true,
-        'DefaultSSLPort' => '443',
-        'DefaultNonSSLPort' => '80',
-        'ServiceSingleSignOnLabel' => 'Open MeshCentral',
-        'AdminSingleSignOnLabel' => 'Open MeshCentral (service account)',
-        'ListAccountsUniqueIdentifierField' => 'username',
-        'ListAccountsUniqueIdentifierDisplayName' => 'MeshCentral user',
-        'ListAccountsProductField' => 'configoption' . ProductSettings::RIGHTS_PRESET,
-    ];
+    return (new F\MetaData())();
 }
 
 function meshcentral_ConfigOptions(): array
 {
-    return ProductSettings::definition();
+    return (new F\ConfigOptions())();
 }
 
 function meshcentral_CreateAccount(array $params): string
@@ -125,4 +117,10 @@ function meshcentral_UsageUpdate(array $params): string
 function meshcentral_ListAccounts(array $params): array
 {
     return Module::run(F\ListAccounts::class, $params, static fn (string $e): array => ['success' => false, 'error' => $e]);
+}
+
+/** WHMCS 7.9+ usage billing: devices per service (see lib/Metrics/DeviceMetricsProvider.php). */
+function meshcentral_MetricProvider(array $params): ProviderInterface
+{
+    return new DeviceMetricsProvider(new ServiceContext(new Params($params)));
 }

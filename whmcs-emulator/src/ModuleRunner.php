@@ -247,6 +247,30 @@ final class ModuleRunner
         return $results;
     }
 
+    /**
+     * WHMCS 7.9+ usage billing: `<module>_MetricProvider($params)` (server params) must return a
+     * WHMCS\UsageBilling\Contracts\Metrics\ProviderInterface; WHMCS's cron then reads `usage()` (keyed by tenant) and
+     * `tenantUsage($tenant)`. Returns the provider after checking its shape.
+     */
+    public function metricProvider(int $serverId): \WHMCS\UsageBilling\Contracts\Metrics\ProviderInterface
+    {
+        $module = $this->moduleOfServer($serverId);
+        $this->requireFunction($module, 'MetricProvider');
+        [$ok, $provider] = $this->invoke($module, 'MetricProvider', $this->serverParams($serverId));
+        if (!$ok) {
+            throw new \RuntimeException("{$module}_MetricProvider failed: $provider");
+        }
+        if (!$provider instanceof \WHMCS\UsageBilling\Contracts\Metrics\ProviderInterface) {
+            throw new ContractViolation("{$module}_MetricProvider must return a WHMCS\\UsageBilling\\Contracts\\Metrics\\ProviderInterface");
+        }
+        foreach ($provider->metrics() as $metric) {
+            if (!$metric instanceof \WHMCS\UsageBilling\Contracts\Metrics\MetricInterface) {
+                throw new ContractViolation("{$module}_MetricProvider: metrics() must return MetricInterface objects");
+            }
+        }
+        return $provider;
+    }
+
     /** @return array{success: bool, redirectTo?: string, errorMsg?: string} "Login to panel" on a server (admin area) */
     public function adminSingleSignOn(int $serverId): array
     {

@@ -19,6 +19,7 @@ final class ClientAreaHttpTest extends ModuleTestCase
     {
         self::$web?->stop();
         self::$web = null;
+        parent::tearDownAfterClass();
     }
 
     private static function web(): WebServer

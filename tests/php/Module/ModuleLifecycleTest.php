@@ -6,6 +6,7 @@ namespace MeshCentralConnector\Tests\Module;
 
 use MeshCentralConnector\Exception\AuthenticationException;
 use MeshCentralConnector\Exception\InsufficientRightsException;
+use MeshCentralConnector\Tests\Support\AgentSandbox;
 
 /**
  * A service's whole life through the emulated WHMCS (action runner, hooks, status) and the installed release copy,
@@ -13,6 +14,14 @@ use MeshCentralConnector\Exception\InsufficientRightsException;
  */
 final class ModuleLifecycleTest extends ModuleTestCase
 {
+    private ?AgentSandbox $agent = null;
+
+    protected function tearDown(): void
+    {
+        $this->agent?->stop();
+        $this->agent = null;
+    }
+
     public function testCreateSuspendUnsuspendPasswordPackageUsageSyncTerminate(): void
     {
         $w = self::whmcs();
@@ -67,11 +76,27 @@ final class ModuleLifecycleTest extends ModuleTestCase
         self::assertSame('success', $runner->changePackage($id, $viewOnly));
         self::assertSame(0x100708, self::serverUsers()[$userId]['links'][$stored['mesh_id']]['rights']);
 
-        // Usage: devices in diskusage, the product's limit in disklimit
+        // A real agent enrols from the group's installer links (loopback-only network namespace).
+        $this->agent = AgentSandbox::start(self::server(), $stored['mesh_id']);
+        $deadline = microtime(true) + 30;
+        do {
+            $online = array_filter(self::connector()->devices(self::goodSettings(), $stored['mesh_id']), static fn (array $d): bool => $d['online']);
+        } while ($online === [] && microtime(true) < $deadline && usleep(250_000) === null);
+        self::assertCount(1, $online, "the agent came online\n" . $this->agent->log());
+
+        // Usage: devices in diskusage, the product's limit in disklimit, devices online in bwusage
         $runner->usageUpdate(self::serverId());
         $service = $w->serviceRow($id);
-        self::assertSame(0, (int) $service['diskusage']);
+        self::assertSame([1, 1], [(int) $service['diskusage'], (int) $service['bwusage']]);
+        self::assertSame(0, (int) $service['disklimit'], 'the view-only product has no device limit');
         self::assertNotEmpty($service['lastupdate']);
+
+        // Usage billing (MetricProvider): devices per tenant (= the service username)
+        $provider = $runner->metricProvider(self::serverId());
+        self::assertSame(['devices', 'devices_online'], array_keys($provider->metrics()));
+        $tenant = $provider->tenantUsage($stored['username']);
+        self::assertSame([1, 1], array_map(static fn ($m): int => $m->usage()->value(), $tenant));
+        self::assertArrayHasKey($stored['username'], $provider->usage());
 
         // Server sync lists it
         $sync = $runner->listAccounts(self::serverId());
@@ -84,7 +109,7 @@ final class ModuleLifecycleTest extends ModuleTestCase
         // Admin side
         $fields = $runner->adminServicesTabFields($id);
         self::assertSame(htmlspecialchars($stored['mesh_id']), $fields['MeshCentral device group']);
-        self::assertSame('0 (0 online)', $fields['Devices']);
+        self::assertSame('1 (1 online)', $fields['Devices']);
         self::assertSame('success', $runner->customButton($id, 'InviteLink'));
         self::assertStringContainsString('/agentinvite?c=', (string) self::stored($id)['invite_url']);
 

@@ -20,6 +20,18 @@ abstract class ModuleTestCase extends ServiceTestCase
     private static ?Whmcs $whmcs = null;
     private static int $serverId = 0;
 
+    /** After every module test class: nothing secret anywhere in WHMCS's module log of this process. */
+    public static function tearDownAfterClass(): void
+    {
+        if (self::$whmcs !== null) {
+            $s = self::server();
+            self::assertModuleLogHasNo($s->adminPassword(), $s->loginTokenKey());
+            $log = json_encode(self::$whmcs->moduleLog(), JSON_UNESCAPED_SLASHES);
+            self::assertDoesNotMatchRegularExpression('~[?&](login|auth)=[^*&"\s]~', (string) $log, 'no SSO cookie in the module log');
+        }
+        parent::tearDownAfterClass();
+    }
+
     protected static function whmcs(): Whmcs
     {
         if (self::$whmcs === null) {

@@ -1,0 +1,28 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
+
+use WHMCS\Module\Server\Meshcentral\Config\ProductSettings;
+
+/** What WHMCS shows and needs to know about the module (server type, SSO labels, Server Sync fields). */
+final class MetaData
+{
+    /** @return array<string, mixed> */
+    public function __invoke(): array
+    {
+        return [
+            'DisplayName' => 'MeshCentral',
+            'APIVersion' => '1.1',
+            'RequiresServer' => true,
+            'DefaultSSLPort' => '443',
+            'DefaultNonSSLPort' => '80',
+            'ServiceSingleSignOnLabel' => 'Open MeshCentral',
+            'AdminSingleSignOnLabel' => 'Open MeshCentral (service account)',
+            'ListAccountsUniqueIdentifierField' => 'username',
+            'ListAccountsUniqueIdentifierDisplayName' => 'MeshCentral user',
+            'ListAccountsProductField' => 'configoption' . ProductSettings::RIGHTS_PRESET,
+        ];
+    }
+}
