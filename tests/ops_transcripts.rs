@@ -94,3 +94,17 @@ fn terminate_deletes_user_then_group_and_a_rerun_finds_nothing() {
     assert_eq!(actions(&host), ["meshes", "users"]);
     assert_eq!(doc["result"]["ok"]["deleted_group"], false);
 }
+
+#[test]
+fn an_unknown_group_is_an_error_for_invites_and_an_empty_list_for_an_admins_devices() {
+    // The server's own answers: `createInviteLink` refuses with a result text, `nodes` (for a full admin who manages
+    // all groups) just lists nothing.
+    let (doc, host) = replay("invite-unknown-group");
+    assert_eq!(actions(&host), ["createInviteLink"]);
+    assert_eq!(
+        doc["result"]["error"]["message"],
+        "MeshCentral refused createInviteLink: Invalid group id"
+    );
+    let (doc, _) = replay("devices-unknown-group");
+    assert_eq!(doc["result"]["ok"], json!([]));
+}

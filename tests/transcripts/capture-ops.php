@@ -4,7 +4,8 @@ declare(strict_types=1);
 
 // Records what the real core (release .wasm, through PHP) and a real MeshCentral said to each other during the service
 // operations, for the Rust replay tests in tests/ops_transcripts.rs: provisioning (fresh, and refused because the
-// username belongs to someone else), suspend, change password, list accounts, and terminate.
+// username belongs to someone else), suspend, change password, list accounts, error replies for an unknown group,
+// and terminate.
 // Usage: MESHCONNECTOR_LIBWASMER=... php tests/transcripts/capture-ops.php   (rewrites tests/transcripts/op-*.json)
 require dirname(__DIR__) . '/php/bootstrap.php';
 
@@ -45,6 +46,9 @@ $record('provision-taken', ['service' => ['key' => 'capture-2', 'username' => 's
 $record('suspend', ['op' => 'suspend', 'server' => $settings, 'service' => $service]);
 $record('change-password', ['op' => 'change_password', 'server' => $settings, 'service' => $service, 'password' => 'Capture-Customer-2']);
 $record('list-accounts', ['op' => 'list_accounts', 'server' => $settings, 'key_prefix' => 'capture']);
+// Error replies: MeshCentral answers a request for a group that does not exist with a result text.
+$record('devices-unknown-group', ['op' => 'devices', 'server' => $settings, 'mesh_id' => 'mesh//unknownGroupIdThatDoesNotExist']);
+$record('invite-unknown-group', ['op' => 'invite_link', 'server' => $settings, 'mesh_id' => 'mesh//unknownGroupIdThatDoesNotExist', 'expire_hours' => 1]);
 $record('terminate', ['op' => 'terminate', 'server' => $settings, 'service' => $service]);
 $record('terminate-again', ['op' => 'terminate', 'server' => $settings, 'service' => $service]);
 $server->stop();
