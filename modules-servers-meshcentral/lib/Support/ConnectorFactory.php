@@ -14,8 +14,6 @@ use MeshCentralConnector\Connector;
 final class ConnectorFactory
 {
     private static ?Connector $connector = null;
-    /** @var null|callable(string, string): void */
-    private static $transportHook = null;
 
     public static function get(): Connector
     {
@@ -24,10 +22,7 @@ final class ConnectorFactory
             self::$connector = Connector::load(
                 $module . '/wasm/meshcentral_connector.wasm',
                 null,
-                self::cacheDir(),
-                null,
-                null,
-                self::$transportHook
+                self::cacheDir()
             );
         }
         return self::$connector;
@@ -37,12 +32,5 @@ final class ConnectorFactory
     {
         $dir = getenv('MESHCONNECTOR_CACHE_DIR');
         return is_string($dir) && $dir !== '' ? $dir : sys_get_temp_dir() . '/meshcentral-connector-cache';
-    }
-
-    /** For tests: a fault-injecting transport hook (see php-host HostImports); resets the loaded core. */
-    public static function useTransportHook(?callable $hook): void
-    {
-        self::$transportHook = $hook;
-        self::$connector = null;
     }
 }
