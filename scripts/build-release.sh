@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the distributable module: dist/meshcentral-whmcs-<version>.zip holding modules/servers/meshcentral/ (the
-# WHMCS module, its lang and templates, the PHP host of the Wasm core and the .wasm). Nothing native of ours, nothing
+# WHMCS module, its lang and templates, the PHP host of the Wasm core, the .wasm and its PHP translation, which the
+# host runs where FFI is not available). Nothing native of ours, nothing
 # dev-only: no tests, no Rust sources, no node_modules. The zip is deterministic for a given commit (fixed file
 # order and timestamps). Prints the zip's path.
 set -euo pipefail
@@ -17,6 +18,8 @@ cp -R modules-servers-meshcentral/. "$dest/"
 cp php-host/autoload.php php-host/preload.php php-host/wasmer.h "$dest/php-host/"
 cp -R php-host/src "$dest/php-host/src"
 cp "$wasm" "$dest/wasm/meshcentral_connector.wasm"
+# Connector::load finds the translation beside the .wasm (same name, .php).
+cp "${wasm%.wasm}.php" "$dest/wasm/meshcentral_connector.php"
 printf '%s\n' "$version" > "$dest/VERSION"
 
 mkdir -p dist

@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# Runs every test: Rust formatting/lints/unit tests, the Wasm contract test, and the PHP suite (real MeshCentral on
-# 127.0.0.1, real .wasm run by real PHP through Wasmer). Installs what is missing first.
+# Runs every test: Rust formatting/lints/unit tests (the core and the wasm2php translator), the Wasm contract test, and
+# the PHP suite (real MeshCentral on 127.0.0.1, real .wasm run by real PHP through Wasmer, and its PHP translation),
+# then the end-to-end suites once more on the translated backend. Installs what is missing first.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
 echo "== cargo fmt / clippy"
 cargo fmt --all -- --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
-echo "== release wasm and zip (the module tests install dist/meshcentral-whmcs-*.zip)"
+echo "== wasm2php (its own workspace; builds into the same target/, see tools/wasm2php/.cargo/config.toml)"
+(cd tools/wasm2php && cargo fmt --all -- --check \
+  && cargo clippy --quiet --locked --workspace --all-targets -- -D warnings \
+  && cargo test --quiet --locked --workspace)
+echo "== release wasm, its PHP translation and zip (the module tests install dist/meshcentral-whmcs-*.zip)"
 scripts/build-release.sh
 echo "== cargo test"
 cargo test --workspace
-echo "== PHP tests (phpunit)"
+echo "== PHP tests (phpunit; backend auto = Wasmer through FFI here)"
 phpunit --configuration phpunit.xml.dist
+echo "== PHP end-to-end suites on the translated backend (MESHCONNECTOR_BACKEND=translated)"
+MESHCONNECTOR_BACKEND=translated phpunit --configuration phpunit.xml.dist tests/php/EndToEnd
+MESHCONNECTOR_BACKEND=translated phpunit --configuration phpunit.xml.dist tests/php/Lifecycle

@@ -6,35 +6,57 @@ namespace MeshCentralConnector;
 
 use MeshCentralConnector\Exception\ConnectorException;
 use MeshCentralConnector\Exception\GuestTrapException;
+use MeshCentralConnector\Exception\InvalidSettingsException;
 use MeshCentralConnector\Host\HostImports;
+use MeshCentralConnector\Runtime\GuestInstance;
 use MeshCentralConnector\Runtime\ModuleCache;
 use MeshCentralConnector\Runtime\WasmerLibrary;
-use MeshCentralConnector\Runtime\WasmInstance;
+use MeshCentralConnector\Runtime\WasmException;
 use MeshCentralConnector\Runtime\WasmModule;
 use MeshCentralConnector\Runtime\WasmTrap;
+use MeshCentralConnector\Translated\TranslatedModule;
 
 /**
  * The typed PHP facade over the Wasm core: one instance per request, one `call` per operation.
+ *
+ * Two backends run the same core: Wasmer through FFI (the .wasm compiled to native code; fast, but needs ext-ffi and
+ * libwasmer) and the .wasm translated to PHP at build time by tools/wasm2php (`meshcentral_connector.php` beside the
+ * .wasm; runs on any PHP). See load() for how one is chosen.
  */
 final class Connector
 {
     /** Contract versions of wit/connector.wit this host speaks (major * 1000 + minor). */
     private const ABI_MAJOR = 1;
 
+    public const BACKEND_AUTO = 'auto';
+    public const BACKEND_WASMER = 'wasmer';
+    public const BACKEND_TRANSLATED = 'translated';
+
+    /** Admins force a backend with this environment variable (auto | wasmer | translated). */
+    public const ENV_BACKEND = 'MESHCONNECTOR_BACKEND';
+
+    /** The class scripts/build-wasm.sh has wasm2php generate into `<name>.php` beside `<name>.wasm`. */
+    public const TRANSLATED_CLASS = 'MeshCentralConnector\\Translated\\Generated\\MeshCentralConnectorWasm';
+
     /** @var array{library: float, module: float, instantiate: float, module_load_kind: string} */
     private array $timings;
 
+    /**
+     * @param array{backend: string, reason: string, requested: string} $backend
+     */
     private function __construct(
-        private WasmInstance $instance,
+        private GuestInstance $instance,
         private HostImports $host,
-        WasmerLibrary $lib,
-        WasmModule $module
+        private array $backend,
+        float $libraryMicros,
+        float $moduleMicros,
+        string $moduleLoadKind
     ) {
         $this->timings = [
-            'library' => $lib->loadMicros(),
-            'module' => $module->loadMicros(),
+            'library' => $libraryMicros,
+            'module' => $moduleMicros,
             'instantiate' => $instance->instantiateMicros(),
-            'module_load_kind' => $module->loadKind(),
+            'module_load_kind' => $moduleLoadKind,
         ];
         $abi = $instance->callInt('abi-version');
         if (intdiv($abi, 1000) !== self::ABI_MAJOR) {
@@ -43,12 +65,25 @@ final class Connector
     }
 
     /**
-     * @param string      $wasmPath    the release meshcentral_connector.wasm
+     * Which backend runs:
+     * - `auto` (default): Wasmer through FFI when ext-ffi is loaded, ffi.enable allows it and libwasmer is found (the
+     *   preloaded scope, $libwasmer or env MESHCONNECTOR_LIBWASMER) and loads; otherwise the translated module;
+     * - `wasmer`: only Wasmer (its errors are thrown, no fallback);
+     * - `translated`: only the translated module; nothing of FFI is touched.
+     * $backend null means env MESHCONNECTOR_BACKEND, or `auto` when that is unset, so an admin can force either one
+     * without code changes; an explicit $backend wins over the environment.
+     *
+     * @param string      $wasmPath    the release meshcentral_connector.wasm (the translated backend loads
+     *                                 meshcentral_connector.php from the same directory)
      * @param string|null $libwasmer   path of libwasmer.so (null: env MESHCONNECTOR_LIBWASMER, or the preloaded scope)
-     * @param string|null $cacheDir    compiled-artifact cache (null: no cache, compile every time)
+     * @param string|null $cacheDir    compiled-artifact cache of the Wasmer backend (null: compile every time)
      * @param null|callable(int, string): void $logger
      * @param null|callable(): int $clock ms since the epoch (default: the wall clock)
      * @param null|callable(string, string): void $transportHook see HostImports (tests inject transport faults)
+     * @param string|null $backend     auto | wasmer | translated (null: env MESHCONNECTOR_BACKEND, else auto)
+     *
+     * @throws InvalidSettingsException for an unknown backend name
+     * @throws WasmException when the chosen backend cannot load
      */
     public static function load(
         string $wasmPath,
@@ -56,16 +91,123 @@ final class Connector
         ?string $cacheDir = null,
         ?callable $logger = null,
         ?callable $clock = null,
-        ?callable $transportHook = null
+        ?callable $transportHook = null,
+        ?string $backend = null
     ): self {
-        $lib = new WasmerLibrary($libwasmer ?? (getenv('MESHCONNECTOR_LIBWASMER') ?: null));
+        $source = 'requested by the caller';
+        if ($backend === null) {
+            $env = getenv(self::ENV_BACKEND);
+            if (is_string($env) && trim($env) !== '') {
+                $backend = $env;
+                $source = 'forced by ' . self::ENV_BACKEND;
+            } else {
+                $backend = self::BACKEND_AUTO;
+            }
+        }
+        $requested = strtolower(trim($backend));
+        // Nothing is bound to it before an instance exists, so a failed Wasmer attempt leaves it clean for the fallback.
+        $host = new HostImports($logger, $clock, $transportHook);
+        switch ($requested) {
+            case self::BACKEND_WASMER:
+                return self::loadWasmer($wasmPath, $libwasmer, $cacheDir, $host, self::choice(self::BACKEND_WASMER, $source, $requested));
+            case self::BACKEND_TRANSLATED:
+                return self::loadTranslated($wasmPath, $host, self::choice(self::BACKEND_TRANSLATED, $source, $requested));
+            case self::BACKEND_AUTO:
+                break;
+            default:
+                throw new InvalidSettingsException(
+                    'invalid_input',
+                    sprintf('Unknown connector backend "%s" (auto, wasmer or translated)', $backend)
+                );
+        }
+
+        $unusable = self::ffiUnusable();
+        if ($unusable === null) {
+            try {
+                return self::loadWasmer($wasmPath, $libwasmer, $cacheDir, $host, self::choice(self::BACKEND_WASMER, 'FFI available', $requested));
+            } catch (WasmException $e) {
+                // No libwasmer, or it does not load here (FFI::cdef refused by ffi.enable=preload in a web SAPI,
+                // another architecture, ...): the translated module needs none of that.
+                $unusable = $e->getMessage();
+            }
+        }
+        return self::loadTranslated($wasmPath, $host, self::choice(self::BACKEND_TRANSLATED, $unusable, $requested));
+    }
+
+    /** @return array{backend: string, reason: string, requested: string} */
+    private static function choice(string $backend, string $reason, string $requested): array
+    {
+        return ['backend' => $backend, 'reason' => $reason, 'requested' => $requested];
+    }
+
+    /** Why FFI cannot be used at all in this PHP (cheap checks, no library loaded), or null when it may be. */
+    private static function ffiUnusable(): ?string
+    {
+        if (!extension_loaded('ffi')) {
+            return 'FFI extension not loaded';
+        }
+        $mode = strtolower(trim((string) ini_get('ffi.enable')));
+        if (in_array($mode, ['0', '', 'off', 'false', 'no'], true)) {
+            return 'FFI disabled (ffi.enable=0)';
+        }
+        return null;
+    }
+
+    /** @param array{backend: string, reason: string, requested: string} $backend */
+    private static function loadWasmer(string $wasmPath, ?string $libwasmer, ?string $cacheDir, HostImports $host, array $backend): self
+    {
+        $lib = new WasmerLibrary($libwasmer ?? (getenv(WasmerLibrary::ENV_LIBRARY) ?: null));
         $module = $cacheDir !== null
             ? (new ModuleCache($lib, $cacheDir))->load($wasmPath)
             : WasmModule::compileFile($lib, $wasmPath);
-        $host = new HostImports($logger, $clock, $transportHook);
         $instance = $module->instantiate($host->functions());
         $host->bind($instance);
-        return new self($instance, $host, $lib, $module);
+        if ($backend['requested'] === self::BACKEND_AUTO) {
+            $backend['reason'] = $lib->fromScope()
+                ? sprintf('FFI available (preloaded scope %s)', WasmerLibrary::SCOPE)
+                : 'FFI available (libwasmer loaded with FFI::cdef)';
+        }
+        return new self($instance, $host, $backend, $lib->loadMicros(), $module->loadMicros(), $module->loadKind());
+    }
+
+    /**
+     * The generated class is only required here, so a request on the Wasmer backend never pays for compiling (or
+     * loading from opcache) the large generated file.
+     *
+     * @param array{backend: string, reason: string, requested: string} $backend
+     */
+    private static function loadTranslated(string $wasmPath, HostImports $host, array $backend): self
+    {
+        $phpFile = self::translatedPath($wasmPath);
+        if (!class_exists(self::TRANSLATED_CLASS, false) && !is_file($phpFile)) {
+            throw new WasmException(sprintf(
+                'The translated module %s is missing (it ships beside the .wasm; scripts/build-wasm.sh writes it)%s',
+                $phpFile,
+                $backend['requested'] === self::BACKEND_AUTO ? '; Wasmer is not usable either: ' . $backend['reason'] : ''
+            ));
+        }
+        $module = TranslatedModule::load($phpFile, self::TRANSLATED_CLASS);
+        $instance = $module->instantiate($host->functions());
+        $host->bind($instance);
+        return new self($instance, $host, $backend, 0.0, $module->loadMicros(), 'php');
+    }
+
+    /** `dir/name.wasm` -> `dir/name.php`: where the release build puts the translation of a .wasm. */
+    public static function translatedPath(string $wasmPath): string
+    {
+        $dir = dirname($wasmPath);
+        return $dir . '/' . basename($wasmPath, '.wasm') . '.php';
+    }
+
+    /**
+     * Which backend runs this connector and why, for test connection and support:
+     * ['backend' => 'translated', 'reason' => 'FFI extension not loaded', 'requested' => 'auto'].
+     *
+     * @return array{backend: string, reason: string, requested: string}
+     */
+    public function backend(): array
+    {
+        return $this->backend;
     }
 
     /**
@@ -242,5 +384,16 @@ final class Connector
     public function timings(): array
     {
         return $this->timings;
+    }
+
+    /**
+     * The instance and the host imports point at each other (HostImports::bind), a cycle PHP only frees on a GC run;
+     * on the translated backend the instance holds the guest's whole linear memory as a PHP string, so it is released
+     * here, as soon as the last reference to this connector goes.
+     */
+    public function __destruct()
+    {
+        $this->host->closeAll();
+        $this->instance->close();
     }
 }

@@ -4,8 +4,8 @@ declare(strict_types=1);
 
 namespace MeshCentralConnector\Host;
 
+use MeshCentralConnector\Runtime\GuestInstance;
 use MeshCentralConnector\Runtime\HostFunction;
-use MeshCentralConnector\Runtime\WasmInstance;
 use MeshCentralConnector\Transport\TlsSettings;
 use MeshCentralConnector\Transport\TransportException;
 use MeshCentralConnector\Transport\WebSocketClient;
@@ -28,7 +28,7 @@ final class HostImports
     /** Upper bound of a ws-open spec; a larger one is a guest bug. */
     private const MAX_SPEC_BYTES = 64 * 1024;
 
-    private ?WasmInstance $instance = null;
+    private ?GuestInstance $instance = null;
     private string $slot = '';
     /** @var array<int, WebSocketClient> */
     private array $connections = [];
@@ -56,7 +56,8 @@ final class HostImports
         $this->clock = $clock ?? static fn (): int => (int) floor(microtime(true) * 1000);
     }
 
-    public function bind(WasmInstance $instance): void
+    /** Either backend's instance: the host only reads and writes guest memory through GuestInstance. */
+    public function bind(GuestInstance $instance): void
     {
         $this->instance = $instance;
     }
@@ -212,7 +213,7 @@ final class HostImports
         return self::FAILED;
     }
 
-    private function memory(): WasmInstance
+    private function memory(): GuestInstance
     {
         if ($this->instance === null) {
             throw new \LogicException('HostImports used before bind()');

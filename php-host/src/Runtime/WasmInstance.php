@@ -15,7 +15,7 @@ use Throwable;
  * until the end of the request (see HostCallbacks, which also turns every PHP exception into a trap). The exception
  * behind such a trap is parked in a side slot and re-attached to the WasmTrap that the export call then throws.
  */
-final class WasmInstance
+final class WasmInstance implements GuestInstance
 {
     private WasmerLibrary $lib;
     private FFI $ffi;

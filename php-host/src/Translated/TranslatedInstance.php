@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace MeshCentralConnector\Translated;
 
 use Closure;
+use MeshCentralConnector\Runtime\GuestInstance;
 use MeshCentralConnector\Runtime\HostFunction;
 use MeshCentralConnector\Runtime\ValType;
 use MeshCentralConnector\Runtime\WasmException;
@@ -17,7 +18,7 @@ use Throwable;
  * checks, i32 results signed, host functions receiving signed i32, a guest trap or a failing host function raised as
  * Runtime\WasmTrap with the same message, out-of-range memory access as WasmException.
  */
-final class TranslatedInstance
+final class TranslatedInstance implements GuestInstance
 {
     private TranslatedModule $module;
     private ?Module $instance = null;

@@ -22,6 +22,11 @@ abstract class ConnectorTestCase extends TestCase
         return $path;
     }
 
+    /**
+     * The backend is Connector::load's choice: env MESHCONNECTOR_BACKEND when set (scripts/test.sh runs these suites a
+     * second time with `translated`), else auto (Wasmer through FFI here). Passing null keeps one rule for every test,
+     * including those that call Connector::load themselves.
+     */
     protected static function connector(): Connector
     {
         return Connector::load(self::wasmPath(), null, sys_get_temp_dir() . '/meshconnector-test-cache');

@@ -4,9 +4,8 @@ declare(strict_types=1);
 
 namespace MeshCentralConnector\Tests\Translated;
 
+use MeshCentralConnector\Runtime\GuestInstance;
 use MeshCentralConnector\Runtime\WasmException;
-use MeshCentralConnector\Runtime\WasmInstance;
-use MeshCentralConnector\Translated\TranslatedInstance;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -153,10 +152,10 @@ final class DifferentialTest extends TestCase
     }
 
     /**
-     * @param WasmInstance|TranslatedInstance $instance
+     * @param GuestInstance $instance
      * @return string what happened, as text
      */
-    private static function outcome($instance, callable $step): string
+    private static function outcome(GuestInstance $instance, callable $step): string
     {
         try {
             return 'ok ' . json_encode($step($instance));
@@ -165,8 +164,8 @@ final class DifferentialTest extends TestCase
         }
     }
 
-    /** @param WasmInstance|TranslatedInstance $instance */
-    private static function state($instance, DeterministicHost $host): string
+    /** @param GuestInstance $instance */
+    private static function state(GuestInstance $instance, DeterministicHost $host): string
     {
         $size = $instance->memorySize();
         return $size . ' ' . hash('sha256', $instance->readMemory(0, $size)) . ' ' . hash('sha256', implode("\n", $host->calls));

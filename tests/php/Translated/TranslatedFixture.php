@@ -59,9 +59,10 @@ final class TranslatedFixture
         if (is_string($env) && $env !== '') {
             return $env;
         }
-        $manifest = self::root() . '/tools/wasm2php/Cargo.toml';
-        self::run('cargo build --quiet --release -p wasm2php --manifest-path ' . escapeshellarg($manifest));
-        $meta = json_decode(self::run('cargo metadata --format-version 1 --no-deps --manifest-path ' . escapeshellarg($manifest)), true);
+        // From inside tools/wasm2php so its .cargo/config.toml applies: the build shares the repository's target/.
+        $dir = self::root() . '/tools/wasm2php';
+        self::run('cd ' . escapeshellarg($dir) . ' && cargo build --quiet --release --locked -p wasm2php');
+        $meta = json_decode(self::run('cd ' . escapeshellarg($dir) . ' && cargo metadata --format-version 1 --no-deps --locked'), true);
         return $meta['target_directory'] . '/release/wasm2php';
     }
 
