@@ -9,7 +9,8 @@ use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
 /**
  * Logs in with the server's settings and checks the account can do the connector's job (full site admin that
- * manages all device groups). Reports every problem it finds, not only the first.
+ * manages all device groups). Reports every problem it finds, not only the first, and which backend runs the Wasm
+ * core and why (Wasmer through FFI, or the translated PHP module), in the module log and in failure messages.
  */
 final class TestConnection
 {
@@ -17,10 +18,13 @@ final class TestConnection
     public function __invoke(ServiceContext $ctx): array
     {
         $server = $ctx->server();
+        $backend = $ctx->connector()->backend();
+        $runsOn = sprintf('Wasm core runs on %s (%s)', $backend['backend'], $backend['reason']);
+        $ctx->log->call('TestConnection', ['backend' => $backend], $runsOn);
         $report = $ctx->run('TestConnection', ['url' => $server['url'], 'username' => $server['username']], static fn (Connector $c): array => $c->testConnection($server));
         $rights = (array) ($report['rights'] ?? []);
         if (($rights['ok'] ?? false) !== true) {
-            return ['success' => false, 'error' => 'Connected, but the account lacks: ' . implode(', ', (array) ($rights['missing'] ?? ['(unknown)']))];
+            return ['success' => false, 'error' => 'Connected, but the account lacks: ' . implode(', ', (array) ($rights['missing'] ?? ['(unknown)'])) . ". $runsOn."];
         }
         return ['success' => true, 'error' => ''];
     }

@@ -31,6 +31,7 @@ final class ModuleLifecycleTest extends ModuleTestCase
         $runner = $w->modules();
 
         self::assertSame(['success' => true, 'error' => ''], $runner->testConnection(self::serverId()));
+        self::assertStringContainsString('Wasm core runs on', json_encode($w->moduleLog()), 'the backend is logged');
 
         // Create
         self::assertSame('success', $runner->create($id));
