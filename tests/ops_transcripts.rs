@@ -96,15 +96,16 @@ fn terminate_deletes_user_then_group_and_a_rerun_finds_nothing() {
 }
 
 #[test]
-fn an_unknown_group_is_an_error_for_invites_and_an_empty_list_for_an_admins_devices() {
-    // The server's own answers: `createInviteLink` refuses with a result text, `nodes` (for a full admin who manages
-    // all groups) just lists nothing.
+fn an_unknown_group_is_an_error_for_invites_and_for_devices() {
+    // The server's own answers: `createInviteLink` refuses with a result text; `nodes` (for a full admin who manages
+    // all groups) lists nothing, exactly as for an empty group, so the core asks `meshes` whether the group exists.
     let (doc, host) = replay("invite-unknown-group");
     assert_eq!(actions(&host), ["createInviteLink"]);
     assert_eq!(
         doc["result"]["error"]["message"],
         "MeshCentral refused createInviteLink: Invalid group id"
     );
-    let (doc, _) = replay("devices-unknown-group");
-    assert_eq!(doc["result"]["ok"], json!([]));
+    let (doc, host) = replay("devices-unknown-group");
+    assert_eq!(actions(&host), ["nodes", "meshes"]);
+    assert_eq!(doc["result"]["error"]["kind"], "not_found");
 }

@@ -34,7 +34,17 @@ pub fn run<H: Host>(host: &mut H, input: DevicesInput) -> Result<Vec<Device>> {
     let mut session = Session::open_preferred(host, &cfg)?;
     let reply = session.call("nodes", json!({"meshid": input.mesh_id}))?;
     let mut devices = parse_nodes_reply(&reply, &input.mesh_id)?;
-    if !devices.is_empty() {
+    if devices.is_empty() {
+        // For an account that manages all groups, MeshCentral answers `nodes` of a deleted or unknown group with an
+        // empty list, exactly like an empty group: only `meshes` tells them apart.
+        let groups = crate::service::parse_groups(&session.call("meshes", json!({}))?)?;
+        if !groups.iter().any(|g| g.id == input.mesh_id) {
+            return Err(Error::NotFound(format!(
+                "the device group {} does not exist (any more) in MeshCentral",
+                input.mesh_id
+            )));
+        }
+    } else {
         let last = session.call("lastconnects", json!({}))?;
         apply_last_seen(&mut devices, &last);
     }

@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace MeshCentralConnector\Tests\Lifecycle;
 
+use MeshCentralConnector\Exception\NotFoundException;
 use MeshCentralConnector\Exception\NotOwnedException;
 
 /** Terminate removes what the connector made, counts "already gone" as done, and never touches anyone else. */
@@ -20,6 +21,10 @@ final class TerminateTest extends ServiceTestCase
 
         $again = self::connector()->terminate(self::goodSettings(), $service);
         self::assertSame([false, false], [$again['deleted_user'], $again['deleted_group']], 'already gone counts as done');
+
+        // The deleted group's device list is an error, not an empty list (MeshCentral answers both the same way).
+        $this->expectException(NotFoundException::class);
+        self::connector()->devices(self::goodSettings(), $p['mesh_id']);
     }
 
     public function testNeverDeletesTheConnectorAccountOrAnAccountItDidNotMake(): void
