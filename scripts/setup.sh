@@ -6,7 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-APT_PACKAGES=(php-cli php-cgi php-sqlite3 php-mbstring php-xml php-zip phpunit openssl zip unzip smarty3 php-illuminate-database libjs-bootstrap libjs-bootstrap4 libjs-jquery chromium iproute2)
+APT_PACKAGES=(php-cli php-cgi php-sqlite3 php-mbstring php-xml php-zip phpunit openssl zip unzip smarty3 php-illuminate-database libjs-bootstrap libjs-bootstrap4 libjs-jquery chromium iproute2 php-codesniffer)
 missing=()
 # OPcache (needed for preloading under php-cgi) ships in php8.x-opcache, a dependency of Debian's php-cli today; it
 # has no version-less package name, so check the module itself.

@@ -8,6 +8,9 @@ source "$(dirname "$0")/env.sh"
 echo "== cargo fmt / clippy"
 cargo fmt --all -- --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
+echo "== PHP style (PSR-12; long lines allowed)"
+phpcs --standard=PSR12 -n --exclude=Generic.Files.LineLength \
+  modules-servers-meshcentral php-host/src whmcs-emulator/src tests/support tests/php bench scripts/*.php
 echo "== wasm2php (its own workspace; builds into the same target/, see tools/wasm2php/.cargo/config.toml)"
 (cd tools/wasm2php && cargo fmt --all -- --check \
   && cargo clippy --quiet --locked --workspace --all-targets -- -D warnings \

@@ -411,8 +411,7 @@ final class WebSocketClient
         string $peer,
         int $deadline,
         int $timeoutMs,
-    ): string
-    {
+    ): string {
         $data = '';
         while (($end = strpos($data, "\r\n\r\n")) === false) {
             if (strlen($data) > self::MAX_RESPONSE_HEADER_BYTES) {
@@ -736,8 +735,7 @@ final class WebSocketClient
         string $peer,
         int $timeoutMs,
         string $what,
-    ): void
-    {
+    ): void {
         while ($data !== '') {
             $written = @fwrite($stream, $data);
             if ($written === false) {

@@ -63,12 +63,14 @@ final class SingleSignOnTest extends ConnectorTestCase
     public function testInvalidInputIsRefusedBeforeAnythingIsMinted(): void
     {
         $c = self::connector();
-        foreach ([
+        foreach (
+            [
             ['ftp://x', str_repeat('cd', 80), 'u', 60, 'https://'],
             ['https://x', 'short', 'u', 60, '160 hex'],
             ['https://x', str_repeat('cd', 80), 'a b', 60, 'space'],
             ['https://x', str_repeat('cd', 80), 'u', 5, 'lifetime'],
-        ] as [$base, $key, $user, $life, $needle]) {
+            ] as [$base, $key, $user, $life, $needle]
+        ) {
             try {
                 $c->loginUrl($base, $key, $user, $life);
                 self::fail("accepted $base/$user/$life");

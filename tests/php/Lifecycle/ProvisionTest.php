@@ -90,10 +90,12 @@ final class ProvisionTest extends ServiceTestCase
     public function testInvalidInputIsRefusedBeforeAnythingIsSent(): void
     {
         $c = self::connector();
-        foreach ([
+        foreach (
+            [
             [['key' => 'has space'], 'full', 'service key'],
             [['key' => 'ok-key', 'username' => 'a/b'], 'full', 'username'],
-        ] as [$service, $preset, $needle]) {
+            ] as [$service, $preset, $needle]
+        ) {
             try {
                 $c->provision(self::goodSettings(), $service, '{company}', [], $preset);
                 self::fail('accepted ' . json_encode($service));
