@@ -156,6 +156,12 @@ pub fn parse_base_url(raw: &str) -> Result<BaseUrl> {
     if raw.is_empty() {
         return Err(invalid("the MeshCentral URL is empty"));
     }
+    if !raw.is_ascii() {
+        // The core is built without Unicode IDNA tables (idna_adapter 1.0, see Cargo.toml): say what to type instead.
+        return Err(invalid(
+            "the MeshCentral URL must be ASCII: write an international host name in its punycode form (xn--...)",
+        ));
+    }
     let mut url = Url::parse(raw)
         .map_err(|e| Error::InvalidInput(format!("the MeshCentral URL '{raw}' is not a valid URL ({e})")))?;
     let scheme = match url.scheme() {
@@ -265,6 +271,7 @@ mod tests {
             ("https://x/?a=1", "query"),
             ("https://x/a/b", "domain"),
             ("not a url", "not a valid URL"),
+            ("https://bücher.example", "punycode"),
         ] {
             let e = ServerConfig::from_input(input(url)).unwrap_err();
             assert_eq!(e.kind(), "invalid_input");
@@ -282,5 +289,7 @@ mod tests {
         let mut i = input("https://x");
         i.username = "a b".into();
         assert!(ServerConfig::from_input(i).is_err());
+        // The punycode form of an international name works.
+        assert!(ServerConfig::from_input(input("https://xn--bcher-kva.example")).is_ok());
     }
 }
