@@ -39,3 +39,27 @@ fn output_is_deterministic_and_declares_the_class() {
         "data segment escaped for a PHP double-quoted string"
     );
 }
+
+#[test]
+fn memory_accesses_take_the_cheap_forms() {
+    let a = translate(
+        r#"(module (memory 1)
+        (func (export "mv") (param i32 i32) (i64.store offset=8 (local.get 1) (i64.load offset=8 (local.get 0))))
+        (func (export "sum") (param i32) (result i32)
+            (i32.add (i32.load offset=4 (local.get 0)) (i32.load offset=8 (local.get 0))))
+        (func (export "st") (param i32 i32) (i32.store (local.get 0) (local.get 1))))"#,
+    )
+    .unwrap();
+    // A load stored at once is a byte copy, not a decode and an encode.
+    assert!(a.contains(r"$u = \substr($m, $l0 + 8, 8);"), "{a}");
+    assert!(a.contains("$m[$l1 + 15] = $u[7];"), "{a}");
+    // Adjacent loads from one base: one unpack; one bounds check covers both.
+    assert!(a.contains(r"$r = \unpack('Va/Vb', $m, $l0 + 4);"), "{a}");
+    assert_eq!(
+        a.matches(r"if ($l0 > \strlen($m) - 12) throw Trap::memory();").count(),
+        1,
+        "{a}"
+    );
+    // Stored bytes come from the byte table, the top byte of an i32 unmasked.
+    assert!(a.contains("$m[$l0 + 3] = $c[$l1 >> 24];"), "{a}");
+}
