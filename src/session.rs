@@ -5,6 +5,7 @@
 //! one with `{"action":"close","cause":"noauth"}` (keeping TCP open ~30 s), so "logged in" means "saw both".
 
 use base64::Engine;
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::config::{ServerConfig, MAX_MESSAGE_BYTES};
@@ -170,6 +171,15 @@ impl<'h, H: Host> Session<'h, H> {
 
     /// Receives the next JSON object before `deadline` (ms since epoch).
     fn recv_until(&mut self, deadline: i64, what: &str) -> Result<Map<String, Value>> {
+        let text = self.recv_text_until(deadline, what)?;
+        match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Object(m)) => Ok(m),
+            _ => Err(self.not_an_object()),
+        }
+    }
+
+    /// Receives the next message's text before `deadline`, unparsed.
+    fn recv_text_until(&mut self, deadline: i64, what: &str) -> Result<String> {
         let now = self.host.now_ms();
         let left = (deadline - now).max(0);
         if left == 0 {
@@ -178,8 +188,7 @@ impl<'h, H: Host> Session<'h, H> {
                 ms: u64::from(self.timeout_ms),
             });
         }
-        let text = self
-            .host
+        self.host
             .ws_recv(self.conn, left.min(i64::from(u32::MAX)) as u32)
             .map_err(|e| match e {
                 TransportError::TimedOut => Error::Timeout {
@@ -192,19 +201,39 @@ impl<'h, H: Host> Session<'h, H> {
                 TransportError::TooLarge => Error::ConnectionLost("a message exceeded the size limit".into()),
                 TransportError::BadHandle => Error::Host("the connection handle is no longer valid".into()),
                 TransportError::Failed { kind, message } => Error::ConnectionLost(format!("{kind}: {message}")),
-            })?;
-        match serde_json::from_str::<Value>(&text) {
-            Ok(Value::Object(m)) => Ok(m),
-            _ => Err(Error::NotMeshCentral {
-                url: self.url.clone(),
-                detail: "it sent a message that is not a JSON object".into(),
-            }),
+            })
+    }
+
+    fn not_an_object(&self) -> Error {
+        Error::NotMeshCentral {
+            url: self.url.clone(),
+            detail: "it sent a message that is not a JSON object".into(),
         }
     }
 
     /// Sends one request and waits for its reply. `action` is the request's action; the reply is recognised by the
     /// same action and, when the server echoes one, the same `responseid`/`tag` (MeshCentral echoes inconsistently).
-    pub fn request(&mut self, mut body: Map<String, Value>) -> Result<Map<String, Value>> {
+    pub fn request(&mut self, body: Map<String, Value>) -> Result<Map<String, Value>> {
+        let text = self.request_text(body)?;
+        match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Object(m)) => Ok(m),
+            _ => Err(self.not_an_object()),
+        }
+    }
+
+    /// Like `call`, but returns the reply's text for a typed parse: large replies (`nodes`, `lastconnects`) are read
+    /// into the few fields an operation needs instead of a whole `serde_json::Value` tree, which costs most of the
+    /// time and memory writes of a device list (it matters most on the translated backend).
+    pub fn call_text(&mut self, action: &str, fields: Value) -> Result<String> {
+        let mut body = match fields {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        body.insert("action".into(), Value::String(action.to_string()));
+        self.request_text(body)
+    }
+
+    fn request_text(&mut self, mut body: Map<String, Value>) -> Result<String> {
         let action = body.get("action").and_then(Value::as_str).unwrap_or("").to_string();
         if action.is_empty() {
             return Err(Error::InvalidInput("a request without an action".into()));
@@ -216,15 +245,17 @@ impl<'h, H: Host> Session<'h, H> {
         self.send(&Value::Object(body))?;
         let deadline = self.host.now_ms() + i64::from(self.timeout_ms);
         loop {
-            let msg = self.recv_until(deadline, &action)?;
-            if msg.get("action").and_then(Value::as_str) == Some("close") {
+            let text = self.recv_text_until(deadline, &action)?;
+            // Only the routing fields are read here; the rest of the message is skipped without being built.
+            let envelope: Envelope = serde_json::from_str(&text).map_err(|_| self.not_an_object())?;
+            if envelope.action.as_ref().and_then(Value::as_str) == Some("close") {
                 return Err(Error::ConnectionLost(format!(
                     "the server ended the session ({})",
-                    msg.get("cause").and_then(Value::as_str).unwrap_or("no cause")
+                    envelope.cause.as_ref().and_then(Value::as_str).unwrap_or("no cause")
                 )));
             }
-            if reply_matches(&msg, &action, &tag) {
-                return Ok(msg);
+            if envelope_matches(&envelope, &action, &tag) {
+                return Ok(text);
             }
         }
     }
@@ -302,10 +333,30 @@ pub fn expect_ok(reply: &Map<String, Value>, action: &str) -> Result<()> {
     }
 }
 
+/// The fields of a control-channel message that route it; everything else is skipped by serde unparsed.
+#[derive(Deserialize)]
+struct Envelope {
+    // `Value`, not `String`: a message whose fields have odd types is skipped, never a parse failure.
+    action: Option<Value>,
+    responseid: Option<Value>,
+    tag: Option<Value>,
+    cause: Option<Value>,
+}
+
 /// Is `msg` the reply to our request `action` tagged `tag`? Events pushed by the server carry `action: "event"`, so
 /// an action match plus "our tag, or no tag at all" is unambiguous while only one request is in flight.
 pub fn reply_matches(msg: &Map<String, Value>, action: &str, tag: &str) -> bool {
-    let reply_action = match (action, msg.get("action").and_then(Value::as_str)) {
+    let envelope = Envelope {
+        action: msg.get("action").cloned(),
+        responseid: msg.get("responseid").cloned(),
+        tag: msg.get("tag").cloned(),
+        cause: None,
+    };
+    envelope_matches(&envelope, action, tag)
+}
+
+fn envelope_matches(msg: &Envelope, action: &str, tag: &str) -> bool {
+    let reply_action = match (action, msg.action.as_ref().and_then(Value::as_str)) {
         ("ping", Some("pong")) => return true,
         (_, Some(a)) => a,
         _ => return false,
@@ -313,7 +364,7 @@ pub fn reply_matches(msg: &Map<String, Value>, action: &str, tag: &str) -> bool 
     if !reply_action.eq_ignore_ascii_case(action) {
         return false;
     }
-    let echoed = [msg.get("responseid"), msg.get("tag")];
+    let echoed = [msg.responseid.as_ref(), msg.tag.as_ref()];
     let any_echo = echoed.iter().any(|v| v.is_some());
     !any_echo || echoed.iter().any(|v| v.and_then(Value::as_str) == Some(tag))
 }

@@ -1,8 +1,10 @@
 //! The devices of one group with their online state, from `{"action":"nodes","meshid":...}`.
 //! MeshCentral sets `conn` (bit 1 = agent connected) only while a device is connected: no `conn` means offline.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
@@ -32,7 +34,7 @@ pub fn run<H: Host>(host: &mut H, input: DevicesInput) -> Result<Vec<Device>> {
     let cfg = ServerConfig::from_input(input.server)?;
     mesh_suffix(&input.mesh_id)?;
     let mut session = Session::open_preferred(host, &cfg)?;
-    let reply = session.call("nodes", json!({"meshid": input.mesh_id}))?;
+    let reply = session.call_text("nodes", json!({"meshid": input.mesh_id}))?;
     let mut devices = parse_nodes_reply(&reply, &input.mesh_id)?;
     if devices.is_empty() {
         // For an account that manages all groups, MeshCentral answers `nodes` of a deleted or unknown group with an
@@ -45,7 +47,7 @@ pub fn run<H: Host>(host: &mut H, input: DevicesInput) -> Result<Vec<Device>> {
             )));
         }
     } else {
-        let last = session.call("lastconnects", json!({}))?;
+        let last = session.call_text("lastconnects", json!({}))?;
         apply_last_seen(&mut devices, &last);
     }
     session.close();
@@ -53,8 +55,15 @@ pub fn run<H: Host>(host: &mut H, input: DevicesInput) -> Result<Vec<Device>> {
 }
 
 /// Fills `last_seen_ms` from a `lastconnects` reply (`{"lastconnects": {"node//id": ms}}`, visible devices only).
-pub fn apply_last_seen(devices: &mut [Device], reply: &Map<String, Value>) {
-    let Some(map) = reply.get("lastconnects").and_then(Value::as_object) else {
+pub fn apply_last_seen(devices: &mut [Device], reply: &str) {
+    #[derive(Deserialize)]
+    struct LastConnects {
+        lastconnects: Option<BTreeMap<String, Value>>,
+    }
+    let Ok(LastConnects {
+        lastconnects: Some(map),
+    }) = serde_json::from_str(reply)
+    else {
         return;
     };
     for d in devices {
@@ -62,9 +71,32 @@ pub fn apply_last_seen(devices: &mut [Device], reply: &Map<String, Value>) {
     }
 }
 
+/// A `nodes` reply, read into the fields a device list needs; every other field of a node (agent, users, power...)
+/// is skipped by serde without being built. Fields are `Value` so an unexpected type is ignored, not fatal.
+#[derive(Deserialize)]
+struct NodesReply {
+    result: Option<Value>,
+    nodes: Option<BTreeMap<String, Vec<NodeEntry>>>,
+}
+
+#[derive(Deserialize)]
+struct NodeEntry {
+    #[serde(rename = "_id")]
+    id: Option<Value>,
+    name: Option<Value>,
+    osdesc: Option<Value>,
+    ip: Option<Value>,
+    conn: Option<Value>,
+}
+
 /// Interprets a `nodes` reply for one group (errors arrive as `result` texts, e.g. `Invalid group id`).
-pub fn parse_nodes_reply(reply: &Map<String, Value>, mesh_id: &str) -> Result<Vec<Device>> {
-    if let Some(result) = reply.get("result").and_then(Value::as_str) {
+pub fn parse_nodes_reply(reply: &str, mesh_id: &str) -> Result<Vec<Device>> {
+    let malformed = || Error::Remote {
+        action: "nodes".into(),
+        message: "malformed node list".into(),
+    };
+    let mut reply: NodesReply = serde_json::from_str(reply).map_err(|_| malformed())?;
+    if let Some(result) = reply.result.as_ref().and_then(Value::as_str) {
         if result != "ok" {
             return Err(Error::Remote {
                 action: "nodes".into(),
@@ -72,26 +104,22 @@ pub fn parse_nodes_reply(reply: &Map<String, Value>, mesh_id: &str) -> Result<Ve
             });
         }
     }
-    let nodes = match reply.get("nodes").and_then(|n| n.get(mesh_id)) {
-        None => return Ok(Vec::new()),
-        Some(Value::Array(list)) => list,
-        Some(_) => {
-            return Err(Error::Remote {
-                action: "nodes".into(),
-                message: "malformed node list".into(),
-            })
-        }
+    let Some(nodes) = reply.nodes.as_mut().and_then(|n| n.remove(mesh_id)) else {
+        return Ok(Vec::new());
     };
-    let text = |n: &Value, k: &str| n.get(k).and_then(Value::as_str).map(str::to_string);
+    let text = |v: Option<Value>| match v {
+        Some(Value::String(s)) => Some(s),
+        _ => None,
+    };
     Ok(nodes
-        .iter()
+        .into_iter()
         .filter_map(|n| {
             Some(Device {
-                id: text(n, "_id")?,
-                name: text(n, "name").unwrap_or_default(),
-                os: text(n, "osdesc"),
-                online: n.get("conn").and_then(Value::as_u64).is_some_and(|c| c & 1 == 1),
-                ip: text(n, "ip"),
+                id: text(n.id)?,
+                name: text(n.name).unwrap_or_default(),
+                os: text(n.osdesc),
+                online: n.conn.as_ref().and_then(Value::as_u64).is_some_and(|c| c & 1 == 1),
+                ip: text(n.ip),
                 last_seen_ms: None,
             })
         })
@@ -108,7 +136,7 @@ mod tests {
             {"_id":"node//a","name":"web1","osdesc":"Debian","conn":1,"ip":"127.0.0.1"},
             {"_id":"node//b","name":"<img src=x>"}
         ]}});
-        let devices = parse_nodes_reply(reply.as_object().unwrap(), "mesh//m").unwrap();
+        let devices = parse_nodes_reply(&reply.to_string(), "mesh//m").unwrap();
         assert_eq!(devices.len(), 2);
         assert!(devices[0].online);
         assert!(!devices[1].online, "no conn field: offline");
@@ -117,7 +145,7 @@ mod tests {
             "names are data; escaping is the template's job"
         );
         let err = json!({"action":"nodes","result":"Invalid group id"});
-        let e = parse_nodes_reply(err.as_object().unwrap(), "mesh//m").unwrap_err();
+        let e = parse_nodes_reply(&err.to_string(), "mesh//m").unwrap_err();
         assert_eq!(e.to_string(), "MeshCentral refused nodes: Invalid group id");
     }
 }

@@ -71,7 +71,7 @@ pub fn run<H: Host>(host: &mut H, input: TerminateInput) -> Result<Terminated> {
     };
 
     // 2. The devices: park them in the retired group (see the module comment), asking live agents to uninstall.
-    let devices = parse_nodes_reply(&session.call("nodes", json!({"meshid": group.id}))?, &group.id)?;
+    let devices = parse_nodes_reply(&session.call_text("nodes", json!({"meshid": group.id}))?, &group.id)?;
     if !devices.is_empty() {
         let retired = retired_group(&mut session, &mut groups)?;
         let online: Vec<&str> = devices.iter().filter(|d| d.online).map(|d| d.id.as_str()).collect();
