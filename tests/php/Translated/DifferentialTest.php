@@ -73,7 +73,7 @@ final class DifferentialTest extends TestCase
     private function baseUrl(): string
     {
         return $this->pick([
-            'https://mc.example.com', 'https://mc.example.com/', 'http://10.0.0.1:4430', 'https://mc.example.com/domain',
+            'https://mc.example.com', 'https://mc.example.com/', 'http://127.0.0.1:4430', 'https://mc.example.com/domain',
             'https://mc.example.com/?q=1', 'https://user:pw@mc.example.com', 'ftp://mc.example.com', '', 'not a url',
             'https://' . $this->str(30), 'https://[::1]:443', 'https://mc.example.com/a/b',
         ]);

@@ -90,9 +90,9 @@ final class ReplayHost
             $id = 'node//' . substr(strtr(base64_encode(hash('sha384', "node$i", true)), '+/', '@$'), 0, 64);
             $name = sprintf('host-%04d', $i);
             $nodes[] = [
-                '_id' => $id, 'name' => $name, 'rname' => $name, 'host' => "10.0.{$i}.1", 'domain' => '', 'meshid' => $meshId,
+                '_id' => $id, 'name' => $name, 'rname' => $name, 'host' => '127.0.' . ($i & 255) . '.1', 'domain' => '', 'meshid' => $meshId,
                 'agent' => ['ver' => 0, 'id' => $i % 3 === 0 ? 3 : 6, 'caps' => 15, 'core' => 'Sep 19 2025, 2960414213', 'root' => true],
-                'conn' => $i % 2 === 0 ? 1 : 0, 'pwr' => $i % 2 === 0 ? 1 : 0, 'ip' => '10.0.' . ($i & 255) . '.7:52344',
+                'conn' => $i % 2 === 0 ? 1 : 0, 'pwr' => $i % 2 === 0 ? 1 : 0, 'ip' => '127.0.' . ($i & 255) . '.7:52344',
                 'osdesc' => $i % 3 === 0 ? 'Microsoft Windows 11 Pro - 23H2/22631' : 'Debian GNU/Linux 12 (bookworm)',
                 'icon' => $i % 3 === 0 ? 1 : 8, 'mtype' => 2, 'agct' => 1795553175980 - $i, 'cict' => 1795553175000,
                 'lastbootuptime' => 1795500000000 + $i, 'users' => ['root'], 'rs' => ['users' => []],

@@ -25,7 +25,7 @@ final class ParamsTest extends WhmcsTestCase
             'domain' => 'example.com', 'username' => 'alice', 'password' => 'svc-pass', 'status' => 'Active',
             'producttype' => 'hostingaccount', 'type' => 'hostingaccount', 'moduletype' => 'emutest',
             'configoption1' => 'replacement', 'configoption4' => 'on', 'configoption5' => '', 'configoption24' => 'last',
-            'server' => true, 'serverip' => '192.0.2.10', 'serverhostname' => 'panel.example.test',
+            'server' => true, 'serverip' => '127.0.0.1', 'serverhostname' => 'panel.example.test',
             'serverusername' => 'admin', 'serverpassword' => 'right', 'serveraccesshash' => 'token-123',
             'serversecure' => true, 'serverhttpprefix' => 'https', 'serverport' => '8443',
             'customfields' => [], 'configoptions' => [],
@@ -85,7 +85,7 @@ final class ParamsTest extends WhmcsTestCase
         $p = $this->whmcs->modules()->serverParams($ids['server']);
 
         self::assertSame([
-            'server' => true, 'serverid' => $ids['server'], 'serverip' => '192.0.2.10',
+            'server' => true, 'serverid' => $ids['server'], 'serverip' => '127.0.0.1',
             'serverhostname' => 'panel.example.test', 'serverusername' => 'admin', 'serverpassword' => 'right',
             'serveraccesshash' => 'token-123', 'serversecure' => true, 'serverhttpprefix' => 'https', 'serverport' => '8443',
         ], $p);

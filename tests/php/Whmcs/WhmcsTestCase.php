@@ -49,7 +49,7 @@ abstract class WhmcsTestCase extends TestCase
             'type' => 'emutest',
             'name' => 'Panel',
             'hostname' => 'panel.example.test',
-            'ipaddress' => '192.0.2.10',
+            'ipaddress' => '127.0.0.1',
             'username' => 'admin',
             'password' => 'right',
             'accesshash' => 'token-123',
