@@ -66,6 +66,16 @@ impl ServiceRef {
     }
 }
 
+/// A customer password as MeshCentral stores it (1-256 characters); control characters are refused up front.
+pub fn validate_password(password: &str) -> Result<()> {
+    if password.is_empty() || password.chars().count() > 256 || password.chars().any(char::is_control) {
+        return Err(Error::InvalidInput(
+            "the password must be 1-256 characters without control characters".into(),
+        ));
+    }
+    Ok(())
+}
+
 pub fn validate_key(key: &str) -> Result<()> {
     let ok = (1..=64).contains(&key.len())
         && key

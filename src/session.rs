@@ -118,12 +118,7 @@ impl<'h, H: Host> Session<'h, H> {
 
     /// Sends one request built from `action` and `fields` and waits for its reply (see `request`).
     pub fn call(&mut self, action: &str, fields: Value) -> Result<Map<String, Value>> {
-        let mut body = match fields {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
-        body.insert("action".into(), Value::String(action.to_string()));
-        self.request(body)
+        self.request(message(action, fields))
     }
 
     fn await_login(&mut self, user: &str, method: AuthMethod) -> Result<()> {
@@ -225,12 +220,7 @@ impl<'h, H: Host> Session<'h, H> {
     /// into the few fields an operation needs instead of a whole `serde_json::Value` tree, which costs most of the
     /// time and memory writes of a device list (it matters most on the translated backend).
     pub fn call_text(&mut self, action: &str, fields: Value) -> Result<String> {
-        let mut body = match fields {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
-        body.insert("action".into(), Value::String(action.to_string()));
-        self.request_text(body)
+        self.request_text(message(action, fields))
     }
 
     fn request_text(&mut self, mut body: Map<String, Value>) -> Result<String> {
@@ -263,12 +253,7 @@ impl<'h, H: Host> Session<'h, H> {
     /// Sends a request MeshCentral never answers (e.g. `uninstallagent`, `changeuserpass`); confirm its effect some
     /// other way.
     pub fn send_only(&mut self, action: &str, fields: Value) -> Result<()> {
-        let mut body = match fields {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
-        body.insert("action".into(), Value::String(action.to_string()));
-        self.send(&Value::Object(body))
+        self.send(&Value::Object(message(action, fields)))
     }
 
     /// Waits for the first pushed message `accept` recognises (e.g. the `event` confirming an unanswered request).
@@ -331,6 +316,16 @@ pub fn expect_ok(reply: &Map<String, Value>, action: &str) -> Result<()> {
             message: "no result in the reply".into(),
         }),
     }
+}
+
+/// A request object: `fields` (an object; anything else counts as no fields) plus `action`.
+fn message(action: &str, fields: Value) -> Map<String, Value> {
+    let mut body = match fields {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    body.insert("action".into(), Value::String(action.to_string()));
+    body
 }
 
 /// The fields of a control-channel message that route it; everything else is skipped by serde unparsed.

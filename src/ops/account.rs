@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::Host;
-use crate::ops::provision::link;
+use crate::ops::objects::{link, load_state};
 use crate::rights::{check_customer_group_rights, site, RightsPreset};
 use crate::service::{self, find_account, find_group, not_ours_reason, Account, Group, ServiceRef};
 use crate::session::{expect_ok, Session};
@@ -57,8 +57,7 @@ fn with_owned_account<H: Host, T>(
     let cfg = ServerConfig::from_input(server)?;
     service.validate()?;
     let mut session = Session::open_preferred(host, &cfg)?;
-    let groups = service::parse_groups(&session.call("meshes", json!({}))?)?;
-    let accounts = service::parse_accounts(&session.call("users", json!({}))?)?;
+    let (groups, accounts) = load_state(&mut session)?;
     let group = find_group(&groups, service)?.ok_or_else(|| {
         Error::NotFound(format!(
             "the device group of service '{}' no longer exists in MeshCentral",
@@ -106,12 +105,7 @@ pub fn set_locked<H: Host>(host: &mut H, input: AccountInput, lock: bool) -> Res
 /// `changeuserpass` has no reply; MeshCentral confirms a stored password with an `accountchange` event (msgid 75)
 /// about the account, and says nothing at all when the password breaks its password rules.
 pub fn change_password<H: Host>(host: &mut H, input: PasswordInput) -> Result<AccountState> {
-    let p = &input.password;
-    if p.is_empty() || p.chars().count() > 256 || p.chars().any(char::is_control) {
-        return Err(Error::InvalidInput(
-            "the password must be 1-256 characters without control characters".into(),
-        ));
-    }
+    service::validate_password(&input.password)?;
     with_owned_account(host, input.server, &input.service, |session, group, account| {
         session.send_only(
             "changeuserpass",

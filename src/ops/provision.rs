@@ -15,6 +15,7 @@ use serde_json::{json, Map, Value};
 use crate::config::{user_id, ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::{Host, LogLevel};
+use crate::ops::objects::{create_group, delete_group, delete_user, link, load_state};
 use crate::rights::{check_customer_group_rights, RightsPreset, CUSTOMER_SITE_RIGHTS};
 use crate::service::{self, find_account, find_group, not_ours_reason, ServiceRef};
 use crate::session::{expect_ok, Session};
@@ -123,11 +124,7 @@ fn plan(input: &ProvisionInput) -> Result<Plan> {
     let rights = input.preset.group_rights();
     check_customer_group_rights(rights)?;
     if let Some(p) = &input.password {
-        if p.is_empty() || p.chars().count() > 256 || p.chars().any(char::is_control) {
-            return Err(Error::InvalidInput(
-                "the password must be 1-256 characters without control characters".into(),
-            ));
-        }
+        service::validate_password(p)?;
     }
     let email = input.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
     if let Some(e) = email {
@@ -159,8 +156,7 @@ fn steps<H: Host>(
     created: &mut Created,
 ) -> Result<Provisioned> {
     let self_id = session.own_user_id();
-    let groups = service::parse_groups(&session.call("meshes", json!({}))?)?;
-    let accounts = service::parse_accounts(&session.call("users", json!({}))?)?;
+    let (groups, accounts) = load_state(session)?;
     let group = find_group(&groups, &plan.service)?.cloned();
     let account = find_account(&accounts, &cfg.domain, &plan.username).cloned();
 
@@ -221,57 +217,13 @@ fn steps<H: Host>(
     })
 }
 
-/// Creates a device group (agent type) and returns its id.
-pub fn create_group<H: Host>(session: &mut Session<'_, H>, name: &str, description: &str) -> Result<String> {
-    let reply = session.call(
-        "createmesh",
-        json!({"meshname": name, "meshtype": 2, "desc": description}),
-    )?;
-    expect_ok(&reply, "createmesh")?;
-    reply
-        .get("meshid")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .ok_or_else(|| Error::Remote {
-            action: "createmesh".into(),
-            message: "no meshid in the reply".into(),
-        })
-}
-
-/// Links (or re-links with new rights) the user to the group. `addmeshuser` reports counts, not `ok`.
-pub fn link<H: Host>(session: &mut Session<'_, H>, mesh_id: &str, user_id: &str, rights: u32) -> Result<()> {
-    let reply = session.call(
-        "addmeshuser",
-        json!({"meshid": mesh_id, "userids": [user_id], "meshadmin": rights}),
-    )?;
-    let success = reply.get("success").and_then(Value::as_u64).unwrap_or(0);
-    let failed = reply.get("failed").and_then(Value::as_u64).unwrap_or(0);
-    if success == 1 && failed == 0 {
-        return Ok(());
-    }
-    Err(Error::Remote {
-        action: "addmeshuser".into(),
-        message: reply
-            .get("result")
-            .and_then(Value::as_str)
-            .unwrap_or("the user was not linked")
-            .to_string(),
-    })
-}
-
 /// Removes what this call created, newest first. Already-gone objects count as removed.
 fn undo<H: Host>(session: &mut Session<'_, H>, created: &Created) -> Result<()> {
     if let Some(uid) = &created.user {
-        let r = session.call("deleteuser", json!({"userid": uid}))?;
-        if r.get("result").and_then(Value::as_str) != Some("User does not exists") {
-            expect_ok(&r, "deleteuser")?;
-        }
+        delete_user(session, uid)?;
     }
     if let Some(mesh) = &created.group {
-        let r = session.call("deletemesh", json!({"meshid": mesh}))?;
-        if r.get("result").and_then(Value::as_str) != Some("Unknown device group") {
-            expect_ok(&r, "deletemesh")?;
-        }
+        delete_group(session, mesh)?;
     }
     session.close();
     Ok(())

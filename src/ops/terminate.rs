@@ -16,7 +16,7 @@ use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::{Host, LogLevel};
 use crate::ops::devices::parse_nodes_reply;
-use crate::ops::provision::create_group;
+use crate::ops::objects::{create_group, delete_group, delete_user, load_state};
 use crate::service::{self, find_account, find_group, not_ours_reason, ServiceRef, RETIRED_MARKER};
 use crate::session::{expect_ok, Session};
 
@@ -44,8 +44,7 @@ pub fn run<H: Host>(host: &mut H, input: TerminateInput) -> Result<Terminated> {
     let service = input.service;
     service.validate()?;
     let mut session = Session::open_preferred(host, &cfg)?;
-    let mut groups = service::parse_groups(&session.call("meshes", json!({}))?)?;
-    let accounts = service::parse_accounts(&session.call("users", json!({}))?)?;
+    let (mut groups, accounts) = load_state(&mut session)?;
     let group = find_group(&groups, &service)?.cloned();
     let username = service.username();
     let account = find_account(&accounts, &cfg.domain, &username).cloned();
@@ -58,10 +57,7 @@ pub fn run<H: Host>(host: &mut H, input: TerminateInput) -> Result<Terminated> {
                 "the account '{username}' was left alone because {reason}; nothing was removed"
             )));
         }
-        let reply = session.call("deleteuser", json!({"userid": a.id}))?;
-        if reply.get("result").and_then(Value::as_str) != Some("User does not exists") {
-            expect_ok(&reply, "deleteuser")?;
-        }
+        delete_user(&mut session, &a.id)?;
         done.deleted_user = true;
     }
 
@@ -99,10 +95,7 @@ pub fn run<H: Host>(host: &mut H, input: TerminateInput) -> Result<Terminated> {
     }
 
     // 3. The group.
-    let reply = session.call("deletemesh", json!({"meshid": group.id}))?;
-    if reply.get("result").and_then(Value::as_str) != Some("Unknown device group") {
-        expect_ok(&reply, "deletemesh")?;
-    }
+    delete_group(&mut session, &group.id)?;
     done.deleted_group = true;
     session.close();
     Ok(done)

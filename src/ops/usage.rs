@@ -47,14 +47,8 @@ pub fn count(wanted: &[String], meshes: &Map<String, Value>, nodes: &Map<String,
         action: what.into(),
         message: "malformed reply".into(),
     };
-    let existing: BTreeSet<&str> = meshes
-        .get("meshes")
-        .and_then(Value::as_array)
-        .ok_or_else(|| malformed("meshes"))?
-        .iter()
-        .filter(|m| m.get("deleted").is_none())
-        .filter_map(|m| m.get("_id").and_then(Value::as_str))
-        .collect();
+    let groups = crate::service::parse_groups(meshes)?;
+    let existing: BTreeSet<&str> = groups.iter().map(|g| g.id.as_str()).collect();
     let by_group = nodes
         .get("nodes")
         .and_then(Value::as_object)
