@@ -12,26 +12,22 @@ require dirname(__DIR__) . '/whmcs-emulator/autoload.php';
 
 use MeshCentralConnector\Tests\Support\AgentSandbox;
 use MeshCentralConnector\Tests\Support\MeshCentralServer;
+use MeshCentralConnector\Tests\Support\ReleaseInstall;
 use MeshCentralConnector\Tests\Whmcs\HttpClient;
 use MeshCentralConnector\WhmcsEmulator\WebServer;
 use MeshCentralConnector\WhmcsEmulator\Whmcs;
 
 $pages = max(3, (int) ($argv[1] ?? 20));
-$zips = glob(dirname(__DIR__) . '/dist/meshcentral-whmcs-*.zip') ?: [];
 $mc = MeshCentralServer::start();
 $agent = null;
 $web = null;
 try {
     $root = sys_get_temp_dir() . '/meshconnector-bench-whmcs-' . bin2hex(random_bytes(3));
     $whmcs = Whmcs::create($root);
-    $zip = new ZipArchive();
-    $zip->open($zips[0]);
-    $zip->extractTo($root);
-    $zip->close();
+    ReleaseInstall::unpackInto($root);
     $cache = sys_get_temp_dir() . '/meshconnector-bench-cache';
     putenv("MESHCONNECTOR_CACHE_DIR=$cache");
-    $server = $whmcs->addServer(['type' => 'meshcentral', 'hostname' => '127.0.0.1', 'port' => $mc->port(), 'secure' => true,
-        'username' => $mc->adminUser(), 'password' => $mc->adminPassword(), 'accesshash' => $mc->loginTokenKey() . "\nca_file=" . $mc->caFile()]);
+    $server = ReleaseInstall::addServer($whmcs, $mc);
     $product = $whmcs->addProduct(['servertype' => 'meshcentral', 'name' => 'Bench', 'configoption1' => 'full']);
     $client = $whmcs->addClient(['firstname' => 'Bea', 'lastname' => 'Bench', 'email' => 'bea@example.com']);
     $active = $whmcs->addService(['userid' => $client, 'packageid' => $product, 'server' => $server]);

@@ -11,17 +11,13 @@ require dirname(__DIR__) . '/whmcs-emulator/autoload.php';
 
 use MeshCentralConnector\Tests\Support\AgentSandbox;
 use MeshCentralConnector\Tests\Support\MeshCentralServer;
+use MeshCentralConnector\Tests\Support\ReleaseInstall;
 use MeshCentralConnector\Tests\Whmcs\HttpClient;
 use MeshCentralConnector\WhmcsEmulator\WebServer;
 use MeshCentralConnector\WhmcsEmulator\Whmcs;
 
 $root = dirname(__DIR__);
 $check = in_array('--check', $argv, true);
-$zips = glob($root . '/dist/meshcentral-whmcs-*.zip') ?: [];
-if (count($zips) !== 1) {
-    fwrite(STDERR, "run scripts/demo.sh (it builds dist/meshcentral-whmcs-*.zip first)\n");
-    exit(1);
-}
 
 echo "Starting MeshCentral on 127.0.0.1 ...\n";
 $mc = MeshCentralServer::start();
@@ -35,19 +31,12 @@ $stop = static function () use (&$agent, &$web, $mc): void {
 try {
     $whmcsRoot = sys_get_temp_dir() . '/meshconnector-demo-whmcs-' . bin2hex(random_bytes(3));
     $whmcs = Whmcs::create($whmcsRoot);
-    $zip = new ZipArchive();
-    $zip->open($zips[0]);
-    $zip->extractTo($whmcsRoot);
-    $zip->close();
+    ReleaseInstall::unpackInto($whmcsRoot);
     $cacheDir = sys_get_temp_dir() . '/meshconnector-demo-cache';
     putenv("MESHCONNECTOR_CACHE_DIR=$cacheDir");
-    echo "WHMCS (emulated) in $whmcsRoot, module installed from " . basename($zips[0]) . "\n";
+    echo "WHMCS (emulated) in $whmcsRoot, module installed from " . basename(ReleaseInstall::zip()) . "\n";
 
-    $serverId = $whmcs->addServer([
-        'name' => 'Local MeshCentral', 'type' => 'meshcentral', 'hostname' => '127.0.0.1', 'ipaddress' => '127.0.0.1',
-        'port' => $mc->port(), 'secure' => true, 'username' => $mc->adminUser(), 'password' => $mc->adminPassword(),
-        'accesshash' => $mc->loginTokenKey() . "\nca_file=" . $mc->caFile(),
-    ]);
+    $serverId = ReleaseInstall::addServer($whmcs, $mc, ['name' => 'Local MeshCentral']);
     $test = $whmcs->modules()->testConnection($serverId);
     echo 'Test connection: ' . ($test['success'] ? 'OK' : 'FAILED: ' . $test['error']) . "\n";
     $product = $whmcs->addProduct([

@@ -8,6 +8,8 @@ use MeshCentralConnector\Exception\AuthenticationException;
 use MeshCentralConnector\Exception\ConnectorException;
 use MeshCentralConnector\Exception\InvalidSettingsException;
 use MeshCentralConnector\Exception\ServerException;
+use MeshCentralConnector\Tests\Support\ControlChannel;
+use MeshCentralConnector\Tests\Support\LocalServices;
 
 /**
  * Test connection through PHP + the real .wasm against a real MeshCentral on 127.0.0.1: the good cases and each
@@ -88,7 +90,7 @@ final class TestConnectionTest extends ConnectorTestCase
 
     public function testServerDown(): void
     {
-        $port = self::closedPort();
+        $port = LocalServices::closedPort();
         $e = $this->failure(['url' => "https://127.0.0.1:$port"]);
         self::assertSame('unreachable', $e->kind);
         self::assertStringContainsString("127.0.0.1:$port", $e->getMessage());
@@ -109,22 +111,8 @@ final class TestConnectionTest extends ConnectorTestCase
 
     public function testAWebServerThatIsNotMeshCentral(): void
     {
-        $port = self::closedPort();
-        $docroot = sys_get_temp_dir() . '/not-meshcentral-' . getmypid();
-        @mkdir($docroot);
-        file_put_contents($docroot . '/index.php', '<?php echo "hello";');
-        $proc = proc_open(['php', '-S', "127.0.0.1:$port", '-t', $docroot], [1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
-        try {
-            $deadline = microtime(true) + 5;
-            while (@fsockopen('127.0.0.1', $port) === false && microtime(true) < $deadline) {
-                usleep(50_000);
-            }
-            $e = $this->failure(['url' => "http://127.0.0.1:$port"]);
-            self::assertSame('not_meshcentral', $e->kind);
-        } finally {
-            proc_terminate($proc);
-            proc_close($proc);
-        }
+        $e = LocalServices::withPlainWebServer(fn (int $port): ConnectorException => $this->failure(['url' => "http://127.0.0.1:$port"]));
+        self::assertSame('not_meshcentral', $e->kind);
     }
 
     public function testAMeshCentralLoginTokenWorksAsTheAccount(): void
@@ -132,8 +120,8 @@ final class TestConnectionTest extends ConnectorTestCase
         // A login token ("~t:<name>" + password, MeshCentral's account menu) made by the admin, as an admin would.
         $url = self::connector()->loginUrl(self::server()->httpsUrl(), self::server()->loginTokenKey(), self::server()->adminUser(), 60)['url'];
         parse_str((string) parse_url($url, PHP_URL_QUERY), $q);
-        $admin = \MeshCentralConnector\Tests\Support\ControlChannel::withCookie(self::server(), (string) $q['login']);
-        self::assertInstanceOf(\MeshCentralConnector\Tests\Support\ControlChannel::class, $admin);
+        $admin = ControlChannel::withCookie(self::server(), (string) $q['login']);
+        self::assertInstanceOf(ControlChannel::class, $admin);
         $token = $admin->request(['action' => 'createLoginToken', 'name' => 'whmcs-' . bin2hex(random_bytes(3)), 'expire' => 0], 'createLoginToken');
         $admin->close();
         self::assertIsArray($token);
@@ -157,13 +145,5 @@ final class TestConnectionTest extends ConnectorTestCase
             return $e;
         }
         self::fail('expected a failure');
-    }
-
-    private static function closedPort(): int
-    {
-        $s = stream_socket_server('tcp://127.0.0.1:0');
-        $port = (int) substr((string) strrchr((string) stream_socket_get_name($s, false), ':'), 1);
-        fclose($s);
-        return $port;
     }
 }

@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace MeshCentralConnector\Tests\Module;
 
+use MeshCentralConnector\Tests\Support\LocalServices;
 use MeshCentralConnector\Tests\Whmcs\HttpClient;
 use MeshCentralConnector\WhmcsEmulator\WebServer;
 
@@ -73,9 +74,7 @@ final class ClientAreaHttpTest extends ModuleTestCase
     {
         ['client' => $client, 'service' => $id] = self::order(self::addProduct());
         self::assertSame('success', self::whmcs()->modules()->create($id));
-        $s = stream_socket_server('tcp://127.0.0.1:0');
-        $port = (int) substr((string) strrchr((string) stream_socket_get_name($s, false), ':'), 1);
-        fclose($s);
+        $port = LocalServices::closedPort();
         $down = self::addServer(['port' => $port]);
         self::whmcs()->updateService($id, ['server' => $down]);
 

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace MeshCentralConnector\Tests\Module;
 
+use MeshCentralConnector\Tests\Support\LocalServices;
+
 /**
  * Bad settings and servers that are down or are not MeshCentral: clear errors for staff, the service stays Pending,
  * nothing is left behind on MeshCentral, and no secret reaches the module log.
@@ -21,7 +23,7 @@ final class ModuleFailuresTest extends ModuleTestCase
 
     public function testServerDownLeavesTheServicePendingAndNothingBehind(): void
     {
-        $down = self::addServer(['port' => self::closedPort()]);
+        $down = self::addServer(['port' => LocalServices::closedPort()]);
         ['service' => $id] = self::order(self::addProduct(), $down);
         $start = microtime(true);
         $error = self::whmcs()->modules()->create($id);
@@ -41,23 +43,9 @@ final class ModuleFailuresTest extends ModuleTestCase
 
     public function testAServerThatIsNotMeshCentralIsNamedAsSuch(): void
     {
-        $sock = stream_socket_server('tcp://127.0.0.1:0');
-        $port = (int) substr((string) strrchr((string) stream_socket_get_name($sock, false), ':'), 1);
-        fclose($sock);
-        $proc = proc_open([PHP_BINARY, '-S', "127.0.0.1:$port", '-t', sys_get_temp_dir()], [1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
-        try {
-            $deadline = microtime(true) + 5;
-            while (@fsockopen('127.0.0.1', $port) === false && microtime(true) < $deadline) {
-                usleep(50_000);
-            }
-            $server = self::addServer(['port' => $port, 'secure' => false]);
-            $r = self::whmcs()->modules()->testConnection($server);
-            self::assertFalse($r['success']);
-            self::assertStringContainsString('does not look like a MeshCentral server', $r['error']);
-        } finally {
-            proc_terminate($proc);
-            proc_close($proc);
-        }
+        $r = LocalServices::withPlainWebServer(static fn (int $port): array => self::whmcs()->modules()->testConnection(self::addServer(['port' => $port, 'secure' => false])));
+        self::assertFalse($r['success']);
+        self::assertStringContainsString('does not look like a MeshCentral server', $r['error']);
     }
 
     public function testInvalidProductSettingsAreRefusedBeforeAnythingIsSent(): void
@@ -83,13 +71,5 @@ final class ModuleFailuresTest extends ModuleTestCase
         self::assertCount(1, self::groupsMarkedFor(self::stored($id)['service_key']));
         self::assertSame('success', self::whmcs()->modules()->terminate($id));
         self::assertModuleLogHasNo($s->adminPassword());
-    }
-
-    private static function closedPort(): int
-    {
-        $s = stream_socket_server('tcp://127.0.0.1:0');
-        $port = (int) substr((string) strrchr((string) stream_socket_get_name($s, false), ':'), 1);
-        fclose($s);
-        return $port;
     }
 }

@@ -5,8 +5,8 @@ declare(strict_types=1);
 namespace MeshCentralConnector\Tests\Module;
 
 use MeshCentralConnector\Tests\Lifecycle\ServiceTestCase;
+use MeshCentralConnector\Tests\Support\ReleaseInstall;
 use MeshCentralConnector\WhmcsEmulator\Whmcs;
-use ZipArchive;
 
 require_once dirname(__DIR__, 3) . '/whmcs-emulator/autoload.php';
 
@@ -46,40 +46,15 @@ abstract class ModuleTestCase extends ServiceTestCase
         return self::$whmcs;
     }
 
-    /** The release zip, unpacked as an admin would: modules/servers/meshcentral/ under the WHMCS root. */
-    protected static function releaseZip(): string
-    {
-        $zips = glob(dirname(__DIR__, 3) . '/dist/meshcentral-whmcs-*.zip') ?: [];
-        if (count($zips) !== 1) {
-            self::fail('expected exactly one dist/meshcentral-whmcs-*.zip: run scripts/build-release.sh (scripts/test.sh does)');
-        }
-        return $zips[0];
-    }
-
     protected static function unpackRelease(string $root): void
     {
-        $zip = new ZipArchive();
-        self::assertTrue($zip->open(self::releaseZip()) === true);
-        self::assertTrue($zip->extractTo($root));
-        $zip->close();
-        self::assertFileExists($root . '/modules/servers/meshcentral/meshcentral.php');
+        self::assertFileExists(ReleaseInstall::unpackInto($root) . '/meshcentral.php');
     }
 
-    /** The test server as a WHMCS server record: the service account, and the login token key + CA in the access hash. */
+    /** The test server as a WHMCS server record (see ReleaseInstall::addServer), with columns overridden. */
     protected static function addServer(array $override = []): int
     {
-        $s = self::server();
-        return (self::$whmcs ?? self::whmcs())->addServer($override + [
-            'name' => 'MeshCentral test',
-            'type' => 'meshcentral',
-            'hostname' => '127.0.0.1',
-            'ipaddress' => '127.0.0.1',
-            'port' => $s->port(),
-            'secure' => true,
-            'username' => $s->adminUser(),
-            'password' => $s->adminPassword(),
-            'accesshash' => $s->loginTokenKey() . "\nca_file=" . $s->caFile(),
-        ]);
+        return ReleaseInstall::addServer(self::$whmcs ?? self::whmcs(), self::server(), $override);
     }
 
     protected static function serverId(): int

@@ -7,7 +7,7 @@ namespace MeshCentralConnector\Tests\Translated;
 use MeshCentralConnector\Exception\AuthenticationException;
 use MeshCentralConnector\Exception\InsufficientRightsException;
 use MeshCentralConnector\Tests\Lifecycle\ServiceTestCase;
-use ZipArchive;
+use MeshCentralConnector\Tests\Support\ReleaseInstall;
 
 /**
  * The release zip (dist/meshcentral-whmcs-*.zip, built by scripts/build-release.sh) runs a service's whole lifecycle
@@ -26,15 +26,8 @@ final class ReleaseWithoutFfiTest extends ServiceTestCase
         if (self::$moduleDir !== null) {
             return self::$moduleDir;
         }
-        $zips = glob(TranslatedFixture::root() . '/dist/meshcentral-whmcs-*.zip') ?: [];
-        if (count($zips) !== 1) {
-            self::fail('expected one dist/meshcentral-whmcs-*.zip (scripts/build-release.sh; scripts/test.sh builds it), found ' . count($zips));
-        }
         $dir = sys_get_temp_dir() . '/meshconnector-release-' . getmypid();
-        $zip = new ZipArchive();
-        self::assertTrue($zip->open($zips[0]) === true, 'cannot open ' . $zips[0]);
-        self::assertTrue($zip->extractTo($dir));
-        $zip->close();
+        ReleaseInstall::unpackInto($dir);
         register_shutdown_function(static function () use ($dir): void {
             exec('rm -rf ' . escapeshellarg($dir));
         });
