@@ -4,7 +4,7 @@
 //! `{"ok": false, "error": {"kind": "<Error::kind>", "message": "..."}}`.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
@@ -44,18 +44,21 @@ enum Request {
 }
 
 pub fn handle<H: Host>(host: &mut H, input: &[u8]) -> Vec<u8> {
-    let envelope = match run(host, input) {
-        Ok(value) => json!({"ok": true, "value": value}),
-        Err(e) => json!({"ok": false, "error": {"kind": e.kind(), "message": e.to_string()}}),
-    };
-    envelope.to_string().into_bytes()
+    match run(host, input) {
+        // The value is serialized once, straight into the envelope's text (no intermediate `Value` tree).
+        Ok(value) => format!(r#"{{"ok":true,"value":{value}}}"#).into_bytes(),
+        Err(e) => json!({"ok": false, "error": {"kind": e.kind(), "message": e.to_string()}})
+            .to_string()
+            .into_bytes(),
+    }
 }
 
-fn run<H: Host>(host: &mut H, input: &[u8]) -> Result<Value> {
+/// Runs one request; returns its value as JSON text.
+fn run<H: Host>(host: &mut H, input: &[u8]) -> Result<String> {
     let request: Request =
         serde_json::from_slice(input).map_err(|e| Error::InvalidInput(format!("bad request: {e}")))?;
     match request {
-        Request::Version {} => Ok(json!({"crate": env!("CARGO_PKG_VERSION"), "abi": crate::ABI_VERSION})),
+        Request::Version {} => to_json(json!({"crate": env!("CARGO_PKG_VERSION"), "abi": crate::ABI_VERSION})),
         Request::Provision(input) => to_json(ops::provision::run(host, input)?),
         Request::Suspend(input) => to_json(ops::account::set_locked(host, input, true)?),
         Request::Unsuspend(input) => to_json(ops::account::set_locked(host, input, false)?),
@@ -66,22 +69,15 @@ fn run<H: Host>(host: &mut H, input: &[u8]) -> Result<Value> {
         Request::InviteLink(input) => to_json(ops::invite_link::run(host, input)?),
         Request::Usage(input) => to_json(ops::usage::run(host, input)?),
         Request::Devices(input) => to_json(ops::devices::run(host, input)?),
-        Request::InstallerLinks(input) => {
-            let links = ops::installer_links::run(input)?;
-            to_json(links)
-        }
-        Request::LoginUrl(input) => {
-            let url = ops::login_url::run(host, input)?;
-            to_json(url)
-        }
+        Request::InstallerLinks(input) => to_json(ops::installer_links::run(input)?),
+        Request::LoginUrl(input) => to_json(ops::login_url::run(host, input)?),
         Request::TestConnection { server } => {
             let cfg = ServerConfig::from_input(server)?;
-            let report = ops::test_connection::run(host, &cfg)?;
-            to_json(report)
+            to_json(ops::test_connection::run(host, &cfg)?)
         }
     }
 }
 
-fn to_json<T: Serialize>(value: T) -> Result<Value> {
-    serde_json::to_value(value).map_err(|e| Error::Host(e.to_string()))
+fn to_json<T: Serialize>(value: T) -> Result<String> {
+    serde_json::to_string(&value).map_err(|e| Error::Host(e.to_string()))
 }

@@ -4,14 +4,16 @@
 //! what comes back. MeshCentral pushes `serverinfo` and `userinfo` right after a successful login and answers a failed
 //! one with `{"action":"close","cause":"noauth"}` (keeping TCP open ~30 s), so "logged in" means "saw both".
 
+use std::borrow::Cow;
+
 use base64::Engine;
-use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::config::{ServerConfig, MAX_MESSAGE_BYTES};
 use crate::cookie;
 use crate::error::{Error, Result};
 use crate::host::{ConnId, Host, LogLevel, OpenSpec, TransportError};
+use crate::skim;
 
 /// How the session logs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,8 +38,8 @@ pub struct Session<'h, H: Host> {
     conn: ConnId,
     url: String,
     timeout_ms: u32,
-    pub serverinfo: Map<String, Value>,
-    pub userinfo: Map<String, Value>,
+    pub serverinfo: ServerInfo,
+    pub userinfo: UserInfo,
     next_tag: u64,
     closed: bool,
 }
@@ -86,8 +88,8 @@ impl<'h, H: Host> Session<'h, H> {
             conn,
             url: public_url,
             timeout_ms: cfg.timeout_ms,
-            serverinfo: Map::new(),
-            userinfo: Map::new(),
+            serverinfo: ServerInfo::default(),
+            userinfo: UserInfo::default(),
             next_tag: 1,
             closed: false,
         };
@@ -123,9 +125,10 @@ impl<'h, H: Host> Session<'h, H> {
 
     fn await_login(&mut self, user: &str, method: AuthMethod) -> Result<()> {
         let deadline = self.host.now_ms() + i64::from(self.timeout_ms);
-        while self.serverinfo.is_empty() || self.userinfo.is_empty() {
-            let msg = match self.recv_until(deadline, "login") {
-                Ok(m) => m,
+        let (mut serverinfo, mut userinfo) = (None, None);
+        while serverinfo.is_none() || userinfo.is_none() {
+            let text = match self.recv_text_until(deadline, "login") {
+                Ok(t) => t,
                 // A peer that closes before saying anything at all did not speak MeshCentral's protocol.
                 Err(Error::ConnectionLost(d)) => {
                     return Err(Error::NotMeshCentral {
@@ -135,11 +138,14 @@ impl<'h, H: Host> Session<'h, H> {
                 }
                 Err(e) => return Err(e),
             };
-            match msg.get("action").and_then(Value::as_str) {
-                Some("close") => {
-                    let cause = msg.get("cause").and_then(Value::as_str).unwrap_or("");
-                    let detail = msg.get("msg").and_then(Value::as_str).unwrap_or("");
-                    return Err(match cause {
+            // The admin's `userinfo` lists a link per device group (one per service): skimmed, never built.
+            let [action, cause, detail, server, account] =
+                skim::pick(&text, ["action", "cause", "msg", "serverinfo", "userinfo"])
+                    .map_err(|_| self.not_an_object())?;
+            match text_of(action).as_ref() {
+                "close" => {
+                    let cause = text_of(cause);
+                    return Err(match cause.as_ref() {
                         "noauth" => Error::AuthRejected {
                             user: user.to_string(),
                             method: method.name().to_string(),
@@ -152,15 +158,17 @@ impl<'h, H: Host> Session<'h, H> {
                         },
                         _ => Error::Remote {
                             action: "login".into(),
-                            message: format!("{cause} {detail}").trim().to_string(),
+                            message: format!("{cause} {}", text_of(detail)).trim().to_string(),
                         },
                     });
                 }
-                Some("serverinfo") => self.serverinfo = object(msg.get("serverinfo")),
-                Some("userinfo") => self.userinfo = object(msg.get("userinfo")),
+                "serverinfo" => serverinfo = Some(ServerInfo::read(server)),
+                "userinfo" => userinfo = Some(UserInfo::read(account)),
                 _ => {}
             }
         }
+        self.serverinfo = serverinfo.unwrap_or_default();
+        self.userinfo = userinfo.unwrap_or_default();
         Ok(())
     }
 
@@ -236,16 +244,16 @@ impl<'h, H: Host> Session<'h, H> {
         let deadline = self.host.now_ms() + i64::from(self.timeout_ms);
         loop {
             let text = self.recv_text_until(deadline, &action)?;
-            // Only the routing fields are read here; the rest of the message is skipped without being built.
-            let envelope: Envelope = serde_json::from_str(&text).map_err(|_| self.not_an_object())?;
-            if envelope.action.as_ref().and_then(Value::as_str) == Some("close") {
-                return Err(Error::ConnectionLost(format!(
-                    "the server ended the session ({})",
-                    envelope.cause.as_ref().and_then(Value::as_str).unwrap_or("no cause")
-                )));
-            }
-            if envelope_matches(&envelope, &action, &tag) {
-                return Ok(text);
+            // Only the routing fields are read, and only until they decide; the caller parses the reply it gets.
+            match route(&text, &action, &tag).map_err(|_| self.not_an_object())? {
+                Route::Reply => return Ok(text),
+                Route::Close(cause) => {
+                    return Err(Error::ConnectionLost(format!(
+                        "the server ended the session ({})",
+                        cause.as_deref().unwrap_or("no cause")
+                    )))
+                }
+                Route::Other => {}
             }
         }
     }
@@ -273,11 +281,7 @@ impl<'h, H: Host> Session<'h, H> {
 
     /// The logged-in account's user id (`user/<domain>/<name>`), from `userinfo`.
     pub fn own_user_id(&self) -> String {
-        self.userinfo
-            .get("_id")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
+        self.userinfo.id.clone().unwrap_or_default()
     }
 
     fn send(&mut self, v: &Value) -> Result<()> {
@@ -328,47 +332,128 @@ fn message(action: &str, fields: Value) -> Map<String, Value> {
     body
 }
 
-/// The fields of a control-channel message that route it; everything else is skipped by serde unparsed.
-#[derive(Deserialize)]
-struct Envelope {
-    // `Value`, not `String`: a message whose fields have odd types is skipped, never a parse failure.
-    action: Option<Value>,
-    responseid: Option<Value>,
-    tag: Option<Value>,
-    cause: Option<Value>,
+/// What `serverinfo` says about the server (the login greeting); only what the connector reads.
+#[derive(Debug, Default, Clone)]
+pub struct ServerInfo {
+    pub name: Option<String>,
+    pub domain: Option<String>,
+    pub tls_hash: Option<String>,
+    /// Whether the logged-in user is listed in `settings.manageAllDeviceGroups`.
+    pub manage_all_device_groups: bool,
 }
 
-/// Is `msg` the reply to our request `action` tagged `tag`? Events pushed by the server carry `action: "event"`, so
-/// an action match plus "our tag, or no tag at all" is unambiguous while only one request is in flight.
-pub fn reply_matches(msg: &Map<String, Value>, action: &str, tag: &str) -> bool {
-    let envelope = Envelope {
-        action: msg.get("action").cloned(),
-        responseid: msg.get("responseid").cloned(),
-        tag: msg.get("tag").cloned(),
-        cause: None,
-    };
-    envelope_matches(&envelope, action, tag)
-}
-
-fn envelope_matches(msg: &Envelope, action: &str, tag: &str) -> bool {
-    let reply_action = match (action, msg.action.as_ref().and_then(Value::as_str)) {
-        ("ping", Some("pong")) => return true,
-        (_, Some(a)) => a,
-        _ => return false,
-    };
-    if !reply_action.eq_ignore_ascii_case(action) {
-        return false;
+impl ServerInfo {
+    fn read(raw: Option<&str>) -> Self {
+        let Some(Ok([name, domain, tls_hash, manage_all])) =
+            raw.map(|r| skim::pick(r, ["name", "domain", "tlshash", "manageAllDeviceGroups"]))
+        else {
+            return Self::default();
+        };
+        ServerInfo {
+            name: owned_string(name),
+            domain: owned_string(domain),
+            tls_hash: owned_string(tls_hash),
+            manage_all_device_groups: manage_all == Some("true"),
+        }
     }
-    let echoed = [msg.responseid.as_ref(), msg.tag.as_ref()];
-    let any_echo = echoed.iter().any(|v| v.is_some());
-    !any_echo || echoed.iter().any(|v| v.and_then(Value::as_str) == Some(tag))
 }
 
-fn object(v: Option<&Value>) -> Map<String, Value> {
-    match v {
-        Some(Value::Object(m)) => m.clone(),
-        _ => Map::new(),
+/// What `userinfo` says about the logged-in account; only what the connector reads (its `links` can be long).
+#[derive(Debug, Default, Clone)]
+pub struct UserInfo {
+    /// `user/<domain>/<name>`
+    pub id: Option<String>,
+    pub name: Option<String>,
+    /// MeshCentral's site rights bitmask (0xFFFFFFFF = full administrator).
+    pub siteadmin: u64,
+}
+
+impl UserInfo {
+    fn read(raw: Option<&str>) -> Self {
+        let Some(Ok([id, name, siteadmin])) = raw.map(|r| skim::pick(r, ["_id", "name", "siteadmin"])) else {
+            return Self::default();
+        };
+        UserInfo {
+            id: owned_string(id),
+            name: owned_string(name),
+            siteadmin: siteadmin
+                .and_then(skim::integer)
+                .and_then(|v| u64::try_from(v).ok())
+                .unwrap_or(0),
+        }
     }
+}
+
+/// The text of an optional raw string value; empty when absent or not a string.
+fn text_of(raw: Option<&str>) -> Cow<'_, str> {
+    raw.and_then(skim::string).unwrap_or_default()
+}
+
+fn owned_string(raw: Option<&str>) -> Option<String> {
+    raw.and_then(skim::string).map(|s| s.into_owned())
+}
+
+/// What a received message is to the request in flight.
+#[derive(Debug, PartialEq, Eq)]
+enum Route<'a> {
+    /// The reply to it.
+    Reply,
+    /// Something else (an event, a reply to nobody): skipped.
+    Other,
+    /// `{"action":"close","cause":...}`: the server ends the session.
+    Close(Option<Cow<'a, str>>),
+}
+
+/// Routes a message to the request `action` tagged `tag` by skimming its top-level members only until they decide:
+/// MeshCentral writes `action` (and `responseid`) first, so a 60 KB `nodes` reply is routed after a few bytes and its
+/// body is read once, by the caller. Events pushed by the server carry `action: "event"`, so an action match plus
+/// "our tag, or no tag at all" is unambiguous while only one request is in flight. A routing field of another type
+/// than string is present but matches nothing; the first occurrence of a repeated field counts.
+fn route<'a>(text: &'a str, action: &str, tag: &str) -> std::result::Result<Route<'a>, skim::SkimError> {
+    // None: not seen yet; Some(None): seen, not a string.
+    let mut reply_action: Option<Option<Cow<'a, str>>> = None;
+    let mut echoes: [Option<Option<Cow<'a, str>>>; 2] = [None, None];
+    let mut cause: Option<Option<Cow<'a, str>>> = None;
+    let mut decided = None;
+    let mut cursor = skim::Cursor::new(text);
+    cursor.object(|c, key| {
+        let slot = match key.as_ref() {
+            "action" => &mut reply_action,
+            "responseid" => &mut echoes[0],
+            "tag" => &mut echoes[1],
+            "cause" => &mut cause,
+            _ => return Ok(skim::Flow::Continue(())),
+        };
+        let raw = c.raw()?;
+        if slot.is_none() {
+            *slot = Some(skim::string(raw));
+        }
+        decided = match reply_action.as_ref() {
+            None => None,
+            Some(None) => Some(Route::Other),
+            Some(Some(a)) if a == "close" => cause.take().map(Route::Close),
+            Some(Some(a)) if action == "ping" && a == "pong" => Some(Route::Reply),
+            Some(Some(a)) if !a.eq_ignore_ascii_case(action) => Some(Route::Other),
+            Some(Some(_)) if echoes.iter().any(|e| matches!(e, Some(Some(t)) if t == tag)) => Some(Route::Reply),
+            Some(Some(_)) if echoes.iter().all(Option::is_some) => Some(Route::Other),
+            Some(Some(_)) => None,
+        };
+        Ok(if decided.is_some() {
+            skim::Flow::Break(())
+        } else {
+            skim::Flow::Continue(())
+        })
+    })?;
+    if let Some(route) = decided {
+        return Ok(route);
+    }
+    cursor.finish()?;
+    Ok(match reply_action {
+        Some(Some(a)) if a == "close" => Route::Close(cause.flatten()),
+        // The action matched (or it would have decided above) and no echo contradicted it.
+        Some(Some(_)) if echoes.iter().all(Option::is_none) => Route::Reply,
+        _ => Route::Other,
+    })
 }
 
 fn map_open_error(url: &str, e: TransportError, timeout_ms: u32) -> Error {
@@ -415,38 +500,81 @@ pub fn seal_with_host_iv<H: Host>(host: &mut H, key: &[u8], payload: &Value) -> 
 mod tests {
     use super::*;
 
-    fn m(v: Value) -> Map<String, Value> {
-        v.as_object().unwrap().clone()
+    fn answers(msg: Value, action: &str, tag: &str) -> bool {
+        route(&msg.to_string(), action, tag).unwrap() == Route::Reply
     }
 
     #[test]
     fn matching_follows_meshcentral_echo_rules() {
         // mutations echo responseid, meshes echo tag only, some echo nothing
-        assert!(reply_matches(
-            &m(json!({"action":"createmesh","responseid":"mcc1","result":"ok"})),
+        assert!(answers(
+            json!({"action":"createmesh","responseid":"mcc1","result":"ok"}),
             "createmesh",
             "mcc1"
         ));
-        assert!(!reply_matches(
-            &m(json!({"action":"createmesh","responseid":"mcc0"})),
+        assert!(!answers(
+            json!({"action":"createmesh","responseid":"mcc0"}),
             "createmesh",
             "mcc1"
         ));
-        assert!(reply_matches(
-            &m(json!({"action":"meshes","tag":"mcc2","meshes":[]})),
+        assert!(answers(
+            json!({"action":"meshes","tag":"mcc2","meshes":[]}),
             "meshes",
             "mcc2"
         ));
-        assert!(reply_matches(
-            &m(json!({"action":"createLoginToken"})),
+        assert!(answers(
+            json!({"action":"createLoginToken"}),
             "createLoginToken",
             "mcc3"
         ));
-        assert!(reply_matches(&m(json!({"action":"pong"})), "ping", "mcc3"));
-        assert!(!reply_matches(
-            &m(json!({"action":"event","event":{"action":"createmesh"}})),
+        assert!(
+            !answers(json!({"action":"nodes","tag":7}), "nodes", "mcc3"),
+            "an odd-typed echo matches nothing"
+        );
+        assert!(answers(json!({"action":"pong"}), "ping", "mcc3"));
+        assert!(!answers(
+            json!({"action":"event","event":{"action":"createmesh"}}),
             "createmesh",
             "x"
         ));
+    }
+
+    #[test]
+    fn routing_reads_only_until_the_fields_decide() {
+        fn r(text: &str) -> std::result::Result<Route<'_>, skim::SkimError> {
+            route(text, "nodes", "mcc1")
+        }
+        // Decided by the leading fields: what follows is the caller's to parse (and reject).
+        assert_eq!(
+            r(r#"{"action":"nodes","responseid":"mcc1","nodes":{"#),
+            Ok(Route::Reply)
+        );
+        assert_eq!(r(r#"{"action":"event","event":[[["#), Ok(Route::Other));
+        // Fields in any order; the first of a repeated field counts.
+        assert_eq!(r(r#"{"tag":"mcc1","nodes":{},"action":"nodes"}"#), Ok(Route::Reply));
+        assert_eq!(
+            r(r#"{"action":"nodes","responseid":"mcc0","tag":"mcc1"}"#),
+            Ok(Route::Reply)
+        );
+        assert_eq!(
+            r(r#"{"action":"nodes","responseid":"mcc0","tag":"mcc0"}"#),
+            Ok(Route::Other)
+        );
+        assert_eq!(r(r#"{"action":"meshes","action":"nodes"}"#), Ok(Route::Other));
+        assert_eq!(
+            r(r#"{"action":"NODES"}"#),
+            Ok(Route::Reply),
+            "no echo at all: the action decides"
+        );
+        assert_eq!(r(r#"{"action":1}"#), Ok(Route::Other));
+        assert_eq!(
+            r(r#"{"cause":"noauth","x":[],"action":"close"}"#),
+            Ok(Route::Close(Some("noauth".into())))
+        );
+        assert_eq!(r(r#"{"action":"close"}"#), Ok(Route::Close(None)));
+        // Undecided until the end: the whole message must be an object.
+        assert!(r(r#"{"nodes":{},"#).is_err());
+        assert!(r("[]").is_err());
+        assert!(r("not json").is_err());
     }
 }

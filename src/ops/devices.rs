@@ -4,13 +4,14 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::ops::installer_links::mesh_suffix;
 use crate::session::Session;
+use crate::skim::{self, Flow};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -55,75 +56,99 @@ pub fn run<H: Host>(host: &mut H, input: DevicesInput) -> Result<Vec<Device>> {
 }
 
 /// Fills `last_seen_ms` from a `lastconnects` reply (`{"lastconnects": {"node//id": ms}}`, visible devices only).
+/// The reply covers every device the account can see (all groups, for the connector's administrator): only the
+/// entries of `devices` are read, the rest is skimmed. A broken reply leaves every time unset.
 pub fn apply_last_seen(devices: &mut [Device], reply: &str) {
-    #[derive(Deserialize)]
-    struct LastConnects {
-        lastconnects: Option<BTreeMap<String, Value>>,
-    }
-    let Ok(LastConnects {
-        lastconnects: Some(map),
-    }) = serde_json::from_str(reply)
-    else {
-        return;
-    };
-    for d in devices {
-        d.last_seen_ms = map.get(&d.id).and_then(Value::as_i64);
-    }
-}
-
-/// A `nodes` reply, read into the fields a device list needs; every other field of a node (agent, users, power...)
-/// is skipped by serde without being built. Fields are `Value` so an unexpected type is ignored, not fatal.
-#[derive(Deserialize)]
-struct NodesReply {
-    result: Option<Value>,
-    nodes: Option<BTreeMap<String, Vec<NodeEntry>>>,
-}
-
-#[derive(Deserialize)]
-struct NodeEntry {
-    #[serde(rename = "_id")]
-    id: Option<Value>,
-    name: Option<Value>,
-    osdesc: Option<Value>,
-    ip: Option<Value>,
-    conn: Option<Value>,
-}
-
-/// Interprets a `nodes` reply for one group (errors arrive as `result` texts, e.g. `Invalid group id`).
-pub fn parse_nodes_reply(reply: &str, mesh_id: &str) -> Result<Vec<Device>> {
-    let malformed = || Error::Remote {
-        action: "nodes".into(),
-        message: "malformed node list".into(),
-    };
-    let mut reply: NodesReply = serde_json::from_str(reply).map_err(|_| malformed())?;
-    if let Some(result) = reply.result.as_ref().and_then(Value::as_str) {
-        if result != "ok" {
-            return Err(Error::Remote {
-                action: "nodes".into(),
-                message: result.to_string(),
-            });
+    let index: BTreeMap<&str, usize> = devices.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
+    let mut seen = Vec::new();
+    let mut cursor = skim::Cursor::new(reply);
+    let read = cursor.object(|c, key| {
+        if key != "lastconnects" || c.peek() != Some(b'{') {
+            return Ok(Flow::Continue(()));
         }
+        c.object(|c, id| {
+            if let Some(&i) = index.get(id.as_ref()) {
+                seen.push((i, skim::integer(c.raw()?)));
+            }
+            Ok(Flow::Continue(()))
+        })?;
+        Ok(Flow::Continue(()))
+    });
+    if read.and_then(|_| cursor.finish()).is_err() {
+        return;
     }
-    let Some(nodes) = reply.nodes.as_mut().and_then(|n| n.remove(mesh_id)) else {
-        return Ok(Vec::new());
-    };
-    let text = |v: Option<Value>| match v {
-        Some(Value::String(s)) => Some(s),
-        _ => None,
-    };
-    Ok(nodes
-        .into_iter()
-        .filter_map(|n| {
-            Some(Device {
-                id: text(n.id)?,
-                name: text(n.name).unwrap_or_default(),
-                os: text(n.osdesc),
-                online: n.conn.as_ref().and_then(Value::as_u64).is_some_and(|c| c & 1 == 1),
-                ip: text(n.ip),
-                last_seen_ms: None,
-            })
-        })
-        .collect())
+    for (i, ms) in seen {
+        devices[i].last_seen_ms = ms;
+    }
+}
+
+/// Interprets a `nodes` reply for one group (errors arrive as `result` texts, e.g. `Invalid group id`). Only the
+/// fields a device list shows are read; every other field of a node (agent, users, power...) and every other group
+/// is skimmed, each byte once. A field of an unexpected type counts as absent, not as a broken reply.
+pub fn parse_nodes_reply(reply: &str, mesh_id: &str) -> Result<Vec<Device>> {
+    let mut result = None;
+    let mut devices = Vec::new();
+    let mut cursor = skim::Cursor::new(reply);
+    let read = cursor.object(|c, key| {
+        match key.as_ref() {
+            "result" => result = skim::string(c.raw()?),
+            // `nodes` maps group ids to device lists; anything else there means no devices.
+            "nodes" if c.peek() == Some(b'{') => {
+                c.object(|c, group| {
+                    if group == mesh_id && c.peek() == Some(b'[') {
+                        c.array(|c| {
+                            if c.peek() == Some(b'{') {
+                                devices.extend(read_node(c)?);
+                            }
+                            Ok(Flow::Continue(()))
+                        })?;
+                    }
+                    Ok(Flow::Continue(()))
+                })?;
+            }
+            _ => {}
+        }
+        Ok(Flow::Continue(()))
+    });
+    if read.and_then(|_| cursor.finish()).is_err() {
+        return Err(Error::Remote {
+            action: "nodes".into(),
+            message: "malformed node list".into(),
+        });
+    }
+    match result {
+        Some(text) if text != "ok" => Err(Error::Remote {
+            action: "nodes".into(),
+            message: text.into_owned(),
+        }),
+        _ => Ok(devices),
+    }
+}
+
+/// One node object of a `nodes` reply; None when it has no string `_id` (not a device we can show).
+fn read_node(c: &mut skim::Cursor<'_>) -> skim::Skim<Option<Device>> {
+    let text = |raw: &str| skim::string(raw).map(|s| s.into_owned());
+    let (mut id, mut name, mut os, mut ip, mut online) = (None, None, None, None, false);
+    c.object(|c, field| {
+        match field.as_ref() {
+            "_id" => id = text(c.raw()?),
+            "name" => name = text(c.raw()?),
+            "osdesc" => os = text(c.raw()?),
+            "ip" => ip = text(c.raw()?),
+            // Bit 1 of `conn`: the agent is connected.
+            "conn" => online = skim::integer(c.raw()?).is_some_and(|v| v >= 0 && v & 1 == 1),
+            _ => {}
+        }
+        Ok(Flow::Continue(()))
+    })?;
+    Ok(id.map(|id| Device {
+        id,
+        name: name.unwrap_or_default(),
+        os,
+        online,
+        ip,
+        last_seen_ms: None,
+    }))
 }
 
 #[cfg(test)]

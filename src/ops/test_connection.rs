@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 use crate::config::ServerConfig;
 use crate::error::{Error, Result};
 use crate::host::Host;
-use crate::session::{AuthMethod, Session};
+use crate::session::{AuthMethod, ServerInfo, Session, UserInfo};
 
 /// Full site administrator in MeshCentral's `siteadmin` bitmask.
 pub const FULL_SITE_ADMIN: u64 = 0xFFFF_FFFF;
@@ -96,13 +96,13 @@ fn server_version<H: Host>(session: &mut Session<'_, H>) -> Option<String> {
 
 pub fn describe(
     cfg: &ServerConfig,
-    serverinfo: &Map<String, Value>,
-    userinfo: &Map<String, Value>,
+    serverinfo: &ServerInfo,
+    userinfo: &UserInfo,
     server_version: Option<String>,
 ) -> ConnectionReport {
-    let siteadmin = userinfo.get("siteadmin").and_then(Value::as_u64).unwrap_or(0);
+    let siteadmin = userinfo.siteadmin;
     let full_site_admin = siteadmin == FULL_SITE_ADMIN;
-    let manage_all_device_groups = serverinfo.get("manageAllDeviceGroups").and_then(Value::as_bool) == Some(true);
+    let manage_all_device_groups = serverinfo.manage_all_device_groups;
     let mut missing = Vec::new();
     if !full_site_admin {
         missing.push(format!(
@@ -115,14 +115,13 @@ pub fn describe(
             cfg.user_id()
         ));
     }
-    let s = |m: &Map<String, Value>, k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
     ConnectionReport {
-        server_name: s(serverinfo, "name").unwrap_or_default(),
+        server_name: serverinfo.name.clone().unwrap_or_default(),
         server_version,
-        domain: s(serverinfo, "domain").unwrap_or_default(),
-        tls_hash: s(serverinfo, "tlshash"),
-        user_id: s(userinfo, "_id").unwrap_or_else(|| cfg.user_id()),
-        user_name: s(userinfo, "name").unwrap_or_else(|| cfg.username.clone()),
+        domain: serverinfo.domain.clone().unwrap_or_default(),
+        tls_hash: serverinfo.tls_hash.clone(),
+        user_id: userinfo.id.clone().unwrap_or_else(|| cfg.user_id()),
+        user_name: userinfo.name.clone().unwrap_or_else(|| cfg.username.clone()),
         auth_methods: Vec::new(),
         rights: Rights {
             ok: missing.is_empty(),
