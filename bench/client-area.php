@@ -2,11 +2,18 @@
 
 declare(strict_types=1);
 
-// What a WHMCS client-area page with our module costs: the installed release module in the emulated WHMCS (php -S,
-// one PHP request per page, like FPM), a real MeshCentral on 127.0.0.1, a service with N devices. Prints per page:
-// the whole request (HTTP, as the browser waits for it), and the baseline of the same page without the module's
-// remote call (a suspended service: WHMCS + Smarty + module load, no MeshCentral round trip).
-// Usage: php bench/client-area.php [pages=20]
+// What a WHMCS client-area page with our module costs, per backend: the installed release module in the emulated
+// WHMCS (php -S, one PHP request per page, opcache on as in production), a real MeshCentral on 127.0.0.1, a service
+// whose group holds DEVICES devices. Prints per page: the whole request (HTTP, as the browser waits for it), and the
+// baseline of the same page without the module's remote call (a suspended service: WHMCS + Smarty + module load, no
+// MeshCentral round trip).
+//
+// The devices: one real agent (when run as root: tests/support/AgentSandbox, loopback-only namespace), online; the
+// others are copies of its device record written into MeshCentral's database while the server is stopped (NeDB
+// loads them at start), so the `nodes` reply is the real server's, for DEVICES real-shaped records, all but one offline.
+// Without root there is no agent and the records are written in the shape meshagent.js gives a new device.
+//
+// Usage: php bench/client-area.php [pages=20] [devices=100]
 require dirname(__DIR__) . '/tests/php/bootstrap.php';
 require dirname(__DIR__) . '/whmcs-emulator/autoload.php';
 
@@ -18,11 +25,13 @@ use MeshCentralConnector\WhmcsEmulator\WebServer;
 use MeshCentralConnector\WhmcsEmulator\Whmcs;
 
 $pages = max(3, (int) ($argv[1] ?? 20));
-$mc = MeshCentralServer::start();
+$deviceCount = max(1, (int) ($argv[2] ?? 100));
+$dataDir = sys_get_temp_dir() . '/meshconnector-bench-mc-' . bin2hex(random_bytes(3));
+$mc = MeshCentralServer::start(['dataDir' => $dataDir]);
 $agent = null;
 $web = null;
+$root = sys_get_temp_dir() . '/meshconnector-bench-whmcs-' . bin2hex(random_bytes(3));
 try {
-    $root = sys_get_temp_dir() . '/meshconnector-bench-whmcs-' . bin2hex(random_bytes(3));
     $whmcs = Whmcs::create($root);
     ReleaseInstall::unpackInto($root);
     $cache = sys_get_temp_dir() . '/meshconnector-bench-cache';
@@ -42,34 +51,126 @@ try {
     if (function_exists('posix_geteuid') && posix_geteuid() === 0) {
         $agent = AgentSandbox::start($mc, $meshId);
     }
-    $web = WebServer::start($whmcs, ['MESHCONNECTOR_LIBWASMER' => (string) getenv('MESHCONNECTOR_LIBWASMER'), 'MESHCONNECTOR_CACHE_DIR' => $cache], ['ffi.enable=1']);
-    $http = new HttpClient($web->baseUrl());
-    $http->get('login.php?clientid=' . $client);
+    $template = $agent === null ? null : waitForNodeRecord($dataDir, $meshId, 30.0);
+    $copies = $deviceCount - ($agent === null ? 0 : 1);
+    if ($copies > 0) {
+        // NeDB appends every write to meshcentral.db and reads the file at start: stop, append, start again.
+        $agent?->kill();
+        $restart = ['dataDir' => $dataDir, 'port' => $mc->port(), 'adminUser' => $mc->adminUser(), 'adminPassword' => $mc->adminPassword(), 'loginTokenKey' => $mc->loginTokenKey()];
+        $mc->stop();
+        appendDeviceRecords($dataDir . '/meshcentral.db', $template ?? newDeviceRecord($meshId), $copies);
+        $mc = MeshCentralServer::start($restart);
+        $agent?->restart();
+    }
 
-    $measure = static function (int $id) use ($http, $pages): array {
-        $http->get("clientarea.php?action=productdetails&id=$id"); // first page: templates compile, artifact cached
-        $times = [];
-        for ($i = 0; $i < $pages; $i++) {
-            $t = hrtime(true);
-            $r = $http->get("clientarea.php?action=productdetails&id=$id");
-            $times[] = (hrtime(true) - $t) / 1e6;
-            if ($r['status'] !== 200) {
-                throw new RuntimeException('HTTP ' . $r['status']);
-            }
-        }
-        sort($times);
-        return [$times[intdiv(count($times), 2)], $times[0], $times[count($times) - 1], $r['body']];
-    };
-    [$med, $min, $max, $body] = $measure($active);
-    [$bmed, $bmin, $bmax] = $measure($idle);
-    $devices = substr_count($body, 'class="meshcentral-device"');
-    printf("client-area page, %d pages each, %d device(s) listed, .wasm %d KiB\n", $pages, $devices, filesize(dirname(__DIR__) . '/build/meshcentral_connector.wasm') / 1024);
-    printf("| page | median | min | max |\n|---|---|---|---|\n");
-    printf("| active service (module + MeshCentral session: nodes, lastconnects) | %.0f ms | %.0f ms | %.0f ms |\n", $med, $min, $max);
-    printf("| suspended service (WHMCS + module, no remote call) | %.0f ms | %.0f ms | %.0f ms |\n", $bmed, $bmin, $bmax);
-    printf("module's remote part: ~%.0f ms\n", $med - $bmed);
+    $configs = [
+        // php -S is the cli-server SAPI: opcache follows opcache.enable there (enable_cli is for plain CLI only).
+        ['wasmer (FFI)', 'wasmer', ['ffi.enable=1', 'opcache.enable=1', 'opcache.jit=off']],
+        ['translated (no FFI), opcache', 'translated', ['ffi.enable=0', 'opcache.enable=1', 'opcache.jit=off']],
+        ['translated (no FFI), no opcache', 'translated', ['ffi.enable=0', 'opcache.enable=0']],
+    ];
+    printf("client-area page, %d pages per row, .wasm %d KiB, generated PHP %d KiB\n", $pages, filesize(dirname(__DIR__) . '/build/meshcentral_connector.wasm') / 1024, filesize(dirname(__DIR__) . '/build/meshcentral_connector.php') / 1024);
+    printf("| backend | devices listed (online) | active service: median | min | max | suspended service (no remote call): median | module's remote part |\n|---|---|---:|---:|---:|---:|---:|\n");
+    foreach ($configs as [$label, $backend, $options]) {
+        $web = WebServer::start($whmcs, ['MESHCONNECTOR_LIBWASMER' => (string) getenv('MESHCONNECTOR_LIBWASMER'), 'MESHCONNECTOR_CACHE_DIR' => $cache, 'MESHCONNECTOR_BACKEND' => $backend], $options);
+        $http = new HttpClient($web->baseUrl());
+        $http->get('login.php?clientid=' . $client);
+        $body = waitForDevices($http, $active, $deviceCount, $agent !== null, 60.0);
+        [$med, $min, $max] = measure($http, $active, $pages);
+        [$bmed] = measure($http, $idle, $pages);
+        printf(
+            "| %s | %d (%d) | %.0f ms | %.0f ms | %.0f ms | %.0f ms | ~%.0f ms |\n",
+            $label,
+            substr_count($body, 'class="meshcentral-device"'),
+            substr_count($body, 'class="meshcentral-device"') - substr_count($body, '>Offline<'),
+            $med,
+            $min,
+            $max,
+            $bmed,
+            $med - $bmed
+        );
+        $web->stop();
+        $web = null;
+    }
 } finally {
     $agent?->stop();
     $web?->stop();
     $mc->stop();
+    shell_exec('rm -rf ' . escapeshellarg($dataDir) . ' ' . escapeshellarg($root));
+}
+
+/** @return array{0: float, 1: float, 2: float} median, min, max in ms; the first page (templates compile) is not counted */
+function measure(HttpClient $http, int $serviceId, int $pages): array
+{
+    $http->get("clientarea.php?action=productdetails&id=$serviceId");
+    $times = [];
+    for ($i = 0; $i < $pages; $i++) {
+        $t = hrtime(true);
+        $r = $http->get("clientarea.php?action=productdetails&id=$serviceId");
+        $times[] = (hrtime(true) - $t) / 1e6;
+        if ($r['status'] !== 200) {
+            throw new RuntimeException('HTTP ' . $r['status']);
+        }
+    }
+    sort($times);
+    return [$times[intdiv(count($times), 2)], $times[0], $times[count($times) - 1]];
+}
+
+/** The page once it lists $count devices (and, with a real agent, one of them online). */
+function waitForDevices(HttpClient $http, int $serviceId, int $count, bool $oneOnline, float $timeout): string
+{
+    $deadline = microtime(true) + $timeout;
+    $body = '';
+    while (microtime(true) < $deadline) {
+        $body = $http->get("clientarea.php?action=productdetails&id=$serviceId")['body'];
+        $listed = substr_count($body, 'class="meshcentral-device"');
+        $offline = substr_count($body, '>Offline<');
+        if ($listed === $count && (!$oneOnline || $listed - $offline === 1)) {
+            return $body;
+        }
+        usleep(250_000);
+    }
+    throw new RuntimeException("The page did not list $count devices within {$timeout} s:\n" . substr(strip_tags($body), 0, 2000));
+}
+
+/** The agent's device record as MeshCentral stored it, once it has enrolled. @return array<string, mixed> */
+function waitForNodeRecord(string $dataDir, string $meshId, float $timeout): array
+{
+    $deadline = microtime(true) + $timeout;
+    while (microtime(true) < $deadline) {
+        foreach (file($dataDir . '/meshcentral.db', FILE_IGNORE_NEW_LINES) ?: [] as $line) {
+            $doc = json_decode($line, true);
+            if (is_array($doc) && ($doc['type'] ?? null) === 'node' && ($doc['meshid'] ?? null) === $meshId) {
+                return $doc;
+            }
+        }
+        usleep(200_000);
+    }
+    throw new RuntimeException('The agent did not enrol within ' . $timeout . ' s');
+}
+
+/** A device record in the shape meshagent.js writes for a new Linux agent (used without root: no real agent). */
+function newDeviceRecord(string $meshId): array
+{
+    return [
+        'type' => 'node', 'mtype' => 2, '_id' => 'node//template', 'icon' => 1, 'meshid' => $meshId, 'name' => 'bench',
+        'rname' => 'bench', 'domain' => '', 'agent' => ['ver' => 0, 'id' => 6, 'caps' => 15], 'host' => null,
+        'firstconnect' => 1795553175980, 'osdesc' => 'Debian GNU/Linux 12 (bookworm)', 'ip' => '127.0.0.1',
+    ];
+}
+
+/** Appends $n copies of $template with fresh ids and names to a NeDB file. @param array<string, mixed> $template */
+function appendDeviceRecords(string $file, array $template, int $n): void
+{
+    $lines = '';
+    for ($i = 1; $i <= $n; $i++) {
+        $doc = $template;
+        $doc['_id'] = 'node//' . substr(strtr(base64_encode(hash('sha384', "bench-node-$i", true)), '+/', '@$'), 0, 64);
+        $doc['name'] = $doc['rname'] = sprintf('bench-%04d', $i);
+        unset($doc['conn'], $doc['pwr']);
+        $lines .= json_encode($doc, JSON_UNESCAPED_SLASHES) . "\n";
+    }
+    if (file_put_contents($file, $lines, FILE_APPEND) === false) {
+        throw new RuntimeException('Cannot append to ' . $file);
+    }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: Rust formatting/lints/unit tests (the core and the wasm2php translator), the Wasm contract test, and
 # the PHP suite (real MeshCentral on 127.0.0.1, real .wasm run by real PHP through Wasmer, and its PHP translation),
-# then the end-to-end suites once more on the translated backend. Installs what is missing first.
+# then the whole PHP suite once more on the translated backend. Installs what is missing first.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
@@ -21,6 +21,6 @@ echo "== cargo test"
 cargo test --workspace
 echo "== PHP tests (phpunit; backend auto = Wasmer through FFI here)"
 phpunit --configuration phpunit.xml.dist
-echo "== PHP end-to-end suites on the translated backend (MESHCONNECTOR_BACKEND=translated)"
-MESHCONNECTOR_BACKEND=translated phpunit --configuration phpunit.xml.dist tests/php/EndToEnd
-MESHCONNECTOR_BACKEND=translated phpunit --configuration phpunit.xml.dist tests/php/Lifecycle
+echo "== PHP tests again on the translated backend (MESHCONNECTOR_BACKEND=translated: every connector that does not"
+echo "   name its backend, including those of the module's web servers and CGI processes, which inherit the variable)"
+MESHCONNECTOR_BACKEND=translated phpunit --configuration phpunit.xml.dist

@@ -329,8 +329,10 @@ mod tests {
         let mut out = Vec::new();
         let mut c = Cursor::new(text);
         c.object(|c, k| {
+            let start = c.pos;
             let raw = c.raw()?;
-            out.push((k.into_owned(), serde_json::from_str(raw).expect(raw)));
+            let value = serde_json::from_str(raw).map_err(|_| SkimError { offset: start })?;
+            out.push((k.into_owned(), value));
             Ok(Flow::Continue(()))
         })?;
         c.finish()?;
@@ -408,6 +410,103 @@ mod tests {
             })
         });
         assert_eq!((walk, seen), (Ok(()), vec!["action".to_string()]));
+    }
+
+    /// A small deterministic generator (xorshift) of JSON values with the characters that matter to a skimmer:
+    /// quotes, backslashes, brackets inside strings, unicode, numbers of every shape, nesting.
+    struct Gen(u64);
+
+    impl Gen {
+        fn next(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+
+        fn text(&mut self) -> String {
+            let pieces = [
+                "a",
+                "\"",
+                "\\",
+                "{",
+                "}",
+                "[",
+                "]",
+                ":",
+                ",",
+                "\n",
+                "\u{e9}",
+                "\u{1F600}",
+                " ",
+                "node//x",
+            ];
+            (0..self.next(6))
+                .map(|_| pieces[self.next(pieces.len() as u64) as usize])
+                .collect()
+        }
+
+        fn value(&mut self, depth: u32) -> Value {
+            match self.next(if depth > 4 { 5 } else { 7 }) {
+                0 => Value::Null,
+                1 => Value::Bool(self.next(2) == 1),
+                2 => json!(self.next(1 << 40) as i64 - (1 << 39)),
+                3 => json!((self.next(1 << 20) as f64 - 5e5) / 64.0),
+                4 => Value::String(self.text()),
+                5 => Value::Array((0..self.next(4)).map(|_| self.value(depth + 1)).collect()),
+                _ => Value::Object(
+                    (0..self.next(4))
+                        .map(|_| (self.text(), self.value(depth + 1)))
+                        .collect(),
+                ),
+            }
+        }
+    }
+
+    /// The skimmer and serde_json agree on every text: generated objects (compact and pretty) and single-byte
+    /// mutations of them (deleted, duplicated or replaced bytes), which are mostly broken JSON.
+    #[test]
+    fn agrees_with_serde_on_generated_and_mutated_texts() {
+        let mut gen = Gen(0x9E37_79B9_7F4A_7C15);
+        let structural = [
+            b'{', b'}', b'[', b']', b'"', b'\\', b',', b':', b' ', b'1', b'-', b'e', b'.', b't', b'\n',
+        ];
+        let mut checked = 0;
+        for _ in 0..1500 {
+            let Value::Object(obj) = gen.value(0) else { continue };
+            for text in [
+                Value::Object(obj.clone()).to_string(),
+                serde_json::to_string_pretty(&obj).unwrap(),
+            ] {
+                let mut cases = vec![text.clone().into_bytes()];
+                for _ in 0..20 {
+                    let mut bytes = text.clone().into_bytes();
+                    if bytes.is_empty() {
+                        break;
+                    }
+                    let at = gen.next(bytes.len() as u64) as usize;
+                    match gen.next(3) {
+                        0 => drop(bytes.remove(at)),
+                        1 => bytes.insert(at, bytes[at]),
+                        _ => bytes[at] = structural[gen.next(structural.len() as u64) as usize],
+                    }
+                    cases.push(bytes);
+                }
+                for bytes in cases {
+                    let Ok(case) = String::from_utf8(bytes) else { continue };
+                    let serde = serde_json::from_str::<serde_json::Map<String, Value>>(&case);
+                    // serde keeps the last of a repeated key; so does this map.
+                    let skim = members(&case).map(|m| m.into_iter().collect::<serde_json::Map<String, Value>>());
+                    match (&serde, &skim) {
+                        (Ok(a), Ok(b)) => assert_eq!(a, b, "{case}"),
+                        (Err(_), Err(_)) => {}
+                        _ => panic!("serde {:?} but skim {:?} on {case:?}", serde.is_ok(), skim.is_ok()),
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 5_000, "only {checked} cases");
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<Vec<Servic
     let mut session = Session::open_preferred(host, &cfg)?;
     let meshes = session.call("meshes", json!({}))?;
     let users = session.call("users", json!({}))?;
-    let nodes = session.call("nodes", json!({}))?;
+    let nodes = session.call_text("nodes", json!({}))?;
     session.close();
 
     let groups = service::parse_groups(&meshes)?;

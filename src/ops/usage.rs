@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::ops::installer_links::mesh_suffix;
 use crate::session::Session;
+use crate::skim::{self, Flow};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -35,43 +36,60 @@ pub fn run<H: Host>(host: &mut H, input: UsageInput) -> Result<Usage> {
     }
     let mut session = Session::open_preferred(host, &cfg)?;
     let meshes = session.call("meshes", json!({}))?;
-    let nodes = session.call("nodes", json!({}))?;
+    // Every device of the server in one reply (MBs on a large server): skimmed, only `conn` of wanted groups is read.
+    let nodes = session.call_text("nodes", json!({}))?;
     session.close();
     count(&input.mesh_ids, &meshes, &nodes)
 }
 
-/// Combines a `meshes` reply (which groups exist) with an all-groups `nodes` reply (groups without devices are
-/// absent from it, so existence must come from `meshes`).
-pub fn count(wanted: &[String], meshes: &Map<String, Value>, nodes: &Map<String, Value>) -> Result<Usage> {
-    let malformed = |what: &str| Error::Remote {
-        action: what.into(),
-        message: "malformed reply".into(),
-    };
+/// Combines a `meshes` reply (which groups exist) with the text of an all-groups `nodes` reply (groups without
+/// devices are absent from it, so existence must come from `meshes`).
+pub fn count(wanted: &[String], meshes: &Map<String, Value>, nodes: &str) -> Result<Usage> {
     let groups = crate::service::parse_groups(meshes)?;
     let existing: BTreeSet<&str> = groups.iter().map(|g| g.id.as_str()).collect();
-    let by_group = nodes
-        .get("nodes")
-        .and_then(Value::as_object)
-        .ok_or_else(|| malformed("nodes"))?;
+    let mut counted: BTreeMap<&str, GroupUsage> = wanted
+        .iter()
+        .filter(|id| existing.contains(id.as_str()))
+        .map(|id| (id.as_str(), GroupUsage { devices: 0, online: 0 }))
+        .collect();
+    let mut has_nodes = false;
+    let mut cursor = skim::Cursor::new(nodes);
+    let read = cursor.object(|c, key| {
+        if key != "nodes" || c.peek() != Some(b'{') {
+            return Ok(Flow::Continue(()));
+        }
+        has_nodes = true;
+        c.object(|c, group| {
+            let Some(usage) = counted.get_mut(group.as_ref()) else {
+                return Ok(Flow::Continue(()));
+            };
+            if c.peek() == Some(b'[') {
+                c.array(|c| {
+                    usage.devices += 1;
+                    if c.peek() == Some(b'{') {
+                        c.object(|c, field| {
+                            if field == "conn" && skim::integer(c.raw()?).is_some_and(|v| v >= 0 && v & 1 == 1) {
+                                usage.online += 1;
+                            }
+                            Ok(Flow::Continue(()))
+                        })?;
+                    }
+                    Ok(Flow::Continue(()))
+                })?;
+            }
+            Ok(Flow::Continue(()))
+        })?;
+        Ok(Flow::Continue(()))
+    });
+    if read.and_then(|_| cursor.finish()).is_err() || !has_nodes {
+        return Err(Error::Remote {
+            action: "nodes".into(),
+            message: "malformed reply".into(),
+        });
+    }
     Ok(wanted
         .iter()
-        .map(|id| {
-            let usage = existing.contains(id.as_str()).then(|| {
-                let list = by_group
-                    .get(id)
-                    .and_then(Value::as_array)
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]);
-                GroupUsage {
-                    devices: list.len() as u32,
-                    online: list
-                        .iter()
-                        .filter(|n| n.get("conn").and_then(Value::as_u64).is_some_and(|c| c & 1 == 1))
-                        .count() as u32,
-                }
-            });
-            (id.clone(), usage)
-        })
+        .map(|id| (id.clone(), counted.get(id.as_str()).copied()))
         .collect())
 }
 
@@ -85,10 +103,17 @@ mod tests {
             json!({"action":"meshes","meshes":[{"_id":"mesh//a"},{"_id":"mesh//b"},{"_id":"mesh//gone","deleted":1}]});
         let nodes = json!({"action":"nodes","nodes":{"mesh//a":[{"_id":"node//1","conn":1},{"_id":"node//2"}]}});
         let wanted = ["mesh//a", "mesh//b", "mesh//gone", "mesh//never"].map(String::from);
-        let u = count(&wanted, meshes.as_object().unwrap(), nodes.as_object().unwrap()).unwrap();
+        let u = count(&wanted, meshes.as_object().unwrap(), &nodes.to_string()).unwrap();
         assert_eq!(u["mesh//a"], Some(GroupUsage { devices: 2, online: 1 }));
         assert_eq!(u["mesh//b"], Some(GroupUsage { devices: 0, online: 0 }));
         assert_eq!(u["mesh//gone"], None);
         assert_eq!(u["mesh//never"], None);
+        for broken in [
+            r#"{"action":"nodes"}"#,
+            r#"{"action":"nodes","nodes":[]}"#,
+            r#"{"nodes":{"mesh//a":[{]}}"#,
+        ] {
+            assert!(count(&wanted, meshes.as_object().unwrap(), broken).is_err(), "{broken}");
+        }
     }
 }

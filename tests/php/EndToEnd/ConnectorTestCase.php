@@ -23,8 +23,8 @@ abstract class ConnectorTestCase extends TestCase
     }
 
     /**
-     * The backend is Connector::load's choice: env MESHCONNECTOR_BACKEND when set (scripts/test.sh runs these suites a
-     * second time with `translated`), else auto (Wasmer through FFI here). Passing null keeps one rule for every test,
+     * The backend is Connector::load's choice: env MESHCONNECTOR_BACKEND when set (scripts/test.sh runs the whole PHP
+     * suite a second time with `translated`), else auto (Wasmer through FFI here). Passing null keeps one rule for every test,
      * including those that call Connector::load themselves.
      */
     protected static function connector(): Connector
