@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks: the .wasm size and per-process timings of test connection (cold compile vs cached artifact), then what a
-# WHMCS client-area page with the module costs (installed release zip, emulated WHMCS, real MeshCentral).
+# WHMCS client-area page with the module costs per backend (installed release zip, emulated WHMCS, real MeshCentral,
+# a group of 100 devices). The core's own costs per backend: php bench/translated.php.
+# Usage: scripts/bench.sh [runs=5] [pages=20]
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 scripts/build-release.sh >/dev/null
