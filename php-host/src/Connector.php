@@ -350,10 +350,20 @@ final class Connector
         return (array) $this->call(['op' => 'list_accounts', 'server' => $server, 'key_prefix' => $keyPrefix]);
     }
 
-    /** @return list<array{id: string, name: string, os: ?string, online: bool, ip: ?string, last_seen_ms: ?int}> */
-    public function devices(array $server, string $meshId): array
+    /**
+     * The group's devices. $viewAs: the MeshCentral user whose view this is (a service's own account, for its client
+     * area): with a login token key the session logs in as that user, so MeshCentral scopes the answer to what the
+     * customer may see; without a key, or when that account cannot log in, the configured account lists the group.
+     *
+     * @return list<array{id: string, name: string, os: ?string, online: bool, ip: ?string, last_seen_ms: ?int}>
+     */
+    public function devices(array $server, string $meshId, ?string $viewAs = null): array
     {
-        return (array) $this->call(['op' => 'devices', 'server' => $server, 'mesh_id' => $meshId]);
+        $request = ['op' => 'devices', 'server' => $server, 'mesh_id' => $meshId];
+        if ($viewAs !== null) {
+            $request['view_as'] = $viewAs;
+        }
+        return (array) $this->call($request);
     }
 
     /**

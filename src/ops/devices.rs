@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::config::{ServerConfig, ServerInput};
+use crate::config::{validate_username, ServerConfig, ServerInput};
 use crate::error::{Error, Result};
-use crate::host::Host;
+use crate::host::{Host, LogLevel};
 use crate::ops::installer_links::mesh_suffix;
-use crate::session::Session;
+use crate::session::{AuthMethod, Session};
 use crate::skim::{self, Flow};
 
 #[derive(Debug, Deserialize)]
@@ -18,6 +18,13 @@ use crate::skim::{self, Flow};
 pub struct DevicesInput {
     pub server: ServerInput,
     pub mesh_id: String,
+    /// The MeshCentral user whose view this is (the service's own account, for its client area). With a login token
+    /// key the session logs in as that user, so MeshCentral itself scopes what comes back to what the customer may
+    /// see: `lastconnects` then covers their devices, not every device of the server (the configured administrator's
+    /// view, which grows with every customer). Without a key, or when that login is refused (a locked or deleted
+    /// account), the configured account is used, as without `view_as`.
+    #[serde(default)]
+    pub view_as: Option<String>,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -34,7 +41,28 @@ pub struct Device {
 pub fn run<H: Host>(host: &mut H, input: DevicesInput) -> Result<Vec<Device>> {
     let cfg = ServerConfig::from_input(input.server)?;
     mesh_suffix(&input.mesh_id)?;
-    let mut session = Session::open_preferred(host, &cfg)?;
+    if let Some(user) = &input.view_as {
+        validate_username(user)?;
+    }
+    let mut session = 'open: {
+        let Some(as_user) = viewer(&cfg, input.view_as.as_deref()) else {
+            break 'open Session::open_preferred(host, &cfg)?;
+        };
+        let refused = match Session::open(&mut *host, &as_user, AuthMethod::LoginToken) {
+            Ok(session) => break 'open session,
+            // A locked or deleted account: the configured account sees the same group (the request names it).
+            Err(e @ (Error::AuthRejected { .. } | Error::InsufficientRights { .. } | Error::Remote { .. })) => e,
+            Err(e) => return Err(e),
+        };
+        host.log(
+            LogLevel::Warn,
+            &format!(
+                "devices: cannot log in as {} ({refused}); listing as the configured account",
+                as_user.username
+            ),
+        );
+        Session::open_preferred(host, &cfg)?
+    };
     let reply = session.call_text("nodes", json!({"meshid": input.mesh_id}))?;
     let mut devices = parse_nodes_reply(&reply, &input.mesh_id)?;
     if devices.is_empty() {
@@ -53,6 +81,16 @@ pub fn run<H: Host>(host: &mut H, input: DevicesInput) -> Result<Vec<Device>> {
     }
     session.close();
     Ok(devices)
+}
+
+/// The account to log in as for `view_as`: that user by login token cookie, when there is a key to mint one.
+fn viewer(cfg: &ServerConfig, view_as: Option<&str>) -> Option<ServerConfig> {
+    let user = view_as.filter(|_| cfg.login_token_key.is_some())?;
+    Some(ServerConfig {
+        username: user.to_string(),
+        password: None,
+        ..cfg.clone()
+    })
 }
 
 /// Fills `last_seen_ms` from a `lastconnects` reply (`{"lastconnects": {"node//id": ms}}`, visible devices only).

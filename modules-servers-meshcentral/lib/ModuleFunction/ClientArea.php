@@ -11,8 +11,9 @@ use WHMCS\Module\Server\Meshcentral\Support\Lang;
 
 /**
  * The service's overview tab: the SSO button, installer links and invite link for the service's own group, and its
- * devices with online/offline and last seen. One control-channel session per page load (nodes + lastconnects); the
- * links are built locally. Every value from MeshCentral is escaped by the template.
+ * devices with online/offline and last seen. One control-channel session per page load (nodes + lastconnects), logged
+ * in as the service's own MeshCentral account when the server has a login token key; the links are built locally.
+ * Every value from MeshCentral is escaped by the template.
  */
 final class ClientArea
 {
@@ -47,7 +48,10 @@ final class ClientArea
             }
             $server = $ctx->server();
             $base = $params->server()->baseUrl;
-            $devices = $ctx->run('ClientArea', ['mesh_id' => $meshId], static fn (Connector $c): array => $c->devices($server, $meshId));
+            // Listed as the customer's own account: MeshCentral scopes the answer to what the customer may see (and
+            // its `lastconnects` to their devices instead of the whole server's).
+            $viewAs = $row['username'] ?? null;
+            $devices = $ctx->run('ClientArea', ['mesh_id' => $meshId], static fn (Connector $c): array => $c->devices($server, $meshId, $viewAs));
             $vars['devices'] = array_map(static fn (array $d): array => [
                 'name' => (string) $d['name'],
                 'os' => (string) ($d['os'] ?? ''),

@@ -4,6 +4,9 @@ declare(strict_types=1);
 
 namespace MeshCentralConnector\Tests\Lifecycle;
 
+use MeshCentralConnector\Connector;
+use MeshCentralConnector\Exception\ConnectorException;
+
 /**
  * One customer can never reach another's group: customer A, logged in with its own SSO cookie, sees only A's group,
  * gets `Invalid group id` for B's, cannot list users, and cannot create groups.
@@ -35,5 +38,41 @@ final class IsolationTest extends ServiceTestCase
         self::assertNotSame('ok', $create['result'] ?? null, 'NONEWGROUPS refuses group creation');
         self::assertSame([], array_filter(self::serverGroups(), static fn (array $g): bool => $g['name'] === $name), 'no group was made');
         $customer->close();
+    }
+
+    /**
+     * The client area lists devices as the customer's own account (view_as): MeshCentral itself then refuses any other
+     * group, whatever the core asks. An account that cannot log in (deleted by hand) falls back to the configured
+     * account for the group the request names, and the log says so.
+     */
+    public function testTheClientAreaDeviceListRunsWithTheCustomersOwnRights(): void
+    {
+        $a = self::provision(self::newService('view-a'));
+        $b = self::provision(self::newService('view-b'));
+        $settings = self::goodSettings();
+        self::assertSame([], self::connector()->devices($settings, $a['mesh_id'], $a['username']), "A's own (empty) group");
+        try {
+            self::connector()->devices($settings, $b['mesh_id'], $a['username']);
+            self::fail("as A, B's group must be refused by MeshCentral itself");
+        } catch (ConnectorException $e) {
+            self::assertSame('remote', $e->kind);
+            self::assertStringContainsString('Invalid group id', $e->getMessage());
+        }
+        self::assertSame([], self::connector()->devices($settings, $b['mesh_id']), 'the configured account lists any group');
+        try {
+            self::connector()->devices($settings, $a['mesh_id'], '~t:token');
+            self::fail('a login token name is no account to view as');
+        } catch (ConnectorException $e) {
+            self::assertSame('invalid_input', $e->kind);
+        }
+
+        self::server()->meshctrl(['removeuser', '--userid', $a['user_id']]);
+        $log = [];
+        $logger = static function (int $level, string $message) use (&$log): void {
+            $log[] = $message;
+        };
+        $connector = Connector::load(self::wasmPath(), null, sys_get_temp_dir() . '/meshconnector-test-cache', $logger);
+        self::assertSame([], $connector->devices($settings, $a['mesh_id'], $a['username']));
+        self::assertStringContainsString('cannot log in as ' . $a['username'], implode("\n", $log));
     }
 }
