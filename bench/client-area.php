@@ -9,15 +9,18 @@ declare(strict_types=1);
 // MeshCentral round trip).
 //
 // The devices: one real agent (when run as root: tests/support/AgentSandbox, loopback-only namespace), online; the
-// others are copies of its device record written into MeshCentral's database while the server is stopped (NeDB
-// loads them at start), so the `nodes` reply is the real server's, for DEVICES real-shaped records, all but one offline.
-// Without root there is no agent and the records are written in the shape meshagent.js gives a new device.
+// others are copies of its device record, with their `lastconnect` records, written into MeshCentral's database while
+// the server is stopped (tests/support/DeviceRecords), so the `nodes` reply is the real server's for DEVICES
+// real-shaped records, all but one offline. Without root there is no agent and the records have the shape meshagent.js
+// gives a new device. ELSEWHERE more device records go into another service's group: the other customers on the
+// same server.
 //
-// Usage: php bench/client-area.php [pages=20] [devices=100]
+// Usage: php bench/client-area.php [pages=20] [devices=100] [elsewhere=0]
 require dirname(__DIR__) . '/tests/php/bootstrap.php';
 require dirname(__DIR__) . '/whmcs-emulator/autoload.php';
 
 use MeshCentralConnector\Tests\Support\AgentSandbox;
+use MeshCentralConnector\Tests\Support\DeviceRecords;
 use MeshCentralConnector\Tests\Support\MeshCentralServer;
 use MeshCentralConnector\Tests\Support\ReleaseInstall;
 use MeshCentralConnector\Tests\Whmcs\HttpClient;
@@ -26,8 +29,8 @@ use MeshCentralConnector\WhmcsEmulator\Whmcs;
 
 $pages = max(3, (int) ($argv[1] ?? 20));
 $deviceCount = max(1, (int) ($argv[2] ?? 100));
-$dataDir = sys_get_temp_dir() . '/meshconnector-bench-mc-' . bin2hex(random_bytes(3));
-$mc = MeshCentralServer::start(['dataDir' => $dataDir]);
+$elsewhere = max(0, (int) ($argv[3] ?? 0));
+$mc = MeshCentralServer::start();
 $agent = null;
 $web = null;
 $root = sys_get_temp_dir() . '/meshconnector-bench-whmcs-' . bin2hex(random_bytes(3));
@@ -51,15 +54,15 @@ try {
     if (function_exists('posix_geteuid') && posix_geteuid() === 0) {
         $agent = AgentSandbox::start($mc, $meshId);
     }
-    $template = $agent === null ? null : waitForNodeRecord($dataDir, $meshId, 30.0);
+    $template = $agent === null ? DeviceRecords::linuxAgentShape($meshId) : DeviceRecords::waitForAgentRecord($mc->dataDir(), $meshId, 30.0);
     $copies = $deviceCount - ($agent === null ? 0 : 1);
-    if ($copies > 0) {
-        // NeDB appends every write to meshcentral.db and reads the file at start: stop, append, start again.
+    if ($copies > 0 || $elsewhere > 0) {
         $agent?->kill();
-        $restart = ['dataDir' => $dataDir, 'port' => $mc->port(), 'adminUser' => $mc->adminUser(), 'adminPassword' => $mc->adminPassword(), 'loginTokenKey' => $mc->loginTokenKey()];
-        $mc->stop();
-        appendDeviceRecords($dataDir . '/meshcentral.db', $template ?? newDeviceRecord($meshId), $copies);
-        $mc = MeshCentralServer::start($restart);
+        $otherMesh = (string) $whmcs->db()->table('mod_meshcentral_services')->where('service_id', $idle)->value('mesh_id');
+        $mc = $mc->restart(static function (string $dir) use ($meshId, $otherMesh, $copies, $elsewhere, $template): void {
+            DeviceRecords::append($dir, $meshId, $copies, 'bench', $template);
+            DeviceRecords::append($dir, $otherMesh, $elsewhere, 'other', $template);
+        });
         $agent?->restart();
     }
 
@@ -69,7 +72,7 @@ try {
         ['translated (no FFI), opcache', 'translated', ['ffi.enable=0', 'opcache.enable=1', 'opcache.jit=off']],
         ['translated (no FFI), no opcache', 'translated', ['ffi.enable=0', 'opcache.enable=0']],
     ];
-    printf("client-area page, %d pages per row, .wasm %d KiB, generated PHP %d KiB\n", $pages, filesize(dirname(__DIR__) . '/build/meshcentral_connector.wasm') / 1024, filesize(dirname(__DIR__) . '/build/meshcentral_connector.php') / 1024);
+    printf("client-area page, %d pages per row, %d device records in other groups, .wasm %d KiB, generated PHP %d KiB\n", $pages, $elsewhere, filesize(dirname(__DIR__) . '/build/meshcentral_connector.wasm') / 1024, filesize(dirname(__DIR__) . '/build/meshcentral_connector.php') / 1024);
     printf("| backend | devices listed (online) | active service: median | min | max | suspended service (no remote call): median | module's remote part |\n|---|---|---:|---:|---:|---:|---:|\n");
     foreach ($configs as [$label, $backend, $options]) {
         $web = WebServer::start($whmcs, ['MESHCONNECTOR_LIBWASMER' => (string) getenv('MESHCONNECTOR_LIBWASMER'), 'MESHCONNECTOR_CACHE_DIR' => $cache, 'MESHCONNECTOR_BACKEND' => $backend], $options);
@@ -96,7 +99,7 @@ try {
     $agent?->stop();
     $web?->stop();
     $mc->stop();
-    shell_exec('rm -rf ' . escapeshellarg($dataDir) . ' ' . escapeshellarg($root));
+    shell_exec('rm -rf ' . escapeshellarg($root));
 }
 
 /** @return array{0: float, 1: float, 2: float} median, min, max in ms; the first page (templates compile) is not counted */
@@ -131,46 +134,4 @@ function waitForDevices(HttpClient $http, int $serviceId, int $count, bool $oneO
         usleep(250_000);
     }
     throw new RuntimeException("The page did not list $count devices within {$timeout} s:\n" . substr(strip_tags($body), 0, 2000));
-}
-
-/** The agent's device record as MeshCentral stored it, once it has enrolled. @return array<string, mixed> */
-function waitForNodeRecord(string $dataDir, string $meshId, float $timeout): array
-{
-    $deadline = microtime(true) + $timeout;
-    while (microtime(true) < $deadline) {
-        foreach (file($dataDir . '/meshcentral.db', FILE_IGNORE_NEW_LINES) ?: [] as $line) {
-            $doc = json_decode($line, true);
-            if (is_array($doc) && ($doc['type'] ?? null) === 'node' && ($doc['meshid'] ?? null) === $meshId) {
-                return $doc;
-            }
-        }
-        usleep(200_000);
-    }
-    throw new RuntimeException('The agent did not enrol within ' . $timeout . ' s');
-}
-
-/** A device record in the shape meshagent.js writes for a new Linux agent (used without root: no real agent). */
-function newDeviceRecord(string $meshId): array
-{
-    return [
-        'type' => 'node', 'mtype' => 2, '_id' => 'node//template', 'icon' => 1, 'meshid' => $meshId, 'name' => 'bench',
-        'rname' => 'bench', 'domain' => '', 'agent' => ['ver' => 0, 'id' => 6, 'caps' => 15], 'host' => null,
-        'firstconnect' => 1795553175980, 'osdesc' => 'Debian GNU/Linux 12 (bookworm)', 'ip' => '127.0.0.1',
-    ];
-}
-
-/** Appends $n copies of $template with fresh ids and names to a NeDB file. @param array<string, mixed> $template */
-function appendDeviceRecords(string $file, array $template, int $n): void
-{
-    $lines = '';
-    for ($i = 1; $i <= $n; $i++) {
-        $doc = $template;
-        $doc['_id'] = 'node//' . substr(strtr(base64_encode(hash('sha384', "bench-node-$i", true)), '+/', '@$'), 0, 64);
-        $doc['name'] = $doc['rname'] = sprintf('bench-%04d', $i);
-        unset($doc['conn'], $doc['pwr']);
-        $lines .= json_encode($doc, JSON_UNESCAPED_SLASHES) . "\n";
-    }
-    if (file_put_contents($file, $lines, FILE_APPEND) === false) {
-        throw new RuntimeException('Cannot append to ' . $file);
-    }
 }

@@ -52,6 +52,9 @@ final class MeshCentralServer
 
     private bool $usedCertCache = false;
 
+    /** @var array<string, mixed> the options of start(), for restart() */
+    private array $startOptions = [];
+
     /**
      * @param resource|null $process
      */
@@ -181,6 +184,9 @@ final class MeshCentralServer
             array_unshift($command, 'setsid');
         }
         $log = $dataDir . '/server.log';
+        // A restart on the same data dir appends to the same log: readiness is judged on what this run writes.
+        clearstatcache(true, $log);
+        $logStart = is_file($log) ? (int) filesize($log) : 0;
         $t0 = microtime(true);
         $process = proc_open(
             $command,
@@ -195,6 +201,7 @@ final class MeshCentralServer
 
         $server = new self($dataDir, $port, $adminUser, $adminPassword, $loginTokenKey, $process, $pid, $removeDataDir);
         $server->usedCertCache = $usedCache;
+        $server->startOptions = ['dataDir' => $dataDir, 'port' => $port, 'adminUser' => $adminUser, 'adminPassword' => $adminPassword, 'loginTokenKey' => $loginTokenKey] + $options;
         if (!$detached) {
             register_shutdown_function(static function () use ($server): void {
                 try {
@@ -207,7 +214,7 @@ final class MeshCentralServer
         }
 
         try {
-            $server->waitUntilReady($t0, $log);
+            $server->waitUntilReady($t0, $log, $logStart);
         } catch (RuntimeException $e) {
             $server->removeDataDirOnStop = false; // keep DATA/server.log for the caller to read
             try {
@@ -224,6 +231,26 @@ final class MeshCentralServer
         }
 
         return $server;
+    }
+
+    /**
+     * Stops the server, runs $whileStopped with the data dir (e.g. to write records into its NeDB files, which the
+     * server reads at start), and starts it again with the same data dir, port, accounts and settings. Returns the new
+     * handle (this one stays stopped); the data dir is removed with the new one when it would have been with this one.
+     *
+     * @param null|callable(string): void $whileStopped
+     */
+    public function restart(?callable $whileStopped = null): self
+    {
+        $removeDataDir = $this->removeDataDirOnStop;
+        $this->removeDataDirOnStop = false;
+        $this->stop();
+        if ($whileStopped !== null) {
+            $whileStopped($this->dataDir);
+        }
+        $next = self::start($this->startOptions);
+        $next->removeDataDirOnStop = $removeDataDir;
+        return $next;
     }
 
     /** One server per PHP process, started on first use and stopped when the process ends. */
@@ -471,12 +498,12 @@ final class MeshCentralServer
 
     // ---------------------------------------------------------------- internals
 
-    private function waitUntilReady(float $t0, string $log): void
+    private function waitUntilReady(float $t0, string $log, int $logStart): void
     {
         $needle = 'HTTPS server running on 127.0.0.1:' . $this->port;
         $deadline = $t0 + self::READY_TIMEOUT;
         while (true) {
-            $text = (string) @file_get_contents($log);
+            $text = (string) @file_get_contents($log, false, null, $logStart);
             if (str_contains($text, $needle)) {
                 return;
             }
