@@ -46,75 +46,28 @@ impl<'a> Cursor<'a> {
     /// unread is skipped; `Flow::Break` ends the walk there (the rest of the text stays unread). Fails unless the
     /// next value is an object.
     pub fn object(&mut self, mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Skim<Flow>) -> Skim<()> {
-        let b = self.text.as_bytes();
         self.expect(b'{')?;
         let mut first = true;
-        loop {
-            let at = skip_ws(b, self.pos);
-            match b.get(at) {
-                Some(b'}') => {
-                    self.pos = at + 1;
-                    return Ok(());
-                }
-                Some(b',') if !first => self.pos = skip_ws(b, at + 1),
-                Some(_) if first => self.pos = at,
-                _ => return Err(SkimError { offset: at }),
-            }
-            first = false;
-            let key_start = self.pos;
-            if b.get(key_start) != Some(&b'"') {
-                return Err(SkimError { offset: key_start });
-            }
-            let (key_end, escaped) = string_end(b, key_start)?;
-            let colon = skip_ws(b, key_end);
-            if b.get(colon) != Some(&b':') {
-                return Err(SkimError { offset: colon });
-            }
-            let raw_key = &self.text[key_start..key_end];
-            let key = if escaped {
-                Cow::Owned(serde_json::from_str::<String>(raw_key).map_err(|_| SkimError { offset: key_start })?)
-            } else {
-                Cow::Borrowed(&raw_key[1..raw_key.len() - 1])
-            };
-            self.pos = skip_ws(b, colon + 1);
-            let value_start = self.pos;
-            let flow = member(self, key)?;
-            if self.pos == value_start {
-                self.skip()?;
-            }
-            if flow.is_break() {
-                return Ok(());
+        while self.next_entry(b'}', &mut first)? {
+            let key = self.key()?;
+            if self.visit(|c| member(c, key))?.is_break() {
+                break;
             }
         }
+        Ok(())
     }
 
     /// Reads an array: calls `item` with the cursor on each item. An item the callback leaves unread is skipped;
     /// `Flow::Break` ends the walk there. Fails unless the next value is an array.
     pub fn array(&mut self, mut item: impl FnMut(&mut Self) -> Skim<Flow>) -> Skim<()> {
-        let b = self.text.as_bytes();
         self.expect(b'[')?;
         let mut first = true;
-        loop {
-            let at = skip_ws(b, self.pos);
-            match b.get(at) {
-                Some(b']') => {
-                    self.pos = at + 1;
-                    return Ok(());
-                }
-                Some(b',') if !first => self.pos = skip_ws(b, at + 1),
-                Some(_) if first => self.pos = at,
-                _ => return Err(SkimError { offset: at }),
-            }
-            first = false;
-            let value_start = self.pos;
-            let flow = item(self)?;
-            if self.pos == value_start {
-                self.skip()?;
-            }
-            if flow.is_break() {
-                return Ok(());
+        while self.next_entry(b']', &mut first)? {
+            if self.visit(&mut item)?.is_break() {
+                break;
             }
         }
+        Ok(())
     }
 
     /// The raw text of the next value (for serde_json, `string` or `integer`), moving past it.
@@ -136,6 +89,54 @@ impl<'a> Cursor<'a> {
             None => Ok(()),
             Some(_) => Err(SkimError { offset: self.pos }),
         }
+    }
+
+    /// In an open object or array: moves to its next entry (true), or past its closing bracket (false).
+    fn next_entry(&mut self, close: u8, first: &mut bool) -> Skim<bool> {
+        let b = self.text.as_bytes();
+        let at = skip_ws(b, self.pos);
+        match b.get(at) {
+            Some(&c) if c == close => {
+                self.pos = at + 1;
+                return Ok(false);
+            }
+            Some(b',') if !*first => self.pos = skip_ws(b, at + 1),
+            Some(_) if *first => self.pos = at,
+            _ => return Err(SkimError { offset: at }),
+        }
+        *first = false;
+        Ok(true)
+    }
+
+    /// Reads a member's `"key" :`, leaving the cursor on its value.
+    fn key(&mut self) -> Skim<Cow<'a, str>> {
+        let b = self.text.as_bytes();
+        let start = self.pos;
+        if b.get(start) != Some(&b'"') {
+            return Err(SkimError { offset: start });
+        }
+        let (end, escaped) = string_end(b, start)?;
+        let colon = skip_ws(b, end);
+        if b.get(colon) != Some(&b':') {
+            return Err(SkimError { offset: colon });
+        }
+        self.pos = skip_ws(b, colon + 1);
+        let raw = &self.text[start..end];
+        Ok(if escaped {
+            Cow::Owned(serde_json::from_str::<String>(raw).map_err(|_| SkimError { offset: start })?)
+        } else {
+            Cow::Borrowed(&raw[1..raw.len() - 1])
+        })
+    }
+
+    /// Runs `read` on the value at the cursor, then skips that value if `read` left it unread.
+    fn visit(&mut self, read: impl FnOnce(&mut Self) -> Skim<Flow>) -> Skim<Flow> {
+        let start = self.pos;
+        let flow = read(self)?;
+        if self.pos == start {
+            self.skip()?;
+        }
+        Ok(flow)
     }
 
     fn expect(&mut self, open: u8) -> Skim<()> {
