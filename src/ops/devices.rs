@@ -21,8 +21,8 @@ pub struct DevicesInput {
     /// The MeshCentral user whose view this is (the service's own account, for its client area). With a login token
     /// key the session logs in as that user, so MeshCentral itself scopes what comes back to what the customer may
     /// see: `lastconnects` then covers their devices, not every device of the server (the configured administrator's
-    /// view, which grows with every customer). Without a key, or when that login is refused (a locked or deleted
-    /// account), the configured account is used, as without `view_as`.
+    /// view, which grows with every customer). Without a key, or when that login is refused (e.g. the account was
+    /// deleted by hand), the configured account is used, as without `view_as`.
     #[serde(default)]
     pub view_as: Option<String>,
 }
@@ -50,7 +50,8 @@ pub fn run<H: Host>(host: &mut H, input: DevicesInput) -> Result<Vec<Device>> {
         };
         let refused = match Session::open(&mut *host, &as_user, AuthMethod::LoginToken) {
             Ok(session) => break 'open session,
-            // A locked or deleted account: the configured account sees the same group (the request names it).
+            // An account that cannot log in (deleted by hand, say): the configured account lists the same group, the
+            // one the request names.
             Err(e @ (Error::AuthRejected { .. } | Error::InsufficientRights { .. } | Error::Remote { .. })) => e,
             Err(e) => return Err(e),
         };
