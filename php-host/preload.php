@@ -57,7 +57,7 @@ declare(strict_types=1);
     foreach (
         [
             'WasmException', 'WasmTrap', 'ValType', 'HostFunction', 'HostCallbacks', 'WasmerLibrary', 'WasmModule',
-            'GuestInstance', 'WasmInstance', 'ModuleCache',
+            'GuestInstance', 'GuestInstanceBasics', 'WasmInstance', 'ModuleCache',
         ] as $class
     ) {
         require_once __DIR__ . '/src/Runtime/' . $class . '.php';

@@ -17,6 +17,8 @@ use Throwable;
  */
 final class WasmInstance implements GuestInstance
 {
+    use GuestInstanceBasics;
+
     private WasmerLibrary $lib;
     private FFI $ffi;
     private WasmModule $module;
@@ -32,7 +34,6 @@ final class WasmInstance implements GuestInstance
     /** @var array<string, CData> wasm_func_t* by export name, resolved once */
     private array $funcs = [];
     private ?CData $memory = null;
-    private ?Throwable $lastHostException = null;
     private float $instantiateMicros;
 
     /**
@@ -216,27 +217,6 @@ final class WasmInstance implements GuestInstance
         return $out;
     }
 
-    /** Convenience for single-result exports. */
-    public function callInt(string $name, int ...$args): int
-    {
-        $results = $this->call($name, ...$args);
-        if (count($results) !== 1) {
-            throw new WasmException(sprintf('%s returns %d values, not one', $name, count($results)));
-        }
-        return $results[0];
-    }
-
-    /** The PHP exception behind the last host-function trap, for callers that want to rethrow it typed. */
-    public function lastHostException(): ?Throwable
-    {
-        return $this->lastHostException;
-    }
-
-    public function hasExport(string $name): bool
-    {
-        return isset($this->exports[$name]);
-    }
-
     /** Current size of the guest's linear memory in bytes (it changes when the guest grows it). */
     public function memorySize(): int
     {
@@ -279,27 +259,6 @@ final class WasmInstance implements GuestInstance
     }
 
     /** Returns the checked offset; an unchecked FFI access out of range would segfault PHP. */
-    private function checkRange(int $ptr, int $len): int
-    {
-        if ($ptr < -0x80000000 || $ptr > 0xFFFFFFFF) {
-            throw new WasmException(sprintf('Guest pointer %d is not a 32-bit value', $ptr));
-        }
-        if ($len < 0) {
-            throw new WasmException(sprintf('Negative length %d', $len));
-        }
-        $offset = $ptr & 0xFFFFFFFF;
-        $size = $this->memorySize();
-        if ($offset > $size || $len > $size - $offset) {
-            throw new WasmException(sprintf(
-                'Guest memory access out of bounds: [%d, +%d) with memory size %d',
-                $offset,
-                $len,
-                $size
-            ));
-        }
-        return $offset;
-    }
-
     private function memory(): CData
     {
         $this->live();

@@ -6,6 +6,7 @@ namespace MeshCentralConnector\Translated;
 
 use Closure;
 use MeshCentralConnector\Runtime\GuestInstance;
+use MeshCentralConnector\Runtime\GuestInstanceBasics;
 use MeshCentralConnector\Runtime\HostFunction;
 use MeshCentralConnector\Runtime\ValType;
 use MeshCentralConnector\Runtime\WasmException;
@@ -20,11 +21,12 @@ use Throwable;
  */
 final class TranslatedInstance implements GuestInstance
 {
+    use GuestInstanceBasics;
+
     private TranslatedModule $module;
     private ?Module $instance = null;
     /** @var array<string, array<int, mixed>> */
     private array $exports;
-    private ?Throwable $lastHostException = null;
     private float $instantiateMicros;
 
     /**
@@ -172,27 +174,6 @@ final class TranslatedInstance implements GuestInstance
         return $out;
     }
 
-    /** Convenience for single-result exports. */
-    public function callInt(string $name, int ...$args): int
-    {
-        $results = $this->call($name, ...$args);
-        if (count($results) !== 1) {
-            throw new WasmException(sprintf('%s returns %d values, not one', $name, count($results)));
-        }
-        return $results[0];
-    }
-
-    /** The PHP exception behind the last host-function trap, for callers that want to rethrow it typed. */
-    public function lastHostException(): ?Throwable
-    {
-        return $this->lastHostException;
-    }
-
-    public function hasExport(string $name): bool
-    {
-        return isset($this->exports[$name]);
-    }
-
     /** Current size of the guest's linear memory in bytes. */
     public function memorySize(): int
     {
@@ -222,27 +203,6 @@ final class TranslatedInstance implements GuestInstance
             throw new WasmException(sprintf('Invalid page count %d', $pages));
         }
         return $this->memoryOwner()->grow($pages) !== 0xFFFFFFFF;
-    }
-
-    private function checkRange(int $ptr, int $len): int
-    {
-        if ($ptr < -0x80000000 || $ptr > 0xFFFFFFFF) {
-            throw new WasmException(sprintf('Guest pointer %d is not a 32-bit value', $ptr));
-        }
-        if ($len < 0) {
-            throw new WasmException(sprintf('Negative length %d', $len));
-        }
-        $offset = $ptr & 0xFFFFFFFF;
-        $size = $this->memorySize();
-        if ($offset > $size || $len > $size - $offset) {
-            throw new WasmException(sprintf(
-                'Guest memory access out of bounds: [%d, +%d) with memory size %d',
-                $offset,
-                $len,
-                $size
-            ));
-        }
-        return $offset;
     }
 
     private function memoryOwner(): Module
