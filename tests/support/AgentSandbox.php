@@ -200,7 +200,8 @@ final class AgentSandbox
             'settings' => $server->httpsUrl() . '/meshsettings?id=' . rawurlencode($m[1]),
         ];
 
-        $dir = self::makeTempDir();
+        // Short: the Unix socket path inside must stay under 108 bytes.
+        $dir = TempDir::create('meshagent-sandbox-');
         $outer = $inner = null;
         try {
             $binary = self::download($server, $downloads['agent']);
@@ -276,7 +277,7 @@ final class AgentSandbox
                 }
             }
             $logs = self::readLogs($dir);
-            self::removeTree($dir);
+            TempDir::remove($dir);
             throw new RuntimeException($e->getMessage() . ($logs === '' ? '' : "\n" . $logs), 0, $e);
         }
 
@@ -410,7 +411,7 @@ final class AgentSandbox
             }
         }
         $this->innerRelay = $this->outerRelay = null;
-        self::removeTree($this->dir);
+        TempDir::remove($this->dir);
         if ($error !== null) {
             throw $error;
         }
@@ -720,36 +721,10 @@ final class AgentSandbox
         );
     }
 
-    private static function makeTempDir(): string
-    {
-        // Short: the Unix socket path inside must stay under 108 bytes.
-        $dir = sys_get_temp_dir() . '/meshagent-sandbox-' . bin2hex(random_bytes(6));
-        if (!mkdir($dir, 0700)) {
-            throw new RuntimeException('Cannot create ' . $dir);
-        }
-
-        return $dir;
-    }
-
     private static function writeFile(string $file, string $content, int $mode): void
     {
         if (file_put_contents($file, $content) === false || !chmod($file, $mode)) {
             throw new RuntimeException('Cannot write ' . $file);
         }
-    }
-
-    private static function removeTree(string $dir): void
-    {
-        if (!is_dir($dir) || is_link($dir)) {
-            @unlink($dir);
-
-            return;
-        }
-        foreach (scandir($dir) ?: [] as $entry) {
-            if ($entry !== '.' && $entry !== '..') {
-                self::removeTree($dir . '/' . $entry);
-            }
-        }
-        @rmdir($dir);
     }
 }

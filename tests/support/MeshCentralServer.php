@@ -113,7 +113,7 @@ final class MeshCentralServer
         $dataDir = $options['dataDir'] ?? null;
         $removeDataDir = false;
         if ($dataDir === null) {
-            $dataDir = self::makeTempDir();
+            $dataDir = TempDir::create('meshcentral-test-');
             $removeDataDir = !$detached;
         } elseif (!is_dir($dataDir) && !mkdir($dataDir, 0700, true) && !is_dir($dataDir)) {
             throw new RuntimeException('Cannot create data dir ' . $dataDir);
@@ -173,7 +173,7 @@ final class MeshCentralServer
                 self::signal($pid, self::SIGKILL); // a CLI call that timed out leaves its watchdog child behind
             }
             if ($removeDataDir) {
-                self::removeTree($dataDir);
+                TempDir::remove($dataDir);
             }
             throw $e;
         }
@@ -448,7 +448,7 @@ final class MeshCentralServer
             throw new RuntimeException(sprintf('MeshCentral on port %d (pid %d) did not stop.', $this->port, $this->pid));
         }
         if ($this->removeDataDirOnStop) {
-            self::removeTree($this->dataDir);
+            TempDir::remove($this->dataDir);
         }
     }
 
@@ -720,7 +720,7 @@ final class MeshCentralServer
             }
         }
         if (!@rename($tmp, $cache)) {
-            self::removeTree($tmp);
+            TempDir::remove($tmp);
         }
     }
 
@@ -734,31 +734,6 @@ final class MeshCentralServer
         fclose($server);
 
         return (int) substr($name, strrpos($name, ':') + 1);
-    }
-
-    private static function makeTempDir(): string
-    {
-        $dir = sys_get_temp_dir() . '/meshcentral-test-' . bin2hex(random_bytes(6));
-        if (!mkdir($dir, 0700)) {
-            throw new RuntimeException('Cannot create ' . $dir);
-        }
-
-        return $dir;
-    }
-
-    private static function removeTree(string $dir): void
-    {
-        if (!is_dir($dir) || is_link($dir)) {
-            @unlink($dir);
-
-            return;
-        }
-        foreach (scandir($dir) ?: [] as $entry) {
-            if ($entry !== '.' && $entry !== '..') {
-                self::removeTree($dir . '/' . $entry);
-            }
-        }
-        @rmdir($dir);
     }
 
     private static function writeFile(string $file, string $content): void

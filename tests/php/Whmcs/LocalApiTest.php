@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace MeshCentralConnector\Tests\Whmcs;
 
+use MeshCentralConnector\Tests\Support\TempDir;
 use MeshCentralConnector\WhmcsEmulator\Whmcs;
 
 /** localAPI() answers in WHMCS's shape; encrypt()/decrypt() are keyed per installation. */
@@ -77,7 +78,7 @@ final class LocalApiTest extends WhmcsTestCase
             self::assertSame('', $other->decrypt($encrypted));
             self::assertSame('secret', Whmcs::open($this->root)->decrypt($encrypted), 'the key is kept in the root');
         } finally {
-            self::removeTree($otherRoot);
+            TempDir::remove($otherRoot);
         }
     }
 

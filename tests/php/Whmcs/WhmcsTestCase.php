@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace MeshCentralConnector\Tests\Whmcs;
 
+use MeshCentralConnector\Tests\Support\TempDir;
 use MeshCentralConnector\WhmcsEmulator\Whmcs;
 use PHPUnit\Framework\TestCase;
 
@@ -32,7 +33,7 @@ abstract class WhmcsTestCase extends TestCase
     protected function tearDown(): void
     {
         unset($GLOBALS['EMUTEST'], $GLOBALS['EMUTEST_CALLS']);
-        self::removeTree($this->root);
+        TempDir::remove($this->root);
     }
 
     /**
@@ -69,26 +70,5 @@ abstract class WhmcsTestCase extends TestCase
     protected function activity(): array
     {
         return array_column($this->whmcs->activityLog(), 'description');
-    }
-
-    protected static function removeTree(string $dir): void
-    {
-        if (!is_dir($dir) || is_link($dir)) {
-            @unlink($dir);
-            return;
-        }
-        $items = new \RecursiveIteratorIterator(
-            new \RecursiveDirectoryIterator($dir, \FilesystemIterator::SKIP_DOTS),
-            \RecursiveIteratorIterator::CHILD_FIRST
-        );
-        foreach ($items as $item) {
-            /** @var \SplFileInfo $item */
-            if ($item->isDir() && !$item->isLink()) {
-                rmdir($item->getPathname());
-            } else {
-                unlink($item->getPathname());
-            }
-        }
-        rmdir($dir);
     }
 }
