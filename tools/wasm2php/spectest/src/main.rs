@@ -41,6 +41,17 @@ pub const EXCLUDED_LINES: &[(&str, usize, usize, &str)] = &[(
     "depends on modules that import the table of another module (table imports are not supported)",
 )];
 
+/// A static entry for a module the translator must refuse: whether it did, and what the script expected.
+fn refusal_check(bytes: &[u8], what: &str) -> String {
+    let opts = wasm2php::Options {
+        namespace: "X".into(),
+        class: "X".into(),
+        source_note: String::new(),
+    };
+    let refused = wasm2php::translate(bytes, &opts).is_err();
+    format!("'static', {refused}, {}", name_lit(what))
+}
+
 struct Gen {
     out_dir: String,
     script: String,
@@ -220,18 +231,7 @@ impl Gen {
                 let line = self.line_of(text, span);
                 let e = match module.encode() {
                     Err(_) => Err("invalid module that wast itself cannot encode".into()),
-                    Ok(bytes) => {
-                        let opts = wasm2php::Options {
-                            namespace: "X".into(),
-                            class: "X".into(),
-                            source_note: String::new(),
-                        };
-                        let refused = wasm2php::translate(&bytes, &opts).is_err();
-                        Ok(format!(
-                            "'static', {refused}, {}",
-                            name_lit(&format!("assert_invalid ({message})"))
-                        ))
-                    }
+                    Ok(bytes) => Ok(refusal_check(&bytes, &format!("assert_invalid ({message})"))),
                 };
                 self.push(line, e);
             }
@@ -245,18 +245,7 @@ impl Gen {
                     QuoteWat::QuoteModule(..) => Err("malformed text module (a text-format check, not ours)".into()),
                     _ => match module.encode() {
                         Err(_) => Err("malformed module that wast itself rejects".into()),
-                        Ok(bytes) => {
-                            let opts = wasm2php::Options {
-                                namespace: "X".into(),
-                                class: "X".into(),
-                                source_note: String::new(),
-                            };
-                            let refused = wasm2php::translate(&bytes, &opts).is_err();
-                            Ok(format!(
-                                "'static', {refused}, {}",
-                                name_lit(&format!("assert_malformed ({message})"))
-                            ))
-                        }
+                        Ok(bytes) => Ok(refusal_check(&bytes, &format!("assert_malformed ({message})"))),
                     },
                 };
                 self.push(line, e);
@@ -294,8 +283,12 @@ fn main() {
         if !only.is_empty() && !only.iter().any(|o| **o == name) {
             continue;
         }
-        if let Some((_, why)) = EXCLUDED.iter().find(|(n, _)| *n == name) {
+        // One `'script' => 'why'` line of the index's excluded list.
+        let exclude = |excluded: &mut String, why: &str| {
             let _ = writeln!(excluded, "        {} => {},", name_lit(&name), name_lit(why));
+        };
+        if let Some((_, why)) = EXCLUDED.iter().find(|(n, _)| *n == name) {
+            exclude(&mut excluded, why);
             continue;
         }
         let text = t.raw();
@@ -304,24 +297,14 @@ fn main() {
         let buf = match ParseBuffer::new_with_lexer(lexer) {
             Ok(b) => b,
             Err(e) => {
-                let _ = writeln!(
-                    excluded,
-                    "        {} => {},",
-                    name_lit(&name),
-                    name_lit(&format!("wast: {e}"))
-                );
+                exclude(&mut excluded, &format!("wast: {e}"));
                 continue;
             }
         };
         let wast: Wast<'_> = match parser::parse(&buf) {
             Ok(w) => w,
             Err(e) => {
-                let _ = writeln!(
-                    excluded,
-                    "        {} => {},",
-                    name_lit(&name),
-                    name_lit(&format!("wast: {e}"))
-                );
+                exclude(&mut excluded, &format!("wast: {e}"));
                 continue;
             }
         };
