@@ -350,9 +350,9 @@ impl ServerInfo {
             return Self::default();
         };
         ServerInfo {
-            name: owned_string(name),
-            domain: owned_string(domain),
-            tls_hash: owned_string(tls_hash),
+            name: name.and_then(skim::owned_string),
+            domain: domain.and_then(skim::owned_string),
+            tls_hash: tls_hash.and_then(skim::owned_string),
             manage_all_device_groups: manage_all == Some("true"),
         }
     }
@@ -374,8 +374,8 @@ impl UserInfo {
             return Self::default();
         };
         UserInfo {
-            id: owned_string(id),
-            name: owned_string(name),
+            id: id.and_then(skim::owned_string),
+            name: name.and_then(skim::owned_string),
             siteadmin: siteadmin
                 .and_then(skim::integer)
                 .and_then(|v| u64::try_from(v).ok())
@@ -387,10 +387,6 @@ impl UserInfo {
 /// The text of an optional raw string value; empty when absent or not a string.
 fn text_of(raw: Option<&str>) -> Cow<'_, str> {
     raw.and_then(skim::string).unwrap_or_default()
-}
-
-fn owned_string(raw: Option<&str>) -> Option<String> {
-    raw.and_then(skim::string).map(|s| s.into_owned())
 }
 
 /// What a received message is to the request in flight.

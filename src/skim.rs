@@ -175,6 +175,11 @@ pub fn string(raw: &str) -> Option<Cow<'_, str>> {
     }
 }
 
+/// `string`, owned.
+pub fn owned_string(raw: &str) -> Option<String> {
+    string(raw).map(Cow::into_owned)
+}
+
 /// The integer a raw value holds; None for anything else (a fraction, an exponent, a string, out of range).
 pub fn integer(raw: &str) -> Option<i64> {
     if raw.starts_with('-') || raw.starts_with(|c: char| c.is_ascii_digit()) {

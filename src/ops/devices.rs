@@ -164,18 +164,21 @@ pub fn parse_nodes_reply(reply: &str, mesh_id: &str) -> Result<Vec<Device>> {
     }
 }
 
+/// A node's raw `conn` value: bit 1 set means its agent is connected (absent or another type: not connected).
+pub fn agent_connected(conn: &str) -> bool {
+    skim::integer(conn).is_some_and(|v| v >= 0 && v & 1 == 1)
+}
+
 /// One node object of a `nodes` reply; None when it has no string `_id` (not a device we can show).
 fn read_node(c: &mut skim::Cursor<'_>) -> skim::Skim<Option<Device>> {
-    let text = |raw: &str| skim::string(raw).map(|s| s.into_owned());
     let (mut id, mut name, mut os, mut ip, mut online) = (None, None, None, None, false);
     c.object(|c, field| {
         match field.as_ref() {
-            "_id" => id = text(c.raw()?),
-            "name" => name = text(c.raw()?),
-            "osdesc" => os = text(c.raw()?),
-            "ip" => ip = text(c.raw()?),
-            // Bit 1 of `conn`: the agent is connected.
-            "conn" => online = skim::integer(c.raw()?).is_some_and(|v| v >= 0 && v & 1 == 1),
+            "_id" => id = skim::owned_string(c.raw()?),
+            "name" => name = skim::owned_string(c.raw()?),
+            "osdesc" => os = skim::owned_string(c.raw()?),
+            "ip" => ip = skim::owned_string(c.raw()?),
+            "conn" => online = agent_connected(c.raw()?),
             _ => {}
         }
         Ok(Flow::Continue(()))

@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::Host;
+use crate::ops::devices::agent_connected;
 use crate::ops::installer_links::mesh_suffix;
 use crate::session::Session;
 use crate::skim::{self, Flow};
@@ -68,7 +69,7 @@ pub fn count(wanted: &[String], meshes: &Map<String, Value>, nodes: &str) -> Res
                     usage.devices += 1;
                     if c.peek() == Some(b'{') {
                         c.object(|c, field| {
-                            if field == "conn" && skim::integer(c.raw()?).is_some_and(|v| v >= 0 && v & 1 == 1) {
+                            if field == "conn" && agent_connected(c.raw()?) {
                                 usage.online += 1;
                             }
                             Ok(Flow::Continue(()))
