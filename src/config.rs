@@ -40,6 +40,10 @@ pub struct ServerInput {
     pub tls: Option<TlsInput>,
     #[serde(default)]
     pub timeout_ms: Option<u32>,
+    /// MeshCentral accounts (user names) besides `username` whose groups count as the connector's: an admin who moves
+    /// the connector to a new account lists the old one here, so the groups it created stay recognised.
+    #[serde(default)]
+    pub accepted_creators: Vec<String>,
 }
 
 /// Validated settings.
@@ -55,6 +59,8 @@ pub struct ServerConfig {
     pub login_token_key: Option<Vec<u8>>,
     pub tls: TlsSpec,
     pub timeout_ms: u32,
+    /// User ids (`user/<domain>/<lowercase name>`) of other accounts whose groups count as the connector's.
+    pub accepted_creators: Vec<String>,
 }
 
 impl ServerConfig {
@@ -110,6 +116,12 @@ impl ServerConfig {
                 ))
             }
         };
+        let mut accepted_creators = Vec::new();
+        for name in &input.accepted_creators {
+            let name = name.trim();
+            validate_username(name)?;
+            accepted_creators.push(user_id(&domain, name));
+        }
         let timeout_ms = input.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
         if !(100..=300_000).contains(&timeout_ms) {
             return Err(invalid("the timeout must be between 100 ms and 300 s"));
@@ -126,6 +138,7 @@ impl ServerConfig {
                 pin_sha384: pin,
             },
             timeout_ms,
+            accepted_creators,
         })
     }
 
@@ -248,6 +261,7 @@ mod tests {
             login_token_key: None,
             tls: None,
             timeout_ms: None,
+            accepted_creators: Vec::new(),
         }
     }
 
