@@ -6,6 +6,29 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
 
 use crate::error::{Error, Result};
+use crate::host::Host;
+
+/// Mints the login cookie for `user_id` (`user/<domain>/<name>`): `{"u", "a": 3, "time", "expire", "once"}`.
+/// `expire` (minutes; MeshCentral accepts fractions) bounds its life to `lifetime_seconds` instead of the server's
+/// 60-minute default, and `once` (a random nonce the server remembers until the cookie would have expired) makes a
+/// second use fail, so a URL copied from a proxy log or browser history is worthless. IV and nonce come from one
+/// draw of the host's secure random source.
+pub fn mint_login<H: Host>(host: &mut H, key: &[u8], user_id: &str, lifetime_seconds: u32) -> Result<String> {
+    let now_ms = host.now_ms();
+    let mut rnd = [0u8; 28];
+    host.random_fill(&mut rnd)
+        .map_err(|_| Error::Host("no secure random source".into()))?;
+    let nonce: String = rnd[12..].iter().map(|b| format!("{b:02x}")).collect();
+    let payload = serde_json::json!({
+        "u": user_id,
+        "a": 3,
+        "time": now_ms / 1000,
+        "expire": f64::from(lifetime_seconds) / 60.0,
+        "once": nonce,
+    });
+    let iv: [u8; 12] = rnd[..12].try_into().expect("12 bytes");
+    seal(key, iv, payload.to_string().as_bytes())
+}
 
 /// Encrypts `plaintext` (a JSON object) into a cookie string. `iv` must be fresh random bytes for each cookie.
 pub fn seal(key: &[u8], iv: [u8; 12], plaintext: &[u8]) -> Result<String> {

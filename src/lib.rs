@@ -8,6 +8,7 @@ pub mod dispatch;
 pub mod error;
 pub mod host;
 pub mod ops;
+pub mod ownership;
 pub mod rights;
 pub mod service;
 pub mod session;

@@ -1,10 +1,13 @@
 //! What ties a billing service to MeshCentral objects, and how the connector proves an object is its own.
 //!
-//! MeshCentral allows duplicate group names and keeps no "created by" field, so each group the connector makes carries
-//! a marker at the end of its description: `[meshcentral-connector service=<key> user=<username>]`. The service key is
-//! chosen by the host (e.g. `<WHMCS install tag>-<service id>`), so two billing installs on one server never collide.
+//! MeshCentral allows duplicate group names, so each group the connector makes carries a marker at the end of its
+//! description: `[meshcentral-connector service=<key> user=<username>]`. The service key is chosen by the host (e.g.
+//! `<WHMCS install tag>-<service id>`), so two billing installs on one server never collide. The marker is only a
+//! lookup hint: anyone who may create groups can write it. Whether a group is the connector's at all is decided by
+//! what MeshCentral itself records (creator and links, see `ownership`).
 //! A user account counts as the connector's own only when all of these hold:
-//! - it is named in the marker of this service's group (or, once the group is gone, it is the name the host stored);
+//! - it is named in the marker of this service's (trusted) group (or, once the group is gone, it is the name the host
+//!   stored);
 //! - its site rights are the customer profile (`rights::CUSTOMER_SITE_RIGHTS`, optionally LOCKED) and nothing else;
 //! - it is linked to no group other than this service's;
 //! - it is not the account the session is logged in as.
@@ -16,6 +19,7 @@ use serde_json::{Map, Value};
 
 use crate::config::{user_id, validate_username};
 use crate::error::{Error, Result};
+use crate::ownership::Trust;
 use crate::rights::{CUSTOMER_SITE_MASK, CUSTOMER_SITE_RIGHTS};
 
 const MARKER_OPEN: &str = "[meshcentral-connector ";
@@ -178,8 +182,12 @@ pub struct Group {
     pub id: String,
     pub name: String,
     pub marker: Option<(String, String)>,
-    /// The connector's group for devices of terminated services.
+    /// The description carries the marker of the connector's group for devices of terminated services.
     pub retired: bool,
+    /// The account that created it (`creatorid`, set by MeshCentral itself).
+    pub creator_id: Option<String>,
+    /// Who has rights on it (`links`: user and user-group ids with their rights).
+    pub links: Vec<(String, u32)>,
 }
 
 /// A user as `users` lists it.
@@ -222,6 +230,17 @@ pub fn parse_groups(reply: &Map<String, Value>) -> Result<Vec<Group>> {
                     .get("desc")
                     .and_then(Value::as_str)
                     .is_some_and(|d| d.contains(RETIRED_MARKER)),
+                creator_id: m.get("creatorid").and_then(Value::as_str).map(str::to_string),
+                links: m
+                    .get("links")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                    .map(|(id, l)| {
+                        let rights = l.get("rights").and_then(Value::as_u64).unwrap_or(0) as u32;
+                        (id.clone(), rights)
+                    })
+                    .collect(),
             })
         })
         .collect())
@@ -264,14 +283,28 @@ pub fn parse_accounts(reply: &Map<String, Value>) -> Result<Vec<Account>> {
         .collect())
 }
 
-/// This service's group: the one whose marker names the service key (the stored id, when given, must be it).
-pub fn find_group<'a>(groups: &'a [Group], service: &ServiceRef) -> Result<Option<&'a Group>> {
+/// This service's group: the one the connector created whose marker names the service key (the stored id, when
+/// given, must be such a group). Groups that carry the marker but that MeshCentral does not vouch for (`ownership`)
+/// are never this service's: they are skipped, so a planted group is never adopted, moved into or deleted.
+pub fn find_group<'a>(
+    groups: &'a [Group],
+    service: &ServiceRef,
+    trust: &Trust,
+    domain: &str,
+) -> Result<Option<&'a Group>> {
+    let customer = user_id(domain, &service.username());
     let marked: Vec<&Group> = groups
         .iter()
         .filter(|g| g.marker.as_ref().is_some_and(|(k, _)| k == &service.key))
+        .filter(|g| trust.doubt(g, Some(&customer)).is_none())
         .collect();
     if let Some(stored) = &service.mesh_id {
         if let Some(g) = groups.iter().find(|g| &g.id == stored) {
+            if let Some(doubt) = trust.doubt(g, Some(&customer)) {
+                return Err(Error::NotOwned(format!(
+                    "the device group {stored} stored for this service is not the connector's: {doubt}"
+                )));
+            }
             if !marked.iter().any(|m| m.id == g.id) {
                 return Err(Error::NotOwned(format!(
                     "the device group {stored} stored for this service does not carry the connector's marker for \
@@ -286,7 +319,8 @@ pub fn find_group<'a>(groups: &'a [Group], service: &ServiceRef) -> Result<Optio
         [] => Ok(None),
         [one] => Ok(Some(one)),
         _ => Err(Error::NotOwned(format!(
-            "{} device groups carry the marker of service '{}'; resolve the duplicates in MeshCentral",
+            "{} device groups made by the connector carry the marker of service '{}'; resolve the duplicates in \
+             MeshCentral",
             marked.len(),
             service.key
         ))),
@@ -386,6 +420,8 @@ mod tests {
             name: "g".into(),
             marker: Some(("k1".into(), "mc-k1".into())),
             retired: false,
+            creator_id: Some("user//admin".into()),
+            links: vec![("user//admin".into(), 0xFFFF_FFFF)],
         };
         let ours = Account {
             id: "user//mc-k1".into(),
@@ -408,18 +444,66 @@ mod tests {
         assert!(not_ours_reason(&ours, Some(&group), &s, "user//mc-k1").is_some());
     }
 
+    fn trust() -> Trust {
+        let cfg = crate::config::ServerConfig::from_input(crate::config::ServerInput {
+            url: "https://127.0.0.1:4430".into(),
+            username: "admin".into(),
+            password: Some("pw".into()),
+            login_token_key: None,
+            tls: None,
+            timeout_ms: None,
+            accepted_creators: Vec::new(),
+        })
+        .unwrap();
+        Trust::new("user//admin", &cfg)
+    }
+
+    fn marked(id: &str, key: &str, creator: &str) -> Group {
+        Group {
+            id: id.into(),
+            name: id.into(),
+            marker: Some((key.into(), format!("mc-{key}"))),
+            retired: false,
+            creator_id: Some(creator.into()),
+            links: vec![(creator.into(), 0xFFFF_FFFF)],
+        }
+    }
+
     #[test]
     fn a_stored_group_without_our_marker_is_refused() {
         let groups = vec![Group {
-            id: "mesh//x".into(),
-            name: "x".into(),
             marker: None,
-            retired: false,
+            ..marked("mesh//x", "k1", "user//admin")
         }];
         let mut s = svc("k1");
         s.mesh_id = Some("mesh//x".into());
-        assert_eq!(find_group(&groups, &s).unwrap_err().kind(), "not_owned");
+        assert_eq!(find_group(&groups, &s, &trust(), "").unwrap_err().kind(), "not_owned");
         s.mesh_id = None;
-        assert!(find_group(&groups, &s).unwrap().is_none());
+        assert!(find_group(&groups, &s, &trust(), "").unwrap().is_none());
+    }
+
+    #[test]
+    fn a_planted_marker_is_never_this_services_group() {
+        let planted = marked("mesh//planted", "k1", "user//mallory");
+        let ours = marked("mesh//ours", "k1", "user//admin");
+        let s = svc("k1");
+        // Alone, the planted group is not found (provisioning then creates the service's own group) ...
+        assert!(find_group(std::slice::from_ref(&planted), &s, &trust(), "")
+            .unwrap()
+            .is_none());
+        // ... next to ours it neither wins nor counts as a duplicate ...
+        let both = vec![planted.clone(), ours];
+        assert_eq!(find_group(&both, &s, &trust(), "").unwrap().unwrap().id, "mesh//ours");
+        // ... and stored ids are checked too.
+        let mut stored = svc("k1");
+        stored.mesh_id = Some("mesh//planted".into());
+        assert_eq!(
+            find_group(&both, &stored, &trust(), "").unwrap_err().kind(),
+            "not_owned"
+        );
+        // Our group with a stranger linked in is not ours any more.
+        let mut widened = marked("mesh//ours", "k1", "user//admin");
+        widened.links.push(("user//mallory".into(), 8));
+        assert!(find_group(&[widened], &s, &trust(), "").unwrap().is_none());
     }
 }

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use base64::Engine;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::config::{ServerConfig, MAX_MESSAGE_BYTES};
 use crate::cookie;
@@ -32,6 +32,10 @@ impl AuthMethod {
         }
     }
 }
+
+/// Life of a control-channel login cookie: it is used once, at connect; two minutes leave room for clock skew
+/// between the billing host and MeshCentral (MeshCentral refuses cookies more than 30 s in its future).
+pub const CONTROL_COOKIE_LIFETIME_S: u32 = 120;
 
 pub struct Session<'h, H: Host> {
     host: &'h mut H,
@@ -66,9 +70,8 @@ impl<'h, H: Host> Session<'h, H> {
                     .login_token_key
                     .as_deref()
                     .ok_or_else(|| Error::InvalidInput("no login token key set".into()))?;
-                let now = host.now_ms() / 1000;
-                let payload = json!({"u": cfg.user_id(), "a": 3, "time": now});
-                let token = seal_with_host_iv(host, key, &payload)?;
+                // Short-lived and single-use: the URL (and so the cookie) may end up in a proxy's access log.
+                let token = cookie::mint_login(host, key, &cfg.user_id(), CONTROL_COOKIE_LIFETIME_S)?;
                 url.query_pairs_mut().append_pair("auth", &token);
             }
         }
@@ -301,6 +304,46 @@ impl<'h, H: Host> Session<'h, H> {
     }
 }
 
+/// A logged-in session without its host borrow, so a caller can try one login and fall back to another on the same
+/// host (see `ops::objects::open_as`).
+pub struct Detached {
+    conn: ConnId,
+    url: String,
+    timeout_ms: u32,
+    serverinfo: ServerInfo,
+    userinfo: UserInfo,
+    next_tag: u64,
+}
+
+impl<'h, H: Host> Session<'h, H> {
+    pub fn detach(mut self) -> Detached {
+        let detached = Detached {
+            conn: self.conn,
+            url: std::mem::take(&mut self.url),
+            timeout_ms: self.timeout_ms,
+            serverinfo: std::mem::take(&mut self.serverinfo),
+            userinfo: std::mem::take(&mut self.userinfo),
+            next_tag: self.next_tag,
+        };
+        // The connection lives on in `Detached`: dropping `self` must not close it.
+        self.closed = true;
+        detached
+    }
+
+    pub fn attach(host: &'h mut H, d: Detached) -> Self {
+        Session {
+            host,
+            conn: d.conn,
+            url: d.url,
+            timeout_ms: d.timeout_ms,
+            serverinfo: d.serverinfo,
+            userinfo: d.userinfo,
+            next_tag: d.next_tag,
+            closed: false,
+        }
+    }
+}
+
 impl<H: Host> Drop for Session<'_, H> {
     fn drop(&mut self) {
         self.close();
@@ -484,17 +527,10 @@ fn map_open_error(url: &str, e: TransportError, timeout_ms: u32) -> Error {
     }
 }
 
-/// Mints a cookie with a random IV from the host.
-pub fn seal_with_host_iv<H: Host>(host: &mut H, key: &[u8], payload: &Value) -> Result<String> {
-    let mut iv = [0u8; 12];
-    host.random_fill(&mut iv)
-        .map_err(|_| Error::Host("no secure random source".into()))?;
-    cookie::seal(key, iv, payload.to_string().as_bytes())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn answers(msg: Value, action: &str, tag: &str) -> bool {
         route(&msg.to_string(), action, tag).unwrap() == Route::Reply

@@ -25,6 +25,12 @@ final class Params
         return (int) ($this->raw['serviceid'] ?? 0);
     }
 
+    /** The WHMCS server record this call is for (0 when the product has none). */
+    public function serverId(): int
+    {
+        return (int) ($this->raw['serverid'] ?? 0);
+    }
+
     public function clientId(): int
     {
         return (int) ($this->raw['userid'] ?? ($this->raw['clientsdetails']['id'] ?? 0));

@@ -332,12 +332,18 @@ final class Connector
 
     /**
      * Removes the service's user, parks its devices in the retired-agents group, deletes its group (idempotent).
+     * `$retiredMeshId` is the retired-agents group pinned after an earlier terminate on this server (the result's
+     * `retired_group` is the one to pin); it is used only while MeshCentral still says the connector owns it.
      *
      * @return array{deleted_user: bool, retired_devices: int, uninstall_requested: int, deleted_group: bool, retired_group: ?string}
      */
-    public function terminate(array $server, array $service): array
+    public function terminate(array $server, array $service, ?string $retiredMeshId = null): array
     {
-        return (array) $this->call(['op' => 'terminate', 'server' => $server, 'service' => $service]);
+        $request = ['op' => 'terminate', 'server' => $server, 'service' => $service];
+        if ($retiredMeshId !== null) {
+            $request['retired_mesh_id'] = $retiredMeshId;
+        }
+        return (array) $this->call($request);
     }
 
     /**
@@ -384,10 +390,19 @@ final class Connector
         return (array) $this->call(['op' => 'installer_links', 'base_url' => $baseUrl, 'mesh_id' => $meshId, 'platforms' => $platforms]);
     }
 
-    /** @return array{url: string, expire_hours: int} */
-    public function inviteLink(array $server, string $meshId, int $expireHours): array
+    /**
+     * A new agent invitation link for the group, made as `$viewAs` (the service's own user) when given, so that
+     * MeshCentral itself only lets it reach that customer's group.
+     *
+     * @return array{url: string, expire_hours: int}
+     */
+    public function inviteLink(array $server, string $meshId, int $expireHours, ?string $viewAs = null): array
     {
-        return (array) $this->call(['op' => 'invite_link', 'server' => $server, 'mesh_id' => $meshId, 'expire_hours' => $expireHours]);
+        $request = ['op' => 'invite_link', 'server' => $server, 'mesh_id' => $meshId, 'expire_hours' => $expireHours];
+        if ($viewAs !== null) {
+            $request['view_as'] = $viewAs;
+        }
+        return (array) $this->call($request);
     }
 
     /** @return array{library: float, module: float, instantiate: float, module_load_kind: string} microseconds */

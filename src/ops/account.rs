@@ -10,6 +10,7 @@ use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::ops::objects::{link, load_state};
+use crate::ownership::Trust;
 use crate::rights::{check_customer_group_rights, site, RightsPreset};
 use crate::service::{self, find_account, find_group, not_ours_reason, Account, Group, ServiceRef};
 use crate::session::{expect_ok, Session};
@@ -58,7 +59,8 @@ fn with_owned_account<H: Host, T>(
     service.validate()?;
     let mut session = Session::open_preferred(host, &cfg)?;
     let (groups, accounts) = load_state(&mut session)?;
-    let group = find_group(&groups, service)?.ok_or_else(|| {
+    let trust = Trust::new(&session.own_user_id(), &cfg);
+    let group = find_group(&groups, service, &trust, &cfg.domain)?.ok_or_else(|| {
         Error::NotFound(format!(
             "the device group of service '{}' no longer exists in MeshCentral",
             service.key

@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::config::{validate_username, ServerConfig, ServerInput};
+use crate::config::{user_id, validate_username, ServerConfig, ServerInput};
 use crate::error::{Error, Result};
-use crate::host::{Host, LogLevel};
+use crate::host::Host;
 use crate::ops::installer_links::mesh_suffix;
-use crate::session::{AuthMethod, Session};
+use crate::ops::objects::{open_as, owned_group};
+use crate::ownership::Trust;
 use crate::skim::{self, Flow};
 
 #[derive(Debug, Deserialize)]
@@ -44,54 +45,19 @@ pub fn run<H: Host>(host: &mut H, input: DevicesInput) -> Result<Vec<Device>> {
     if let Some(user) = &input.view_as {
         validate_username(user)?;
     }
-    let mut session = 'open: {
-        let Some(as_user) = viewer(&cfg, input.view_as.as_deref()) else {
-            break 'open Session::open_preferred(host, &cfg)?;
-        };
-        let refused = match Session::open(&mut *host, &as_user, AuthMethod::LoginToken) {
-            Ok(session) => break 'open session,
-            // An account that cannot log in (deleted by hand, say): the configured account lists the same group, the
-            // one the request names.
-            Err(e @ (Error::AuthRejected { .. } | Error::InsufficientRights { .. } | Error::Remote { .. })) => e,
-            Err(e) => return Err(e),
-        };
-        host.log(
-            LogLevel::Warn,
-            &format!(
-                "devices: cannot log in as {} ({refused}); listing as the configured account",
-                as_user.username
-            ),
-        );
-        Session::open_preferred(host, &cfg)?
-    };
+    let mut session = open_as(host, &cfg, input.view_as.as_deref())?;
+    // The group must be the connector's, and visible to this session (for the customer: their own group only).
+    let trust = Trust::configured(&cfg);
+    let customer = input.view_as.as_deref().map(|u| user_id(&cfg.domain, u));
+    owned_group(&mut session, &trust, &input.mesh_id, customer.as_deref())?;
     let reply = session.call_text("nodes", json!({"meshid": input.mesh_id}))?;
     let mut devices = parse_nodes_reply(&reply, &input.mesh_id)?;
-    if devices.is_empty() {
-        // For an account that manages all groups, MeshCentral answers `nodes` of a deleted or unknown group with an
-        // empty list, exactly like an empty group: only `meshes` tells them apart.
-        let groups = crate::service::parse_groups(&session.call("meshes", json!({}))?)?;
-        if !groups.iter().any(|g| g.id == input.mesh_id) {
-            return Err(Error::NotFound(format!(
-                "the device group {} does not exist (any more) in MeshCentral",
-                input.mesh_id
-            )));
-        }
-    } else {
+    if !devices.is_empty() {
         let last = session.call_text("lastconnects", json!({}))?;
         apply_last_seen(&mut devices, &last);
     }
     session.close();
     Ok(devices)
-}
-
-/// The account to log in as for `view_as`: that user by login token cookie, when there is a key to mint one.
-fn viewer(cfg: &ServerConfig, view_as: Option<&str>) -> Option<ServerConfig> {
-    let user = view_as.filter(|_| cfg.login_token_key.is_some())?;
-    Some(ServerConfig {
-        username: user.to_string(),
-        password: None,
-        ..cfg.clone()
-    })
 }
 
 /// Fills `last_seen_ms` from a `lastconnects` reply (`{"lastconnects": {"node//id": ms}}`, visible devices only).

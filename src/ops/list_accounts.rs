@@ -4,10 +4,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::config::{ServerConfig, ServerInput};
+use crate::config::{user_id, ServerConfig, ServerInput};
 use crate::error::Result;
 use crate::host::Host;
 use crate::ops::usage;
+use crate::ownership::Trust;
 use crate::rights::RightsPreset;
 use crate::service::{self, find_account, validate_key};
 use crate::session::Session;
@@ -45,14 +46,18 @@ pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<Vec<Servic
     let meshes = session.call("meshes", json!({}))?;
     let users = session.call("users", json!({}))?;
     let nodes = session.call_text("nodes", json!({}))?;
+    let own_id = session.own_user_id();
     session.close();
 
     let groups = service::parse_groups(&meshes)?;
     let accounts = service::parse_accounts(&users)?;
+    // Only groups MeshCentral says the connector made, linked to nobody but its accounts and the named user.
+    let trust = Trust::new(&own_id, &cfg);
     let ours: Vec<_> = groups
         .iter()
         .filter_map(|g| g.marker.as_ref().map(|m| (g, m)))
         .filter(|(_, (key, _))| key.starts_with(&input.key_prefix))
+        .filter(|(g, (_, user))| trust.doubt(g, Some(&user_id(&cfg.domain, user))).is_none())
         .collect();
     let ids: Vec<String> = ours.iter().map(|(g, _)| g.id.clone()).collect();
     let counts = usage::count(&ids, &meshes, &nodes)?;

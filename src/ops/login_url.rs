@@ -5,7 +5,6 @@
 //! second use (remembered in the server's RAM until the cookie would have expired anyway).
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use crate::config::{parse_base_url, parse_login_token_key, user_id, validate_username, BaseUrl};
 use crate::cookie;
@@ -67,19 +66,7 @@ pub fn run<H: Host>(host: &mut H, input: LoginUrlInput) -> Result<LoginUrl> {
     }
 
     let now_ms = host.now_ms();
-    let mut rnd = [0u8; 28];
-    host.random_fill(&mut rnd)
-        .map_err(|_| Error::Host("no secure random source".into()))?;
-    let nonce: String = rnd[12..].iter().map(|b| format!("{b:02x}")).collect();
-    let payload = json!({
-        "u": user_id(&domain, &input.user),
-        "a": 3,
-        "time": now_ms / 1000,
-        "expire": f64::from(input.lifetime_seconds) / 60.0,
-        "once": nonce,
-    });
-    let iv: [u8; 12] = rnd[..12].try_into().expect("12 bytes");
-    let token = cookie::seal(&key, iv, payload.to_string().as_bytes())?;
+    let token = cookie::mint_login(host, &key, &user_id(&domain, &input.user), input.lifetime_seconds)?;
 
     url.set_path(&if domain.is_empty() {
         "/".to_string()

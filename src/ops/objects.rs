@@ -4,16 +4,68 @@
 
 use serde_json::{json, Value};
 
+use crate::config::{validate_username, ServerConfig};
 use crate::error::{Error, Result};
-use crate::host::Host;
+use crate::host::{Host, LogLevel};
+use crate::ownership::Trust;
 use crate::service::{self, Account, Group};
-use crate::session::{expect_ok, Session};
+use crate::session::{expect_ok, AuthMethod, Session};
 
 /// Every group that exists and every account (`meshes` + `users`): what ownership checks and lookups work on.
 pub fn load_state<H: Host>(session: &mut Session<'_, H>) -> Result<(Vec<Group>, Vec<Account>)> {
     let groups = service::parse_groups(&session.call("meshes", json!({}))?)?;
     let accounts = service::parse_accounts(&session.call("users", json!({}))?)?;
     Ok((groups, accounts))
+}
+
+/// A session as `view_as` (a customer account, by login token cookie), so MeshCentral itself scopes every answer to
+/// what that customer may see; the configured account when there is no key or no `view_as`, or when that login is
+/// refused (an account deleted by hand, say: the configured account still reaches the group the request names).
+pub fn open_as<'h, H: Host>(host: &'h mut H, cfg: &ServerConfig, view_as: Option<&str>) -> Result<Session<'h, H>> {
+    let Some(user) = view_as.filter(|_| cfg.login_token_key.is_some()) else {
+        return Session::open_preferred(host, cfg);
+    };
+    validate_username(user)?;
+    let as_user = ServerConfig {
+        username: user.to_string(),
+        password: None,
+        ..cfg.clone()
+    };
+    // Detached, the attempt no longer borrows `host`, so the fallback below may use it.
+    let attempt = Session::open(&mut *host, &as_user, AuthMethod::LoginToken).map(Session::detach);
+    let refused = match attempt {
+        Ok(logged_in) => return Ok(Session::attach(host, logged_in)),
+        Err(e @ (Error::AuthRejected { .. } | Error::InsufficientRights { .. } | Error::Remote { .. })) => e,
+        Err(e) => return Err(e),
+    };
+    host.log(
+        LogLevel::Warn,
+        &format!("cannot log in as {user} ({refused}); using the configured account"),
+    );
+    Session::open_preferred(host, cfg)
+}
+
+/// The group `mesh_id` as the session sees it, proven to be the connector's (`ownership`): `not_found` when the
+/// session cannot see it (gone, or not this customer's), `not_owned` when MeshCentral does not vouch for it.
+/// `customer` is the one other account allowed on it: the service's own user.
+pub fn owned_group<H: Host>(
+    session: &mut Session<'_, H>,
+    trust: &Trust,
+    mesh_id: &str,
+    customer: Option<&str>,
+) -> Result<Group> {
+    let groups = service::parse_groups(&session.call("meshes", json!({}))?)?;
+    let group = groups.into_iter().find(|g| g.id == mesh_id).ok_or_else(|| {
+        Error::NotFound(format!(
+            "the device group {mesh_id} does not exist (any more) in MeshCentral"
+        ))
+    })?;
+    if let Some(doubt) = trust.doubt(&group, customer) {
+        return Err(Error::NotOwned(format!(
+            "the device group {mesh_id} is not the connector's: {doubt}"
+        )));
+    }
+    Ok(group)
 }
 
 /// Creates a device group (agent type) and returns its id.

@@ -16,6 +16,7 @@ use crate::config::{user_id, ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::{Host, LogLevel};
 use crate::ops::objects::{create_group, delete_group, delete_user, link, load_state};
+use crate::ownership::Trust;
 use crate::rights::{check_customer_group_rights, RightsPreset, CUSTOMER_SITE_RIGHTS};
 use crate::service::{self, find_account, find_group, not_ours_reason, ServiceRef};
 use crate::session::{expect_ok, Session};
@@ -156,8 +157,9 @@ fn steps<H: Host>(
     created: &mut Created,
 ) -> Result<Provisioned> {
     let self_id = session.own_user_id();
+    let trust = Trust::new(&self_id, cfg);
     let (groups, accounts) = load_state(session)?;
-    let group = find_group(&groups, &plan.service)?.cloned();
+    let group = find_group(&groups, &plan.service, &trust, &cfg.domain)?.cloned();
     let account = find_account(&accounts, &cfg.domain, &plan.username).cloned();
 
     if let Some(a) = &account {

@@ -5,9 +5,14 @@
 //! group reconnects it undeletes the group (with the links of every user that still exists, including the
 //! connector's own account). Deleting the device records does not help: an unknown agent is re-enrolled into the group
 //! named in its settings file, which undeletes it too. A device record that still exists, though, pins its agent to the
-//! record's group. So the devices are moved into one "retired agents" group per server (created on first use, found by
-//! its marker), connected agents are told to uninstall themselves, and then the service's group is deleted: it stays
-//! deleted, and the customer's machines no longer appear to anyone but the server's administrators.
+//! record's group. So the devices are moved into one "retired agents" group per server, connected agents are told to
+//! uninstall themselves, and then the service's group is deleted: it stays deleted, and the customer's machines no
+//! longer appear to anyone but the server's administrators.
+//!
+//! The retired group gets the devices of every terminated customer, so it must be one nobody else controls: the host
+//! pins its id once made (`retired_mesh_id`), and whether pinned or found by its marker it is used only when
+//! MeshCentral says the connector created it and nobody but the connector's accounts has rights on it
+//! (`ownership`). A group someone planted with the retired marker is never moved into.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -16,7 +21,9 @@ use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::{Host, LogLevel};
 use crate::ops::devices::parse_nodes_reply;
+use crate::ops::installer_links::mesh_suffix;
 use crate::ops::objects::{create_group, delete_group, delete_user, load_state};
+use crate::ownership::Trust;
 use crate::service::{self, find_account, find_group, not_ours_reason, ServiceRef, RETIRED_MARKER};
 use crate::session::{expect_ok, Session};
 
@@ -27,6 +34,9 @@ pub const RETIRED_GROUP_NAME: &str = "Retired agents (MeshCentral Connector)";
 pub struct TerminateInput {
     pub server: ServerInput,
     pub service: ServiceRef,
+    /// The retired-agents group the host pinned after an earlier terminate on this server.
+    #[serde(default)]
+    pub retired_mesh_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, Default)]
@@ -35,7 +45,7 @@ pub struct Terminated {
     pub retired_devices: u32,
     pub uninstall_requested: u32,
     pub deleted_group: bool,
-    /// Where the devices went, when there were any.
+    /// Where the devices went, when there were any: the host pins this id for later terminates.
     pub retired_group: Option<String>,
 }
 
@@ -43,9 +53,13 @@ pub fn run<H: Host>(host: &mut H, input: TerminateInput) -> Result<Terminated> {
     let cfg = ServerConfig::from_input(input.server)?;
     let service = input.service;
     service.validate()?;
+    if let Some(id) = &input.retired_mesh_id {
+        mesh_suffix(id)?;
+    }
     let mut session = Session::open_preferred(host, &cfg)?;
-    let (mut groups, accounts) = load_state(&mut session)?;
-    let group = find_group(&groups, &service)?.cloned();
+    let (groups, accounts) = load_state(&mut session)?;
+    let trust = Trust::new(&session.own_user_id(), &cfg);
+    let group = find_group(&groups, &service, &trust, &cfg.domain)?.cloned();
     let username = service.username();
     let account = find_account(&accounts, &cfg.domain, &username).cloned();
     let mut done = Terminated::default();
@@ -69,7 +83,7 @@ pub fn run<H: Host>(host: &mut H, input: TerminateInput) -> Result<Terminated> {
     // 2. The devices: park them in the retired group (see the module comment), asking live agents to uninstall.
     let devices = parse_nodes_reply(&session.call_text("nodes", json!({"meshid": group.id}))?, &group.id)?;
     if !devices.is_empty() {
-        let retired = retired_group(&mut session, &mut groups)?;
+        let retired = retired_group(&mut session, &groups, &trust, input.retired_mesh_id.as_deref())?;
         let online: Vec<&str> = devices.iter().filter(|d| d.online).map(|d| d.id.as_str()).collect();
         if !online.is_empty() {
             // No reply exists for this command; the agent uninstalls itself when it gets it.
@@ -101,20 +115,34 @@ pub fn run<H: Host>(host: &mut H, input: TerminateInput) -> Result<Terminated> {
     Ok(done)
 }
 
-/// The server's retired-agents group, created on first use.
-fn retired_group<H: Host>(session: &mut Session<'_, H>, groups: &mut Vec<service::Group>) -> Result<String> {
-    if let Some(g) = groups.iter().find(|g| g.retired) {
+/// The server's retired-agents group: the pinned one, else one the connector made earlier (found by its marker),
+/// else a new one. Only a group the connector created and nobody else has rights on qualifies.
+fn retired_group<H: Host>(
+    session: &mut Session<'_, H>,
+    groups: &[service::Group],
+    trust: &Trust,
+    pinned: Option<&str>,
+) -> Result<String> {
+    if let Some(id) = pinned {
+        match groups.iter().find(|g| g.id == id) {
+            Some(g) => match trust.doubt(g, None) {
+                None => return Ok(g.id.clone()),
+                Some(doubt) => session.log(
+                    LogLevel::Warn,
+                    &format!("the pinned retired-agents group {id} is not used: {doubt}"),
+                ),
+            },
+            None => session.log(
+                LogLevel::Info,
+                &format!("the pinned retired-agents group {id} no longer exists"),
+            ),
+        }
+    }
+    if let Some(g) = groups.iter().find(|g| g.retired && trust.doubt(g, None).is_none()) {
         return Ok(g.id.clone());
     }
     let desc = format!(
         "Devices of services terminated by the billing system; their agents were asked to uninstall. {RETIRED_MARKER}"
     );
-    let id = create_group(session, RETIRED_GROUP_NAME, &desc)?;
-    groups.push(service::Group {
-        id: id.clone(),
-        name: RETIRED_GROUP_NAME.into(),
-        marker: None,
-        retired: true,
-    });
-    Ok(id)
+    create_group(session, RETIRED_GROUP_NAME, &desc)
 }

@@ -21,7 +21,8 @@ final class InviteLink
         $product = $params->product();
         $server = $ctx->server();
         $hours = $product->inviteHours;
-        $link = $ctx->run('InviteLink', ['mesh_id' => $meshId, 'hours' => $hours], static fn (Connector $c): array => $c->inviteLink($server, $meshId, $hours));
+        $username = $ctx->service()['username'];
+        $link = $ctx->run('InviteLink', ['mesh_id' => $meshId, 'hours' => $hours], static fn (Connector $c): array => $c->inviteLink($server, $meshId, $hours, $username));
         $ctx->store->save($params->serviceId(), ['invite_url' => $link['url'], 'invite_expires' => time() + $hours * 3600]);
         return 'success';
     }

@@ -9,7 +9,8 @@ use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
 /**
  * Removes the user, parks the devices, deletes the group (see src/ops/terminate.rs). Idempotent: already gone counts
- * as done. Refuses (with the reason) to touch anything the connector did not create.
+ * as done. Refuses (with the reason) to touch anything the connector did not create. The retired-agents group the
+ * core used is pinned per server record, so later terminates never look it up by its description again.
  */
 final class TerminateAccount
 {
@@ -17,7 +18,13 @@ final class TerminateAccount
     {
         $service = $ctx->service();
         $server = $ctx->server();
-        $ctx->run('TerminateAccount', ['service' => $service], static fn (Connector $c): array => $c->terminate($server, $service));
+        $serverId = $ctx->params->serverId();
+        $pinned = $ctx->store->retiredGroup($serverId);
+        $done = $ctx->run('TerminateAccount', ['service' => $service, 'retired_mesh_id' => $pinned], static fn (Connector $c): array => $c->terminate($server, $service, $pinned));
+        $retired = $done['retired_group'] ?? null;
+        if (is_string($retired) && $retired !== $pinned) {
+            $ctx->store->pinRetiredGroup($serverId, $retired);
+        }
         $ctx->store->forget($ctx->params->serviceId());
         return 'success';
     }

@@ -64,6 +64,28 @@ final class ServiceStore
         return $out;
     }
 
+    /**
+     * The retired-agents group pinned for a WHMCS server record (see src/ops/terminate.rs): terminated services'
+     * devices go there, so it is remembered by id instead of being looked up by a description anyone could write.
+     */
+    public function retiredGroup(int $serverId): ?string
+    {
+        $this->ensureTables();
+        $id = Capsule::table(self::SETTINGS_TABLE)->where('name', self::retiredKey($serverId))->value('value');
+        return is_string($id) && $id !== '' ? $id : null;
+    }
+
+    public function pinRetiredGroup(int $serverId, string $meshId): void
+    {
+        $this->ensureTables();
+        Capsule::table(self::SETTINGS_TABLE)->updateOrInsert(['name' => self::retiredKey($serverId)], ['value' => $meshId]);
+    }
+
+    private static function retiredKey(int $serverId): string
+    {
+        return 'retired_mesh_id:server:' . $serverId;
+    }
+
     /** A random tag made once per WHMCS install: service keys are `whmcs-<tag>-<service id>`. */
     public function installTag(): string
     {

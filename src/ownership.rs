@@ -1,0 +1,143 @@
+//! Which device groups are the connector's: decided only by what MeshCentral itself sets.
+//!
+//! A group's name and description are free text: any account allowed to create groups (every account without site
+//! right NONEWGROUPS, e.g. a staff account) can write the connector's marker into a description. What nobody can
+//! forge is `creatorid` (set by the server at `createmesh` from the creating session, never changed by `editmesh`)
+//! and the `links` map (changed only through `addmeshuser` / `removemeshuser` by someone with MANAGEUSERS on that
+//! group). So a group counts as the connector's only when
+//! - its creator is one of the connector's accounts (the one it logs in with, or one the admin listed as an earlier
+//!   connector account), and
+//! - it is linked to nobody but the connector's accounts and, for a service group, that service's own user.
+//!
+//! The marker in the description then only says *which* service a trusted group belongs to: a lookup hint.
+
+use std::fmt;
+
+use crate::config::ServerConfig;
+use crate::service::Group;
+
+/// The accounts whose groups count as the connector's.
+#[derive(Debug, Clone)]
+pub struct Trust {
+    accepted: Vec<String>,
+}
+
+impl Trust {
+    /// The account the session is logged in as (`own_id`, from its `userinfo`), the configured account and the
+    /// admin's list of earlier connector accounts.
+    pub fn new(own_id: &str, cfg: &ServerConfig) -> Self {
+        let mut accepted: Vec<String> = Vec::new();
+        for id in [own_id.to_string(), cfg.user_id()]
+            .into_iter()
+            .chain(cfg.accepted_creators.iter().cloned())
+        {
+            if !id.is_empty() && !accepted.contains(&id) {
+                accepted.push(id);
+            }
+        }
+        Trust { accepted }
+    }
+
+    /// Without a session of the connector's own (e.g. one logged in as a customer): the configured account and the
+    /// admin's list. A connector that logs in with a MeshCentral login token (`~t:`) lists the token's owner there.
+    pub fn configured(cfg: &ServerConfig) -> Self {
+        Self::new("", cfg)
+    }
+
+    pub fn accepts(&self, user_id: &str) -> bool {
+        self.accepted.iter().any(|a| a == user_id)
+    }
+
+    /// Why `group` is not the connector's (None = it is). `customer` is the one other account a service group may
+    /// be linked to: that service's own user (`user/<domain>/<name>`); None for groups no customer may see.
+    pub fn doubt(&self, group: &Group, customer: Option<&str>) -> Option<Doubt> {
+        match group.creator_id.as_deref() {
+            None | Some("") => return Some(Doubt::NoCreator),
+            Some(c) if !self.accepts(c) => return Some(Doubt::CreatedBy(c.to_string())),
+            Some(_) => {}
+        }
+        group
+            .links
+            .iter()
+            .map(|(id, _)| id)
+            .find(|id| !self.accepts(id) && Some(id.as_str()) != customer)
+            .map(|id| Doubt::LinkedTo(id.clone()))
+    }
+}
+
+/// Why a group is not the connector's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Doubt {
+    /// MeshCentral recorded no creator (a group from before creators were recorded, or a malformed reply).
+    NoCreator,
+    /// Another account created it.
+    CreatedBy(String),
+    /// Someone other than the connector's accounts and the service's own user has rights on it.
+    LinkedTo(String),
+}
+
+impl fmt::Display for Doubt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Doubt::NoCreator => write!(f, "MeshCentral records no creator for it"),
+            Doubt::CreatedBy(who) => write!(f, "it was created by {who}, not by the connector's account"),
+            Doubt::LinkedTo(who) => write!(f, "{who} has rights on it"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ServerInput;
+
+    fn cfg(accepted: &[&str]) -> ServerConfig {
+        ServerConfig::from_input(ServerInput {
+            url: "https://127.0.0.1:4430".into(),
+            username: "connector".into(),
+            password: Some("pw".into()),
+            login_token_key: None,
+            tls: None,
+            timeout_ms: None,
+            accepted_creators: accepted.iter().map(|s| s.to_string()).collect(),
+        })
+        .unwrap()
+    }
+
+    fn group(creator: Option<&str>, links: &[&str]) -> Group {
+        Group {
+            id: "mesh//g".into(),
+            name: "g".into(),
+            marker: None,
+            retired: false,
+            creator_id: creator.map(str::to_string),
+            links: links.iter().map(|l| (l.to_string(), 0xFFFF_FFFF)).collect(),
+        }
+    }
+
+    #[test]
+    fn only_the_creator_and_links_decide() {
+        let trust = Trust::new("user//connector", &cfg(&["old-admin"]));
+        let ours = group(Some("user//connector"), &["user//connector", "user//mc-1"]);
+        assert_eq!(trust.doubt(&ours, Some("user//mc-1")), None);
+        assert_eq!(
+            trust.doubt(&group(Some("user//old-admin"), &["user//old-admin"]), None),
+            None
+        );
+        assert_eq!(
+            trust.doubt(&group(Some("user//mallory"), &["user//mallory"]), None),
+            Some(Doubt::CreatedBy("user//mallory".into()))
+        );
+        assert_eq!(trust.doubt(&group(None, &[]), None), Some(Doubt::NoCreator));
+        // The customer's link is only allowed on that customer's group, and nobody else's.
+        assert_eq!(trust.doubt(&ours, None), Some(Doubt::LinkedTo("user//mc-1".into())));
+        let widened = group(
+            Some("user//connector"),
+            &["user//connector", "user//mc-1", "user//mallory"],
+        );
+        assert_eq!(
+            trust.doubt(&widened, Some("user//mc-1")),
+            Some(Doubt::LinkedTo("user//mallory".into()))
+        );
+    }
+}
