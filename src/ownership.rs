@@ -51,10 +51,8 @@ impl Trust {
     /// Why `group` is not the connector's (None = it is). `customer` is the one other account a service group may
     /// be linked to: that service's own user (`user/<domain>/<name>`); None for groups no customer may see.
     pub fn doubt(&self, group: &Group, customer: Option<&str>) -> Option<Doubt> {
-        match group.creator_id.as_deref() {
-            None | Some("") => return Some(Doubt::NoCreator),
-            Some(c) if !self.accepts(c) => return Some(Doubt::CreatedBy(c.to_string())),
-            Some(_) => {}
+        if let Some(doubt) = self.doubt_creator(group) {
+            return Some(doubt);
         }
         group
             .links
@@ -62,6 +60,17 @@ impl Trust {
             .map(|(id, _)| id)
             .find(|id| !self.accepts(id) && Some(id.as_str()) != customer)
             .map(|id| Doubt::LinkedTo(id.clone()))
+    }
+}
+
+impl Trust {
+    /// The creator half of `doubt`, for callers that cannot name the service's user.
+    pub fn doubt_creator(&self, group: &Group) -> Option<Doubt> {
+        match group.creator_id.as_deref() {
+            None | Some("") => Some(Doubt::NoCreator),
+            Some(c) if !self.accepts(c) => Some(Doubt::CreatedBy(c.to_string())),
+            Some(_) => None,
+        }
     }
 }
 

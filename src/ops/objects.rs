@@ -47,7 +47,8 @@ pub fn open_as<'h, H: Host>(host: &'h mut H, cfg: &ServerConfig, view_as: Option
 
 /// The group `mesh_id` as the session sees it, proven to be the connector's (`ownership`): `not_found` when the
 /// session cannot see it (gone, or not this customer's), `not_owned` when MeshCentral does not vouch for it.
-/// `customer` is the one other account allowed on it: the service's own user.
+/// `customer` is the one other account allowed on it: the service's own user. Without one (an administrator's call
+/// that does not say whose service this is) only the creator is checked.
 pub fn owned_group<H: Host>(
     session: &mut Session<'_, H>,
     trust: &Trust,
@@ -57,10 +58,14 @@ pub fn owned_group<H: Host>(
     let groups = service::parse_groups(&session.call("meshes", json!({}))?)?;
     let group = groups.into_iter().find(|g| g.id == mesh_id).ok_or_else(|| {
         Error::NotFound(format!(
-            "the device group {mesh_id} does not exist (any more) in MeshCentral"
+            "the device group {mesh_id} does not exist (any more) in MeshCentral, or this account cannot see it"
         ))
     })?;
-    if let Some(doubt) = trust.doubt(&group, customer) {
+    let doubt = match customer {
+        Some(_) => trust.doubt(&group, customer),
+        None => trust.doubt_creator(&group),
+    };
+    if let Some(doubt) = doubt {
         return Err(Error::NotOwned(format!(
             "the device group {mesh_id} is not the connector's: {doubt}"
         )));

@@ -55,8 +55,9 @@ final class IsolationTest extends ServiceTestCase
             self::connector()->devices($settings, $b['mesh_id'], $a['username']);
             self::fail("as A, B's group must be refused by MeshCentral itself");
         } catch (ConnectorException $e) {
-            self::assertSame('remote', $e->kind);
-            self::assertStringContainsString('Invalid group id', $e->getMessage());
+            // A's own `meshes` (MeshCentral's answer to A) does not hold B's group.
+            self::assertSame('not_found', $e->kind);
+            self::assertStringContainsString('cannot see it', $e->getMessage());
         }
         self::assertSame([], self::connector()->devices($settings, $b['mesh_id']), 'the configured account lists any group');
         try {
