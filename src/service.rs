@@ -284,8 +284,10 @@ pub fn parse_accounts(reply: &Map<String, Value>) -> Result<Vec<Account>> {
 }
 
 /// This service's group: the one the connector created whose marker names the service key (the stored id, when
-/// given, must be such a group). Groups that carry the marker but that MeshCentral does not vouch for (`ownership`)
-/// are never this service's: they are skipped, so a planted group is never adopted, moved into or deleted.
+/// given, must be such a group). Groups that carry the marker but that another account created are never this
+/// service's: they are skipped, so a planted group is never adopted, moved into or deleted. A group the connector did
+/// create but on which someone other than the service's user has rights is refused (`not_owned`, with who): that
+/// needs a person, not a second group.
 pub fn find_group<'a>(
     groups: &'a [Group],
     service: &ServiceRef,
@@ -296,7 +298,7 @@ pub fn find_group<'a>(
     let marked: Vec<&Group> = groups
         .iter()
         .filter(|g| g.marker.as_ref().is_some_and(|(k, _)| k == &service.key))
-        .filter(|g| trust.doubt(g, Some(&customer)).is_none())
+        .filter(|g| trust.doubt_creator(g).is_none())
         .collect();
     if let Some(stored) = &service.mesh_id {
         if let Some(g) = groups.iter().find(|g| &g.id == stored) {
@@ -317,7 +319,15 @@ pub fn find_group<'a>(
     }
     match marked.as_slice() {
         [] => Ok(None),
-        [one] => Ok(Some(one)),
+        [one] => match trust.doubt(one, Some(&customer)) {
+            None => Ok(Some(one)),
+            Some(doubt) => Err(Error::NotOwned(format!(
+                "the device group {} of service '{}' is not the connector's for user '{}': {doubt}",
+                one.id,
+                service.key,
+                service.username()
+            ))),
+        },
         _ => Err(Error::NotOwned(format!(
             "{} device groups made by the connector carry the marker of service '{}'; resolve the duplicates in \
              MeshCentral",
@@ -501,9 +511,11 @@ mod tests {
             find_group(&both, &stored, &trust(), "").unwrap_err().kind(),
             "not_owned"
         );
-        // Our group with a stranger linked in is not ours any more.
+        // Our group with a stranger linked in is refused, with who.
         let mut widened = marked("mesh//ours", "k1", "user//admin");
         widened.links.push(("user//mallory".into(), 8));
-        assert!(find_group(&[widened], &s, &trust(), "").unwrap().is_none());
+        let e = find_group(&[widened], &s, &trust(), "").unwrap_err();
+        assert_eq!(e.kind(), "not_owned");
+        assert!(e.to_string().contains("user//mallory has rights on it"), "{e}");
     }
 }
