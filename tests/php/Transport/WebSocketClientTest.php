@@ -5,7 +5,6 @@ declare(strict_types=1);
 namespace MeshCentralConnector\Tests\Transport;
 
 use MeshCentralConnector\Transport\TlsSettings;
-use MeshCentralConnector\Transport\TransportException;
 use MeshCentralConnector\Transport\WebSocketClient;
 use PHPUnit\Framework\TestCase;
 
@@ -15,9 +14,9 @@ use PHPUnit\Framework\TestCase;
  */
 final class WebSocketClientTest extends TestCase
 {
-    private const MAX = 1024 * 1024;
-
     use HostileServers;
+
+    private const MAX = 1024 * 1024;
 
     public function testEchoRoundTripKeepsPathQueryAndHeaders(): void
     {
