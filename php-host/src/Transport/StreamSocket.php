@@ -123,7 +123,8 @@ final class StreamSocket
     {
         $total = strlen($data);
         $done = 0;
-        while ($done < $total) {
+        // One write per turn, then the deadline: a peer that reads a trickle must not stretch a send forever either.
+        while (true) {
             if ($this->stream === null) {
                 throw new TransportException(
                     TransportException::CLOSED,
@@ -137,9 +138,9 @@ final class StreamSocket
                     "The connection to {$this->peer} was lost while $what ($done of $total bytes written)."
                 );
             }
-            if ($written > 0) {
-                $done += $written;
-                continue;
+            $done += $written;
+            if ($done >= $total) {
+                return;
             }
             $remaining = $deadline->remainingMs();
             if ($remaining <= 0) {
@@ -148,10 +149,12 @@ final class StreamSocket
                     "Timed out after {$deadline->ms} ms while $what to {$this->peer} ($done of $total bytes written)."
                 );
             }
-            $read = null;
-            $write = [$this->stream];
-            $except = null;
-            @stream_select($read, $write, $except, intdiv($remaining, 1000), ($remaining % 1000) * 1000);
+            if ($written === 0) {
+                $read = null;
+                $write = [$this->stream];
+                $except = null;
+                @stream_select($read, $write, $except, intdiv($remaining, 1000), ($remaining % 1000) * 1000);
+            }
         }
     }
 

@@ -117,6 +117,10 @@ final class WebSocketClient
             while (true) {
                 $frame = $this->codec->next();
                 if ($frame === null) {
+                    // Checked before every read, so a frame that keeps arriving in pieces cannot outlast the deadline.
+                    if ($deadline->expired()) {
+                        throw $this->timedOut($deadline);
+                    }
                     $this->fill($deadline);
                     continue;
                 }
@@ -161,6 +165,9 @@ final class WebSocketClient
             while (true) {
                 $frame = $this->codec->next();
                 if ($frame === null) {
+                    if ($deadline->expired()) {
+                        break;
+                    }
                     $this->fill($deadline);
                     continue;
                 }
