@@ -141,9 +141,9 @@ final class WebSocketClient
             }
         } catch (TransportException $e) {
             if ($e->kind === TransportException::PROTOCOL) {
-                $this->failConnection(1002, $e->getMessage());
+                $this->failConnection(1002, $e->getMessage(), $deadline);
             } elseif ($e->kind === TransportException::TOO_LARGE) {
-                $this->failConnection(1009, $e->getMessage());
+                $this->failConnection(1009, $e->getMessage(), $deadline);
             } elseif ($e->kind === TransportException::CLOSED) {
                 $this->drop($e->getMessage());
             }
@@ -356,11 +356,13 @@ final class WebSocketClient
     }
 
     /** Best-effort close with a status code after a local decision to abort, then release the socket. */
-    private function failConnection(int $code, string $why): void
+    private function failConnection(int $code, string $why, Deadline $within): void
     {
         if ($this->socket !== null) {
             try {
-                $this->write(FrameCodec::encodeMasked(Frame::CLOSE, pack('n', $code)), Deadline::in(self::CLOSE_WAIT_MS), 'closing');
+                // Within the caller's deadline; one write is still tried, which sends a small frame when there is room.
+                $deadline = Deadline::in(self::CLOSE_WAIT_MS)->capped($within);
+                $this->write(FrameCodec::encodeMasked(Frame::CLOSE, pack('n', $code)), $deadline, 'closing');
             } catch (TransportException) {
                 // Ignored: the connection is being abandoned.
             }
