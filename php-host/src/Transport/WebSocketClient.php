@@ -5,68 +5,49 @@ declare(strict_types=1);
 namespace MeshCentralConnector\Transport;
 
 /**
- * Minimal RFC 6455 WebSocket client (text messages only) on plain PHP streams.
+ * Minimal RFC 6455 WebSocket client (text messages only), composed of StreamSocket (TCP/TLS, bounded waits),
+ * Handshake (the HTTP upgrade) and FrameCodec (framing, on strings).
  *
  * Design notes (why it looks like this):
- * - The socket is non-blocking and every wait goes through stream_select()
- *   against an absolute deadline, so no call can hang longer than asked,
- *   whatever the peer does (trickling bytes, never answering, ...).
- * - We always try fread() before waiting: with TLS, OpenSSL may already hold
- *   decrypted bytes that stream_select() cannot see.
- * - Incoming bytes accumulate in $buffer and a frame is only consumed once it
- *   is complete, so a receive() timeout never loses or corrupts data and the
- *   next receive() simply continues.
- * - Lengths from the peer are validated before any payload is read, so a
- *   hostile server cannot make us allocate or wait for huge frames.
+ * - Every call has one Deadline and checks it on every turn of its loop, whatever the peer sends: a flood of pings is
+ *   as bounded as silence. Pongs and close echoes sent from inside receive() are bounded by receive()'s deadline too.
+ * - A call may handle at most MAX_CONTROL_FRAMES control frames (pings, pongs); past that the peer is flooding and
+ *   the connection fails with a protocol error. FrameCodec caps the fragments of one message the same way.
+ * - A write that does not complete (timeout or error half-way through a frame) fails the connection at once: the
+ *   peer has half a frame, so nothing more may be sent; every later call reports the connection closed.
+ * - A receive() timeout otherwise leaves the connection usable: partial frames stay in the codec's buffer and the
+ *   next receive() continues.
+ * - Protocol violations and oversized messages fail the connection (close 1002/1009), because after them the byte
+ *   stream can no longer be trusted.
  */
 final class WebSocketClient
 {
-    private const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
-    private const MAX_RESPONSE_HEADER_BYTES = 16384;
-    private const READ_CHUNK = 65536;
     private const CLOSE_WAIT_MS = 200;
     /** Writes get at least this long: a slow uplink must not be mistaken for a dead peer. */
     private const MIN_WRITE_TIMEOUT_MS = 5000;
+    /** Control frames (pings, pongs) one receive() or close() handles before it calls the peer a flood. */
+    public const MAX_CONTROL_FRAMES = 128;
 
-    private const OP_CONTINUATION = 0x0;
-    private const OP_TEXT = 0x1;
-    private const OP_BINARY = 0x2;
-    private const OP_CLOSE = 0x8;
-    private const OP_PING = 0x9;
-    private const OP_PONG = 0xA;
+    private ?StreamSocket $socket;
+    private FrameCodec $codec;
+    /** Why the connection failed (a partial write, a protocol error, the peer's close), null while usable. */
+    private ?string $failure = null;
 
-    /** @var resource|null */
-    private $stream;
-    private string $buffer;
-    /** Payload of a fragmented text message being reassembled, null when none is in progress. */
-    private ?string $fragments = null;
-    private bool $closed = false;
-
-    /**
-     * @param resource $stream
-     */
     private function __construct(
-        $stream,
+        StreamSocket $socket,
         string $initialBuffer,
         private readonly string $peer,
-        private readonly int $maxMessageBytes,
+        int $maxMessageBytes,
         private readonly int $writeTimeoutMs,
     ) {
-        $this->stream = $stream;
-        $this->buffer = $initialBuffer;
-    }
-
-    public function __destruct()
-    {
-        // No network round-trip here: destructors must not block. Just release the socket.
-        if ($this->stream !== null) {
-            @fclose($this->stream);
-            $this->stream = null;
-        }
+        $this->socket = $socket;
+        $this->codec = new FrameCodec($maxMessageBytes, "the server at $peer");
+        $this->codec->feed($initialBuffer);
     }
 
     /**
      * @param list<array{0:string,1:string}> $headers extra request headers
+     * @param int|null $writeTimeoutMs how long one send() may take; default the larger of the connect timeout and 5 s
      */
     public static function connect(
         string $url,
@@ -74,6 +55,7 @@ final class WebSocketClient
         TlsSettings $tls,
         int $connectTimeoutMs,
         int $maxMessageBytes,
+        ?int $writeTimeoutMs = null,
     ): self {
         if ($connectTimeoutMs <= 0) {
             throw new \InvalidArgumentException('Connect timeout must be a positive number of milliseconds.');
@@ -81,29 +63,31 @@ final class WebSocketClient
         if ($maxMessageBytes <= 0) {
             throw new \InvalidArgumentException('Maximum message size must be a positive number of bytes.');
         }
+        if ($writeTimeoutMs !== null && $writeTimeoutMs <= 0) {
+            throw new \InvalidArgumentException('Write timeout must be a positive number of milliseconds.');
+        }
 
         [$secure, $host, $port, $target] = self::parseUrl($url);
         $peer = $host . ':' . $port;
-        $deadline = self::deadline($connectTimeoutMs);
+        $deadline = Deadline::in($connectTimeoutMs);
 
-        $stream = self::openSocket($host, $port, $peer, $secure, $tls, $connectTimeoutMs);
+        $socket = StreamSocket::open($host, $port, $secure, $tls, $deadline);
         try {
-            if ($secure) {
-                self::enableTls($stream, $peer, $tls, $deadline, $connectTimeoutMs);
-            }
-
-            $key = base64_encode(random_bytes(16));
-            $request = self::buildRequest($target, $peer, $key, $headers);
-            self::writeAll($stream, $request, $deadline, $peer, $connectTimeoutMs, 'sending the WebSocket handshake');
-            $leftover = self::readHandshakeResponse($stream, $key, $peer, $deadline, $connectTimeoutMs);
+            $handshake = new Handshake(Handshake::newKey(), $peer);
+            $socket->writeAll($handshake->request($target, $headers), $deadline, 'sending the WebSocket handshake');
+            $leftover = self::readHandshakeResponse($socket, $handshake, $deadline);
         } catch (\Throwable $e) {
-            @fclose($stream);
+            $socket->close();
             throw $e;
         }
 
-        $writeTimeoutMs = max($connectTimeoutMs, self::MIN_WRITE_TIMEOUT_MS);
-
-        return new self($stream, $leftover, $peer, $maxMessageBytes, $writeTimeoutMs);
+        return new self(
+            $socket,
+            $leftover,
+            $peer,
+            $maxMessageBytes,
+            $writeTimeoutMs ?? max($connectTimeoutMs, self::MIN_WRITE_TIMEOUT_MS),
+        );
     }
 
     /** Sends one masked text frame (client frames must be masked, RFC 6455 5.3). */
@@ -116,41 +100,53 @@ final class WebSocketClient
                 'Refusing to send a WebSocket text message that is not valid UTF-8.'
             );
         }
-        $this->sendFrame(self::OP_TEXT, $text, self::deadline($this->writeTimeoutMs), $this->writeTimeoutMs);
+        $this->write(FrameCodec::encodeMasked(Frame::TEXT, $text), Deadline::in($this->writeTimeoutMs), 'sending data');
     }
 
     /**
-     * Returns the next complete text message.
+     * Returns the next complete text message before $timeoutMs.
      *
-     * Pings are answered, pongs ignored, fragments reassembled. Protocol
-     * violations and oversized messages fail the connection, because after
-     * them the byte stream can no longer be trusted.
+     * Pings are answered, pongs ignored, fragments reassembled (FrameCodec).
      */
     public function receive(int $timeoutMs): string
     {
         $this->assertOpen();
-        $deadline = self::deadline(max(0, $timeoutMs));
+        $deadline = Deadline::in($timeoutMs);
+        $control = 0;
         try {
             while (true) {
-                $frame = $this->tryParseFrame();
+                $frame = $this->codec->next();
                 if ($frame === null) {
-                    $this->fillBuffer($deadline, $timeoutMs);
+                    // Checked before every read, so a frame that keeps arriving in pieces cannot outlast the deadline.
+                    if ($deadline->expired()) {
+                        throw $this->timedOut($deadline);
+                    }
+                    $this->fill($deadline);
                     continue;
                 }
-                $message = $this->handleFrame($frame[0], $frame[1], $frame[2]);
-                if ($message !== null) {
-                    return $message;
+                if ($frame->opcode === Frame::TEXT) {
+                    return $frame->payload;
+                }
+                if ($frame->opcode === Frame::CLOSE) {
+                    throw $this->handleCloseFrame($frame->payload, $deadline);
+                }
+                $this->countControl($control);
+                if ($frame->opcode === Frame::PING) {
+                    // Bounded by this call's deadline: a peer that pings but does not read fails the connection here.
+                    $this->write(FrameCodec::encodeMasked(Frame::PONG, $frame->payload), $deadline, 'answering a ping');
+                }
+                if ($deadline->expired()) {
+                    throw $this->timedOut($deadline);
                 }
             }
         } catch (TransportException $e) {
             if ($e->kind === TransportException::PROTOCOL) {
-                $this->failConnection(1002);
+                $this->failConnection(1002, $e->getMessage(), $deadline);
             } elseif ($e->kind === TransportException::TOO_LARGE) {
-                $this->failConnection(1009);
+                $this->failConnection(1009, $e->getMessage(), $deadline);
             } elseif ($e->kind === TransportException::CLOSED) {
-                $this->dropSocket();
+                $this->drop($e->getMessage());
             }
-            // Timeouts leave the connection usable: partial data stays buffered.
             throw $e;
         }
     }
@@ -158,28 +154,37 @@ final class WebSocketClient
     /** Polite close: send a close frame, wait briefly for the answer, release the socket. Idempotent. */
     public function close(): void
     {
-        if ($this->closed || $this->stream === null) {
-            $this->closed = true;
+        if ($this->socket === null) {
             return;
         }
-        $deadline = self::deadline(self::CLOSE_WAIT_MS);
+        $deadline = Deadline::in(self::CLOSE_WAIT_MS);
         try {
-            $this->sendFrame(self::OP_CLOSE, pack('n', 1000), $deadline, self::CLOSE_WAIT_MS);
+            $this->write(FrameCodec::encodeMasked(Frame::CLOSE, pack('n', 1000)), $deadline, 'closing');
             // Wait for the peer's close frame; anything else arriving meanwhile is discarded.
+            $control = 0;
             while (true) {
-                $frame = $this->tryParseFrame();
+                $frame = $this->codec->next();
                 if ($frame === null) {
-                    $this->fillBuffer($deadline, self::CLOSE_WAIT_MS);
+                    if ($deadline->expired()) {
+                        break;
+                    }
+                    $this->fill($deadline);
                     continue;
                 }
-                if ($frame[1] === self::OP_CLOSE) {
+                if ($frame->opcode === Frame::CLOSE) {
+                    break;
+                }
+                if ($frame->isControl()) {
+                    $this->countControl($control);
+                }
+                if ($deadline->expired()) {
                     break;
                 }
             }
         } catch (TransportException) {
-            // The peer may be gone or slow; closing must succeed regardless.
+            // The peer may be gone, slow or hostile; closing must succeed regardless.
         }
-        $this->dropSocket();
+        $this->drop(null);
     }
 
     // ---------------------------------------------------------------------
@@ -213,428 +218,62 @@ final class WebSocketClient
         return [$secure, $parts['host'], $port, $target];
     }
 
-    /**
-     * @return resource
-     */
-    private static function openSocket(
-        string $host,
-        int $port,
-        string $peer,
-        bool $secure,
-        TlsSettings $tls,
-        int $connectTimeoutMs,
-    ) {
-        $context = stream_context_create(['ssl' => $secure ? self::sslOptions($host, $tls) : []]);
-        $errno = 0;
-        $errstr = '';
-        // Plain TCP first; TLS is negotiated afterwards in non-blocking mode so it obeys our deadline.
-        [$stream, $warning] = self::withWarnings(static fn () => stream_socket_client(
-            'tcp://' . $peer,
-            $errno,
-            $errstr,
-            $connectTimeoutMs / 1000,
-            STREAM_CLIENT_CONNECT,
-            $context,
-        ));
-        if (!is_resource($stream)) {
-            $reason = $errstr !== '' ? $errstr : ($warning ?? 'unknown error');
-            if (stripos($reason, 'getaddrinfo') !== false || stripos($reason, 'getaddresses') !== false) {
-                // PHP repeats the resolver error twice; a short, explicit DNS message is clearer.
-                throw new TransportException(
-                    TransportException::CONNECT,
-                    "Could not connect to $peer: the host name \"$host\" could not be resolved (DNS)."
-                );
-            }
-            $timedOut = $errno === 110 || stripos($reason, 'timed out') !== false;
-            if ($timedOut) {
-                throw new TransportException(
-                    TransportException::TIMEOUT,
-                    "Timed out after {$connectTimeoutMs} ms connecting to $peer."
-                );
-            }
-            throw new TransportException(
-                TransportException::CONNECT,
-                "Could not connect to $peer: " . self::cleanReason($reason) . '.'
-            );
-        }
-        stream_set_blocking($stream, false);
-
-        return $stream;
-    }
-
-    /**
-     * @return array<string, mixed>
-     */
-    private static function sslOptions(string $host, TlsSettings $tls): array
+    /** @return string bytes received after the header block (early WebSocket frames) */
+    private static function readHandshakeResponse(StreamSocket $socket, Handshake $handshake, Deadline $deadline): string
     {
-        $peerName = trim($host, '[]');
-        $options = [
-            'peer_name' => $peerName,
-            'SNI_enabled' => true,
-            'verify_peer' => true,
-            'verify_peer_name' => true,
-            'allow_self_signed' => false,
-        ];
-        if ($tls->caFile !== null) {
-            $options['cafile'] = $tls->caFile;
-        }
-        if ($tls->normalizedPin() !== null) {
-            // The pin replaces chain validation: MeshCentral usually runs with a self-signed certificate.
-            $options['verify_peer'] = false;
-            $options['verify_peer_name'] = false;
-            $options['allow_self_signed'] = true;
-            $options['capture_peer_cert'] = true;
-        } elseif (!$tls->verify) {
-            $options['verify_peer'] = false;
-            $options['verify_peer_name'] = false;
-            $options['allow_self_signed'] = true;
-        }
-
-        return $options;
-    }
-
-    /**
-     * @param resource $stream
-     */
-    private static function enableTls($stream, string $peer, TlsSettings $tls, int $deadline, int $timeoutMs): void
-    {
-        $method = STREAM_CRYPTO_METHOD_TLSv1_2_CLIENT | STREAM_CRYPTO_METHOD_TLSv1_3_CLIENT;
-        $warnings = [];
+        $peer = $socket->peer;
         while (true) {
-            [$result, $warning] = self::withWarnings(
-                static fn () => stream_socket_enable_crypto($stream, true, $method)
-            );
-            if ($warning !== null) {
-                $warnings[] = $warning;
-            }
-            if ($result === true) {
-                break;
-            }
-            if ($result === false) {
-                $detail = self::cleanReason(implode('; ', $warnings));
-                if (stripos($detail, 'certificate') !== false || stripos($detail, 'peer') !== false) {
-                    throw new TransportException(
-                        TransportException::TLS,
-                        "TLS certificate of $peer could not be verified ($detail). "
-                        . 'Configure the certificate pin or a CA file for this server.'
-                    );
-                }
-                throw new TransportException(
-                    TransportException::TLS,
-                    "TLS handshake with $peer failed" . ($detail !== '' ? " ($detail)" : '') . '.'
-                );
-            }
-            // 0: OpenSSL needs more data. Wait in short slices because it may also want to write.
-            $remaining = self::remainingMs($deadline);
-            if ($remaining <= 0) {
-                throw new TransportException(
-                    TransportException::TIMEOUT,
-                    "Timed out after {$timeoutMs} ms during the TLS handshake with $peer."
-                );
-            }
-            self::waitReadable($stream, min($remaining, 50));
-        }
-
-        $pin = $tls->normalizedPin();
-        if ($pin !== null) {
-            $actual = self::peerCertificateSha384($stream);
-            if ($actual === null || !hash_equals($pin, $actual)) {
-                throw new TransportException(
-                    TransportException::TLS,
-                    "TLS certificate of $peer does not match the pinned SHA-384 hash"
-                    . ($actual !== null ? " (server presented $actual)" : '') . '.'
-                );
-            }
-        }
-    }
-
-    /**
-     * SHA-384 over the DER encoding, the same value MeshCentral and `openssl x509 -fingerprint -sha384` show.
-     *
-     * @param resource $stream
-     */
-    private static function peerCertificateSha384($stream): ?string
-    {
-        $options = stream_context_get_options($stream);
-        $cert = $options['ssl']['peer_certificate'] ?? null;
-        if ($cert === null) {
-            return null;
-        }
-        $pem = '';
-        if (!@openssl_x509_export($cert, $pem)) {
-            return null;
-        }
-        $body = preg_replace('/-----(BEGIN|END) CERTIFICATE-----|\s+/', '', $pem);
-        $der = base64_decode((string) $body, true);
-        if ($der === false || $der === '') {
-            return null;
-        }
-
-        return hash('sha384', $der);
-    }
-
-    /**
-     * @param list<array{0:string,1:string}> $headers
-     */
-    private static function buildRequest(string $target, string $peer, string $key, array $headers): string
-    {
-        $lines = [
-            "GET $target HTTP/1.1",
-            "Host: $peer",
-            'Upgrade: websocket',
-            'Connection: Upgrade',
-            "Sec-WebSocket-Key: $key",
-            'Sec-WebSocket-Version: 13',
-        ];
-        foreach ($headers as $header) {
-            [$name, $value] = $header;
-            // Reject CR/LF so a caller-supplied value (e.g. a cookie) can never inject headers.
-            $validName = preg_match('/\A[!#$%&\'*+.^_`|~0-9A-Za-z-]+\z/', $name) === 1;
-            if (!$validName || preg_match('/[\r\n\0]/', $value) === 1) {
-                throw new \InvalidArgumentException("Invalid WebSocket request header \"$name\".");
-            }
-            $lines[] = "$name: $value";
-        }
-
-        return implode("\r\n", $lines) . "\r\n\r\n";
-    }
-
-    /**
-     * Reads and validates the HTTP upgrade response.
-     *
-     * @param resource $stream
-     * @return string bytes received after the header block (early WebSocket frames)
-     */
-    private static function readHandshakeResponse(
-        $stream,
-        string $key,
-        string $peer,
-        int $deadline,
-        int $timeoutMs,
-    ): string {
-        $data = '';
-        while (($end = strpos($data, "\r\n\r\n")) === false) {
-            if (strlen($data) > self::MAX_RESPONSE_HEADER_BYTES) {
-                throw new TransportException(
-                    TransportException::HANDSHAKE,
-                    "The server at $peer sent an oversized HTTP response header; "
-                    . 'it is not a MeshCentral WebSocket endpoint.'
-                );
-            }
-            $chunk = self::readChunk($stream);
+            $chunk = $socket->read(4096);
             if ($chunk !== '') {
-                $data .= $chunk;
-                continue;
-            }
-            if (feof($stream)) {
+                $leftover = $handshake->feed($chunk);
+                if ($leftover !== null) {
+                    return $leftover;
+                }
+            } elseif ($socket->atEof()) {
                 throw new TransportException(
                     TransportException::HANDSHAKE,
                     "The server at $peer closed the connection during the WebSocket handshake; "
                     . 'check that the URL points to MeshCentral.'
                 );
             }
-            $remaining = self::remainingMs($deadline);
-            if ($remaining <= 0) {
+            // Checked on every turn, data or not: a header trickled forever must still end at the deadline.
+            if ($deadline->expired()) {
                 throw new TransportException(
                     TransportException::TIMEOUT,
-                    "Timed out after {$timeoutMs} ms waiting for the WebSocket handshake answer from $peer."
+                    "Timed out after {$deadline->ms} ms waiting for the WebSocket handshake answer from $peer."
                 );
             }
-            self::waitReadable($stream, $remaining);
-        }
-        if ($end > self::MAX_RESPONSE_HEADER_BYTES) {
-            throw new TransportException(
-                TransportException::HANDSHAKE,
-                "The server at $peer sent an oversized HTTP response header; "
-                . 'it is not a MeshCentral WebSocket endpoint.'
-            );
-        }
-
-        $lines = explode("\r\n", substr($data, 0, $end));
-        $status = array_shift($lines);
-        if (preg_match('#\AHTTP/1\.[01] (\d{3})(?: (.*))?\z#', $status, $m) !== 1) {
-            throw new TransportException(
-                TransportException::HANDSHAKE,
-                "The server at $peer did not answer with HTTP; it is not a WebSocket server."
-            );
-        }
-        if ($m[1] !== '101') {
-            $reason = self::cleanReason($m[2] ?? '');
-            throw new TransportException(
-                TransportException::HANDSHAKE,
-                "The server at $peer refused the WebSocket upgrade with HTTP {$m[1]}"
-                . ($reason !== '' ? " $reason" : '') . '; check the URL and path.'
-            );
-        }
-
-        $fields = [];
-        foreach ($lines as $line) {
-            $colon = strpos($line, ':');
-            if ($colon === false) {
-                throw new TransportException(
-                    TransportException::HANDSHAKE,
-                    "The server at $peer sent a malformed HTTP header in the WebSocket handshake."
-                );
+            if ($chunk === '') {
+                $socket->waitReadable($deadline);
             }
-            $fields[strtolower(trim(substr($line, 0, $colon)))] = trim(substr($line, $colon + 1));
         }
-        $upgradeOk = strtolower($fields['upgrade'] ?? '') === 'websocket';
-        $connectionTokens = array_map('trim', explode(',', strtolower($fields['connection'] ?? '')));
-        if (!$upgradeOk || !in_array('upgrade', $connectionTokens, true)) {
-            throw new TransportException(
-                TransportException::HANDSHAKE,
-                "The server at $peer answered 101 without a proper WebSocket upgrade."
-            );
-        }
-        $expected = base64_encode(sha1($key . self::GUID, true));
-        if (!hash_equals($expected, $fields['sec-websocket-accept'] ?? '')) {
-            throw new TransportException(
-                TransportException::HANDSHAKE,
-                "The server at $peer sent an invalid Sec-WebSocket-Accept value; it is not a valid WebSocket server."
-            );
-        }
-        if (isset($fields['sec-websocket-extensions']) && $fields['sec-websocket-extensions'] !== '') {
-            // We never offered extensions; accepting one would change frame semantics.
-            throw new TransportException(
-                TransportException::HANDSHAKE,
-                "The server at $peer enabled a WebSocket extension that was not requested."
-            );
-        }
-
-        return substr($data, $end + 4);
     }
 
     // ---------------------------------------------------------------------
-    // Framing
+    // Frames
     // ---------------------------------------------------------------------
 
-    /**
-     * Parses one frame from the buffer if it is complete; validates the header as soon as it is there.
-     *
-     * @return array{0:bool,1:int,2:string}|null fin, opcode, payload
-     */
-    private function tryParseFrame(): ?array
+    private function countControl(int &$count): void
     {
-        $available = strlen($this->buffer);
-        if ($available < 2) {
-            return null;
-        }
-        $b0 = ord($this->buffer[0]);
-        $b1 = ord($this->buffer[1]);
-        $fin = ($b0 & 0x80) !== 0;
-        $opcode = $b0 & 0x0F;
-        if (($b0 & 0x70) !== 0) {
-            throw $this->protocolError('a frame with reserved bits set (no extension was negotiated)');
-        }
-        if (($b1 & 0x80) !== 0) {
-            throw $this->protocolError('a masked frame (servers must not mask frames)');
-        }
-        $known = [self::OP_CONTINUATION, self::OP_TEXT, self::OP_CLOSE, self::OP_PING, self::OP_PONG];
-        if (!in_array($opcode, $known, true)) {
-            if ($opcode === self::OP_BINARY) {
-                throw $this->protocolError('a binary message (only text messages are expected)');
-            }
-            throw $this->protocolError(sprintf('a frame with unknown opcode 0x%X', $opcode));
-        }
-
-        $length = $b1 & 0x7F;
-        $headerSize = 2;
-        if ($length === 126) {
-            if ($available < 4) {
-                return null;
-            }
-            $length = unpack('n', $this->buffer, 2)[1];
-            $headerSize = 4;
-        } elseif ($length === 127) {
-            if ($available < 10) {
-                return null;
-            }
-            if ((ord($this->buffer[2]) & 0x80) !== 0) {
-                throw $this->protocolError('a frame length with the most significant bit set');
-            }
-            $length = unpack('J', $this->buffer, 2)[1];
-            $headerSize = 10;
-        }
-
-        $isControl = ($opcode & 0x8) !== 0;
-        if ($isControl) {
-            if (!$fin) {
-                throw $this->protocolError('a fragmented control frame');
-            }
-            if ($length > 125) {
-                throw $this->protocolError('a control frame longer than 125 bytes');
-            }
-        } else {
-            $already = $this->fragments === null ? 0 : strlen($this->fragments);
-            if ($length > $this->maxMessageBytes || $already + $length > $this->maxMessageBytes) {
-                throw new TransportException(
-                    TransportException::TOO_LARGE,
-                    "The server at {$this->peer} sent a message of at least " . ($already + $length)
-                    . " bytes, over the limit of {$this->maxMessageBytes} bytes."
-                );
-            }
-        }
-
-        if ($available < $headerSize + $length) {
-            return null;
-        }
-        $payload = substr($this->buffer, $headerSize, $length);
-        $this->buffer = substr($this->buffer, $headerSize + $length);
-
-        return [$fin, $opcode, $payload];
-    }
-
-    /** Applies one frame; returns a complete text message or null when more frames are needed. */
-    private function handleFrame(bool $fin, int $opcode, string $payload): ?string
-    {
-        switch ($opcode) {
-            case self::OP_PING:
-                $this->sendFrame(self::OP_PONG, $payload, self::deadline($this->writeTimeoutMs), $this->writeTimeoutMs);
-                return null;
-            case self::OP_PONG:
-                return null;
-            case self::OP_CLOSE:
-                throw $this->handleCloseFrame($payload);
-            case self::OP_TEXT:
-                if ($this->fragments !== null) {
-                    throw $this->protocolError('a new text message before the previous fragmented one ended');
-                }
-                if (!$fin) {
-                    $this->fragments = $payload;
-                    return null;
-                }
-                return $this->validText($payload);
-            default: // continuation
-                if ($this->fragments === null) {
-                    throw $this->protocolError('a continuation frame without a message to continue');
-                }
-                $this->fragments .= $payload;
-                if (!$fin) {
-                    return null;
-                }
-                $message = $this->fragments;
-                $this->fragments = null;
-                return $this->validText($message);
+        if (++$count > self::MAX_CONTROL_FRAMES) {
+            throw new TransportException(
+                TransportException::PROTOCOL,
+                "The server at {$this->peer} violated the WebSocket protocol: it sent more than "
+                . self::MAX_CONTROL_FRAMES . ' control frames (pings/pongs) without a message.'
+            );
         }
     }
 
-    private function validText(string $message): string
+    private function handleCloseFrame(string $payload, Deadline $deadline): TransportException
     {
-        if (preg_match('//u', $message) !== 1) {
-            throw $this->protocolError('a text message that is not valid UTF-8');
+        if (strlen($payload) === 1) {
+            return new TransportException(
+                TransportException::PROTOCOL,
+                "The server at {$this->peer} violated the WebSocket protocol: it sent a malformed close frame."
+            );
         }
-
-        return $message;
-    }
-
-    private function handleCloseFrame(string $payload): TransportException
-    {
         $code = null;
         $reason = '';
-        if (strlen($payload) === 1) {
-            $this->failConnection(1002);
-            return $this->protocolError('a malformed close frame');
-        }
         if (strlen($payload) >= 2) {
             $code = unpack('n', $payload)[1];
             $reason = substr($payload, 2);
@@ -645,15 +284,18 @@ final class WebSocketClient
         // Echo the close as RFC 6455 asks; best effort, the peer may already be gone.
         try {
             $echo = $code === null ? '' : pack('n', $code);
-            $this->sendFrame(self::OP_CLOSE, $echo, self::deadline(self::CLOSE_WAIT_MS), self::CLOSE_WAIT_MS);
+            $this->write(
+                FrameCodec::encodeMasked(Frame::CLOSE, $echo),
+                Deadline::in(self::CLOSE_WAIT_MS)->capped($deadline),
+                'answering the close'
+            );
         } catch (TransportException) {
             // Ignored: we are closing anyway.
         }
-        $this->dropSocket();
 
         $detail = $code === null ? 'without a close code' : "with code $code";
         if ($reason !== '') {
-            $detail .= ': ' . self::cleanReason($reason);
+            $detail .= ': ' . StreamSocket::cleanReason($reason);
         }
 
         return new TransportException(
@@ -662,207 +304,94 @@ final class WebSocketClient
         );
     }
 
-    private function sendFrame(int $opcode, string $payload, int $deadline, int $timeoutMs): void
+    // ---------------------------------------------------------------------
+    // I/O and connection state
+    // ---------------------------------------------------------------------
+
+    /** Writes one whole frame or fails the connection: half a frame on the wire makes the stream unusable. */
+    private function write(string $frame, Deadline $deadline, string $what): void
     {
-        if ($this->stream === null) {
+        if ($this->socket === null) {
             throw $this->alreadyClosed();
         }
-        $length = strlen($payload);
-        $header = chr(0x80 | $opcode);
-        if ($length < 126) {
-            $header .= chr(0x80 | $length);
-        } elseif ($length <= 0xFFFF) {
-            $header .= chr(0x80 | 126) . pack('n', $length);
-        } else {
-            $header .= chr(0x80 | 127) . pack('J', $length);
+        try {
+            $this->socket->writeAll($frame, $deadline, $what);
+        } catch (TransportException $e) {
+            $this->drop('a write did not complete: ' . $e->getMessage());
+            throw $e;
         }
-        $mask = random_bytes(4);
-        $masked = $length === 0 ? '' : $payload ^ str_repeat($mask, intdiv($length + 3, 4));
-        $frame = $header . $mask . substr($masked, 0, $length);
-        self::writeAll($this->stream, $frame, $deadline, $this->peer, $timeoutMs, 'sending data');
     }
 
-    // ---------------------------------------------------------------------
-    // Low-level I/O
-    // ---------------------------------------------------------------------
-
-    /** Reads whatever is available into the buffer, waiting at most until $deadline. */
-    private function fillBuffer(int $deadline, int $timeoutMs): void
+    /** Reads whatever is available into the codec, waiting at most until $deadline. */
+    private function fill(Deadline $deadline): void
     {
-        if ($this->stream === null) {
-            throw $this->alreadyClosed();
-        }
         while (true) {
-            $chunk = self::readChunk($this->stream);
+            if ($this->socket === null) {
+                throw $this->alreadyClosed();
+            }
+            $chunk = $this->socket->read();
             if ($chunk !== '') {
-                $this->buffer .= $chunk;
+                $this->codec->feed($chunk);
                 return;
             }
-            if (feof($this->stream)) {
+            if ($this->socket->atEof()) {
                 throw new TransportException(
                     TransportException::CLOSED,
                     "The server at {$this->peer} closed the connection without a WebSocket close frame."
                 );
             }
-            $remaining = self::remainingMs($deadline);
-            if ($remaining <= 0) {
-                throw new TransportException(
-                    TransportException::TIMEOUT,
-                    "No message from {$this->peer} within {$timeoutMs} ms."
-                );
+            if ($deadline->expired()) {
+                throw $this->timedOut($deadline);
             }
-            self::waitReadable($this->stream, $remaining);
+            $this->socket->waitReadable($deadline);
         }
     }
 
-    /**
-     * @param resource $stream
-     */
-    private static function readChunk($stream): string
+    private function timedOut(Deadline $deadline): TransportException
     {
-        $chunk = @fread($stream, self::READ_CHUNK);
-
-        return is_string($chunk) ? $chunk : '';
-    }
-
-    /**
-     * @param resource $stream
-     */
-    private static function writeAll(
-        $stream,
-        string $data,
-        int $deadline,
-        string $peer,
-        int $timeoutMs,
-        string $what,
-    ): void {
-        while ($data !== '') {
-            $written = @fwrite($stream, $data);
-            if ($written === false) {
-                throw new TransportException(
-                    TransportException::CLOSED,
-                    "The connection to $peer was lost while $what."
-                );
-            }
-            if ($written > 0) {
-                $data = substr($data, $written);
-                continue;
-            }
-            $remaining = self::remainingMs($deadline);
-            if ($remaining <= 0) {
-                throw new TransportException(
-                    TransportException::TIMEOUT,
-                    "Timed out after {$timeoutMs} ms while $what to $peer."
-                );
-            }
-            $read = null;
-            $write = [$stream];
-            $except = null;
-            @stream_select($read, $write, $except, intdiv($remaining, 1000), ($remaining % 1000) * 1000);
-        }
-    }
-
-    /**
-     * @param resource $stream
-     */
-    private static function waitReadable($stream, int $ms): void
-    {
-        $read = [$stream];
-        $write = null;
-        $except = null;
-        // A false return (e.g. EINTR) is harmless: the caller re-checks data and deadline.
-        @stream_select($read, $write, $except, intdiv($ms, 1000), ($ms % 1000) * 1000);
+        return new TransportException(
+            TransportException::TIMEOUT,
+            "No message from {$this->peer} within {$deadline->ms} ms."
+        );
     }
 
     /** Best-effort close with a status code after a local decision to abort, then release the socket. */
-    private function failConnection(int $code): void
+    private function failConnection(int $code, string $why, Deadline $within): void
     {
-        if ($this->stream !== null) {
+        if ($this->socket !== null) {
             try {
-                $deadline = self::deadline(self::CLOSE_WAIT_MS);
-                $this->sendFrame(self::OP_CLOSE, pack('n', $code), $deadline, self::CLOSE_WAIT_MS);
+                // Within the caller's deadline; one write is still tried, which sends a small frame when there is room.
+                $deadline = Deadline::in(self::CLOSE_WAIT_MS)->capped($within);
+                $this->write(FrameCodec::encodeMasked(Frame::CLOSE, pack('n', $code)), $deadline, 'closing');
             } catch (TransportException) {
                 // Ignored: the connection is being abandoned.
             }
         }
-        $this->dropSocket();
+        $this->drop($why);
     }
 
-    private function dropSocket(): void
+    /** Releases the socket; $why (null for a polite close) is what later calls report. */
+    private function drop(?string $why): void
     {
-        if ($this->stream !== null) {
-            @fclose($this->stream);
-            $this->stream = null;
-        }
-        $this->closed = true;
-        $this->fragments = null;
-        $this->buffer = '';
+        $this->socket?->close();
+        $this->socket = null;
+        $this->failure ??= $why;
     }
 
     private function assertOpen(): void
     {
-        if ($this->closed || $this->stream === null) {
+        if ($this->socket === null) {
             throw $this->alreadyClosed();
         }
     }
 
     private function alreadyClosed(): TransportException
     {
+        $why = $this->failure !== null ? " ({$this->failure})" : '';
+
         return new TransportException(
             TransportException::CLOSED,
-            "The WebSocket connection to {$this->peer} is already closed."
+            "The WebSocket connection to {$this->peer} is already closed$why."
         );
-    }
-
-    private function protocolError(string $what): TransportException
-    {
-        return new TransportException(
-            TransportException::PROTOCOL,
-            "The server at {$this->peer} violated the WebSocket protocol: it sent $what."
-        );
-    }
-
-    /**
-     * Runs $fn while capturing PHP warnings instead of letting them leak to output or logs.
-     *
-     * @template T
-     * @param callable():T $fn
-     * @return array{0:T,1:?string}
-     */
-    private static function withWarnings(callable $fn): array
-    {
-        $captured = null;
-        set_error_handler(static function (int $no, string $message) use (&$captured): bool {
-            $captured = $captured === null ? $message : $captured . '; ' . $message;
-            return true;
-        });
-        try {
-            $result = $fn();
-        } finally {
-            restore_error_handler();
-        }
-
-        return [$result, $captured];
-    }
-
-    /** Strips PHP function prefixes and control characters so messages read cleanly for admins. */
-    private static function cleanReason(string $reason): string
-    {
-        $reason = preg_replace('/\b[a-z_]+\(\): /', '', $reason) ?? $reason;
-        $reason = preg_replace('/[\x00-\x1F\x7F]+/', ' ', $reason) ?? $reason;
-
-        return trim(substr($reason, 0, 300));
-    }
-
-    private static function deadline(int $ms): int
-    {
-        return hrtime(true) + $ms * 1_000_000;
-    }
-
-    private static function remainingMs(int $deadline): int
-    {
-        $left = $deadline - hrtime(true);
-
-        return $left <= 0 ? 0 : (int) ceil($left / 1_000_000);
     }
 }
