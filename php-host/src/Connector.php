@@ -15,9 +15,13 @@ use MeshCentralConnector\Runtime\WasmException;
 use MeshCentralConnector\Runtime\WasmModule;
 use MeshCentralConnector\Runtime\WasmTrap;
 use MeshCentralConnector\Translated\TranslatedModule;
+use Throwable;
 
 /**
- * The typed PHP facade over the Wasm core: one instance per request, one `call` per operation.
+ * The typed PHP facade over the Wasm core: one instance per request, one `call` per operation. An instance that
+ * trapped (or answered something that is not an envelope) is never called again (wit/connector.wit): it is dropped and
+ * the next call runs on a fresh instance of the same module, so nothing of the failed one (memory, globals, half-done
+ * state, open connections, the host's result slot) reaches it.
  *
  * Two backends run the same core: Wasmer through FFI (the .wasm compiled to native code; fast, but needs ext-ffi and
  * libwasmer) and the .wasm translated to PHP at build time by tools/wasm2php (`meshcentral_connector.php` beside the
@@ -41,17 +45,28 @@ final class Connector
     /** @var array{library: float, module: float, instantiate: float, module_load_kind: string} */
     private array $timings;
 
+    /** null after a trap until the next call makes a fresh one */
+    private ?GuestInstance $instance;
+
+    /** @var \Closure(): GuestInstance makes a fresh instance of the loaded module, bound to the host imports */
+    private \Closure $instantiate;
+
+    private int $instances = 1;
+
     /**
-     * @param array{backend: string, reason: string, requested: string} $backend
+     * @param \Closure(): GuestInstance $instantiate
+     * @param array{backend: string, reason: string, requested: string, cache?: string} $backend
      */
     private function __construct(
-        private GuestInstance $instance,
+        \Closure $instantiate,
         private HostImports $host,
         private array $backend,
         float $libraryMicros,
         float $moduleMicros,
         string $moduleLoadKind
     ) {
+        $this->instantiate = $instantiate;
+        $instance = $this->instance = $instantiate();
         $this->timings = [
             'library' => $libraryMicros,
             'module' => $moduleMicros,
@@ -134,7 +149,7 @@ final class Connector
         return self::loadTranslated($wasmPath, $host, self::choice(self::BACKEND_TRANSLATED, $unusable, $requested));
     }
 
-    /** @return array{backend: string, reason: string, requested: string} */
+    /** @return array{backend: string, reason: string, requested: string, cache?: string} */
     private static function choice(string $backend, string $reason, string $requested): array
     {
         return ['backend' => $backend, 'reason' => $reason, 'requested' => $requested];
@@ -153,21 +168,32 @@ final class Connector
         return null;
     }
 
-    /** @param array{backend: string, reason: string, requested: string} $backend */
+    /** @param array{backend: string, reason: string, requested: string, cache?: string} $backend */
     private static function loadWasmer(string $wasmPath, ?string $libwasmer, ?string $cacheDir, HostImports $host, array $backend): self
     {
         $lib = new WasmerLibrary($libwasmer ?? (getenv(WasmerLibrary::ENV_LIBRARY) ?: null));
-        $module = $cacheDir !== null
-            ? (new ModuleCache($lib, $cacheDir))->load($wasmPath)
-            : WasmModule::compileFile($lib, $wasmPath);
-        $instance = $module->instantiate($host->functions());
-        $host->bind($instance);
+        if ($cacheDir !== null) {
+            $cache = new ModuleCache($lib, $cacheDir);
+            $module = $cache->load($wasmPath);
+            $backend['cache'] = $cache->report();
+            if (str_contains($backend['cache'], 'refused')) {
+                // Not an error (the module runs, compiled), but the admin should know why every request compiles.
+                $host->log(1, 'compiled-module cache not used: ' . $backend['cache']);
+            }
+        } else {
+            $module = WasmModule::compileFile($lib, $wasmPath);
+        }
+        $instantiate = static function () use ($module, $host): GuestInstance {
+            $instance = $module->instantiate($host->functions());
+            $host->bind($instance);
+            return $instance;
+        };
         if ($backend['requested'] === self::BACKEND_AUTO) {
             $backend['reason'] = $lib->fromScope()
                 ? sprintf('FFI available (preloaded scope %s)', WasmerLibrary::SCOPE)
                 : 'FFI available (libwasmer loaded with FFI::cdef)';
         }
-        return new self($instance, $host, $backend, $lib->loadMicros(), $module->loadMicros(), $module->loadKind());
+        return new self($instantiate, $host, $backend, $lib->loadMicros(), $module->loadMicros(), $module->loadKind());
     }
 
     /**
@@ -187,9 +213,12 @@ final class Connector
             ));
         }
         $module = TranslatedModule::load($phpFile, self::TRANSLATED_CLASS);
-        $instance = $module->instantiate($host->functions());
-        $host->bind($instance);
-        return new self($instance, $host, $backend, 0.0, $module->loadMicros(), 'php');
+        $instantiate = static function () use ($module, $host): GuestInstance {
+            $instance = $module->instantiate($host->functions());
+            $host->bind($instance);
+            return $instance;
+        };
+        return new self($instantiate, $host, $backend, 0.0, $module->loadMicros(), 'php');
     }
 
     /** `dir/name.wasm` -> `dir/name.php`: where the release build puts the translation of a .wasm. */
@@ -201,9 +230,10 @@ final class Connector
 
     /**
      * Which backend runs this connector and why, for test connection and support:
-     * ['backend' => 'translated', 'reason' => 'FFI extension not loaded', 'requested' => 'auto'].
+     * ['backend' => 'translated', 'reason' => 'FFI extension not loaded', 'requested' => 'auto']. With a compiled-module
+     * cache, 'cache' says whether the module came from it and, when not, why (e.g. the directory is not trusted).
      *
-     * @return array{backend: string, reason: string, requested: string}
+     * @return array{backend: string, reason: string, requested: string, cache?: string}
      */
     public function backend(): array
     {
@@ -220,22 +250,31 @@ final class Connector
     {
         $json = json_encode($request, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES);
         $len = strlen($json);
+        if ($this->instance === null) {
+            $this->instance = ($this->instantiate)();
+            $this->instances++;
+        }
+        $instance = $this->instance;
         try {
-            $ptr = $this->instance->callInt('alloc', $len);
+            $ptr = $instance->callInt('alloc', $len);
             if ($ptr === 0) {
                 throw new GuestTrapException('host', 'The Wasm module could not allocate memory for the request');
             }
-            $this->instance->writeMemory($ptr, $json);
-            $outLen = $this->instance->callInt('call', $ptr, $len) & 0xFFFFFFFF;
-            $out = $this->instance->readMemory($this->instance->callInt('result-ptr'), $outLen);
+            $instance->writeMemory($ptr, $json);
+            $outLen = $instance->callInt('call', $ptr, $len) & 0xFFFFFFFF;
+            $out = $instance->readMemory($instance->callInt('result-ptr'), $outLen);
+            $envelope = json_decode($out, true);
+            if (!is_array($envelope) || !array_key_exists('ok', $envelope)) {
+                throw new GuestTrapException('host', 'The connector core answered something that is not a response envelope');
+            }
         } catch (WasmTrap $trap) {
-            $this->host->closeAll();
+            $this->discardInstance();
             $cause = $trap->hostException();
             throw new GuestTrapException('trap', 'The connector core stopped unexpectedly: ' . ($cause !== null ? $cause->getMessage() : $trap->getMessage()), $trap);
-        }
-        $envelope = json_decode($out, true);
-        if (!is_array($envelope) || !array_key_exists('ok', $envelope)) {
-            throw new GuestTrapException('host', 'The connector core answered something that is not a response envelope');
+        } catch (Throwable $e) {
+            // A guest that answers out of bounds or not an envelope is as broken as one that trapped.
+            $this->discardInstance();
+            throw $e;
         }
         if ($envelope['ok'] === true) {
             return $envelope['value'] ?? null;
@@ -411,6 +450,25 @@ final class Connector
         return $this->timings;
     }
 
+    /** How many instances this connector has made: 1, plus one for each call after a trap. */
+    public function instancesCreated(): int
+    {
+        return $this->instances;
+    }
+
+    /**
+     * Drops the instance (the next call makes a fresh one) and what the host kept for it: its connections and its
+     * result slot.
+     */
+    private function discardInstance(): void
+    {
+        $this->host->reset();
+        if ($this->instance !== null) {
+            $this->instance->close();
+            $this->instance = null;
+        }
+    }
+
     /**
      * The instance and the host imports point at each other (HostImports::bind), a cycle PHP only frees on a GC run;
      * on the translated backend the instance holds the guest's whole linear memory as a PHP string, so it is released
@@ -419,6 +477,6 @@ final class Connector
     public function __destruct()
     {
         $this->host->closeAll();
-        $this->instance->close();
+        $this->instance?->close();
     }
 }

@@ -8,8 +8,8 @@ use MeshCentralConnector\Connector;
 
 /**
  * Loads the Wasm core once per PHP request. The .wasm ships in wasm/; libwasmer comes from the preloaded FFI scope
- * (php.ini `ffi.preload`, see the README) or MESHCONNECTOR_LIBWASMER; compiled code is cached in
- * MESHCONNECTOR_CACHE_DIR (precompile it from the CLI: `php bin/precompile.php`; web requests only read the cache).
+ * (php.ini `ffi.preload`, see the README) or MESHCONNECTOR_LIBWASMER; compiled code is cached in cacheDir() (fill it
+ * from the CLI as the deploy user: `php bin/precompile.php`; see ModuleCache for what it trusts).
  */
 final class ConnectorFactory
 {
@@ -28,9 +28,13 @@ final class ConnectorFactory
         return self::$connector;
     }
 
+    /**
+     * MESHCONNECTOR_CACHE_DIR, else `cache/` inside the module: a directory under the deploy user's own tree, not under
+     * the shared temp dir, where any local user could create it first and plant native code.
+     */
     public static function cacheDir(): string
     {
         $dir = getenv('MESHCONNECTOR_CACHE_DIR');
-        return is_string($dir) && $dir !== '' ? $dir : sys_get_temp_dir() . '/meshcentral-connector-cache';
+        return is_string($dir) && $dir !== '' ? $dir : dirname(__DIR__, 2) . '/cache';
     }
 }

@@ -89,6 +89,23 @@ final class HostImports
         $this->connections = [];
     }
 
+    /**
+     * Forgets everything kept for the current instance (its connections and the result slot), so a fresh instance
+     * made after a trap starts from nothing the failed one left behind.
+     */
+    public function reset(): void
+    {
+        $this->closeAll();
+        $this->slot = '';
+        $this->instance = null;
+    }
+
+    /** A host-side message through the same logger as the guest's (level: 0 error, 1 warn, 2 info, 3 debug). */
+    public function log(int $level, string $message): void
+    {
+        ($this->logger)($level & 3, $message);
+    }
+
     private function wsOpen(int $ptr, int $len): int
     {
         $len = self::u32($len);

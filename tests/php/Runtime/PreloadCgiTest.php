@@ -153,5 +153,44 @@ final class PreloadCgiTest extends RuntimeTestCase
         $out = $this->runCgi($env + ['MC_TEST_CACHE_DIR' => $this->tmp . '/rw-cache'], 'nobody', false, $app);
         self::assertSame('compile', $out['load_kind']);
         self::assertCount(2, glob($this->tmp . '/rw-cache/*') ?: []);
+
+        // Planted for nobody by a third user ("daemon"): a valid artifact of another module under the right key, with
+        // a matching manifest, in a directory daemon owns and as daemon's files in a root-owned one. runCgi checks
+        // add-via-host answered 42, the real module's value (the planted one answers 63).
+        foreach (['dir-nobody', 'files-nobody'] as $setup) {
+            $dir = ModuleCacheTest::plantCase($this->tmp, $setup, (string) file_get_contents($wasm));
+            foreach ($setup === 'dir-nobody' ? [$dir] : (glob($dir . '/*') ?: []) as $f) {
+                exec('chown -R daemon ' . escapeshellarg($f));
+            }
+            exec('chmod -R a+rX ' . escapeshellarg(dirname($dir)));
+            $out = $this->runCgi($env + ['MC_TEST_CACHE_DIR' => $dir], 'nobody', false, $app);
+            self::assertSame('compile', $out['load_kind'], $setup);
+            self::assertStringContainsString('is owned by uid 1,', $out['cache_report'], $setup);
+        }
+    }
+
+    /**
+     * Every planted cache of ModuleCacheTest under php-cgi with the preload setup, run as root (a web process that
+     * can write the PHP code, so it also writes the cache where that is safe): compiled each time, never loaded.
+     */
+    public function testPlantedArtifactsAreNeverLoadedUnderPhpCgi(): void
+    {
+        self::lib();
+        $this->tmp = sys_get_temp_dir() . '/mc-cgi-' . bin2hex(random_bytes(6));
+        mkdir($this->tmp, 0755);
+        chmod($this->tmp, 0755);
+        $wasm = $this->tmp . '/basic.wasm';
+        file_put_contents($wasm, self::fixtureWasm('basic'));
+        $env = ['LD_LIBRARY_PATH' => dirname(self::libPath()), 'MC_TEST_WASM' => $wasm];
+        foreach (ModuleCacheTest::plantedCaches() as $name => [$setup, $reason]) {
+            $dir = ModuleCacheTest::plantCase($this->tmp, $setup, (string) file_get_contents($wasm));
+            $out = $this->runCgi($env + ['MC_TEST_CACHE_DIR' => $dir], null, true);
+            self::assertSame('compile', $out['load_kind'], $name . ': ' . $out['cache_report']);
+            self::assertStringContainsString($reason, $out['cache_report'], $name);
+        }
+        // The good case under the same setup: a private directory of this user is written, then loaded.
+        mkdir($this->tmp . '/own', 0700);
+        self::assertSame('compile', $this->runCgi($env + ['MC_TEST_CACHE_DIR' => $this->tmp . '/own'], null, true)['load_kind']);
+        self::assertSame('deserialize', $this->runCgi($env + ['MC_TEST_CACHE_DIR' => $this->tmp . '/own'], null, true)['load_kind']);
     }
 }
