@@ -157,9 +157,13 @@ final class ClientAccessTest extends ModuleTestCase
         self::assertNull(self::sso($http, $id));
 
         // Even with a group id, the connector's own account is never a customer's.
-        self::whmcs()->db()->table('mod_meshcentral_services')->where('service_id', $id)->update(['mesh_id' => 'mesh//not-a-real-group']);
+        self::whmcs()->db()->table('mod_meshcentral_services')->where('service_id', $id)->update(['mesh_id' => 'mesh//' . str_repeat('Q', 64)]);
         self::assertNull(self::sso($http, $id));
         self::assertStringContainsString("is the connector's own account", self::activity());
+
+        // Hand-made rows must not reach later tests' usage runs.
+        self::whmcs()->db()->table('mod_meshcentral_services')->where('service_id', $id)->delete();
+        self::whmcs()->updateService($id, ['domainstatus' => 'Cancelled']);
     }
 
     public function testAFailingPasswordChangeShowsTheClientAShortTextAndStaffTheDetail(): void
