@@ -73,7 +73,8 @@ final class ModuleLog
      */
     public function activity(string $action, int $serviceId, int $clientId, string $detail): void
     {
-        $text = (string) $this->scrub(sprintf('MeshCentral %s, service ID %d: %s', $action, $serviceId, $detail));
+        $where = $serviceId > 0 ? sprintf(', service ID %d', $serviceId) : '';
+        $text = (string) $this->scrub(sprintf('MeshCentral %s%s: %s', $action, $where, $detail));
         if (function_exists('logActivity')) {
             logActivity($text, $clientId);
         }
