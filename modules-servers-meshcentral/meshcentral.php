@@ -56,7 +56,8 @@ function meshcentral_TerminateAccount(array $params): string
 
 function meshcentral_ChangePassword(array $params): string
 {
-    return Module::run(F\ChangePassword::class, $params, static fn (string $e): string => $e);
+    // WHMCS shows this error to the client when the client changed the password.
+    return Module::run(F\ChangePassword::class, $params, static fn (string $e, string $c): string => Module::audienceText($e, $c), 'error_password');
 }
 
 function meshcentral_ChangePackage(array $params): string
@@ -71,7 +72,7 @@ function meshcentral_TestConnection(array $params): array
 
 function meshcentral_ServiceSingleSignOn(array $params): array
 {
-    return Module::run(F\ServiceSingleSignOn::class, $params, static fn (string $e): array => ['success' => false, 'errorMsg' => Module::clientMessage()]);
+    return Module::run(F\ServiceSingleSignOn::class, $params, static fn (string $e, string $c): array => ['success' => false, 'errorMsg' => Module::audienceText($e, $c)], 'error_sso');
 }
 
 function meshcentral_AdminSingleSignOn(array $params): array
@@ -81,7 +82,7 @@ function meshcentral_AdminSingleSignOn(array $params): array
 
 function meshcentral_ClientArea(array $params): array
 {
-    return Module::run(F\ClientArea::class, $params, static fn (string $e): array => ['tabOverviewReplacementTemplate' => 'templates/clientareadetails.tpl', 'templateVariables' => ['error' => Module::clientMessage(), 'ready' => false]]);
+    return Module::run(F\ClientArea::class, $params, static fn (string $e, string $c): array => ['tabOverviewReplacementTemplate' => 'templates/clientareadetails.tpl', 'templateVariables' => ['error' => $c, 'ready' => false]]);
 }
 
 function meshcentral_AdminServicesTabFields(array $params): array
@@ -106,7 +107,8 @@ function meshcentral_Resync(array $params): string
 
 function meshcentral_InviteLink(array $params): string
 {
-    return Module::run(F\InviteLink::class, $params, static fn (string $e): string => $e);
+    // Also a client button (ClientAreaCustomButtonArray): the client sees this error.
+    return Module::run(F\InviteLink::class, $params, static fn (string $e, string $c): string => Module::audienceText($e, $c), 'error_invite');
 }
 
 function meshcentral_UsageUpdate(array $params): string

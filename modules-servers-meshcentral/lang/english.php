@@ -23,3 +23,7 @@ $_LANG['meshcentral_at_limit'] = 'Your plan\'s device limit is reached: remove a
 $_LANG['meshcentral_suspended'] = 'This service is suspended.';
 $_LANG['meshcentral_not_ready'] = 'Your remote management service is being set up.';
 $_LANG['meshcentral_error_generic'] = 'Remote management is unavailable right now. Please try again later or contact support.';
+$_LANG['meshcentral_inactive'] = 'This service is not active.';
+$_LANG['meshcentral_error_sso'] = 'Remote management sign-in is available once your service is active. Please contact support if it should be.';
+$_LANG['meshcentral_error_invite'] = 'A new invitation link could not be created. Please try again later or contact support.';
+$_LANG['meshcentral_error_password'] = 'The password could not be changed right now. Please try again later or contact support.';

@@ -5,20 +5,29 @@ declare(strict_types=1);
 namespace WHMCS\Module\Server\Meshcentral;
 
 use MeshCentralConnector\Exception\ConnectorException;
+use WHMCS\Module\Server\Meshcentral\Exception\Refusal;
 use WHMCS\Module\Server\Meshcentral\Exception\SettingsException;
 use WHMCS\Module\Server\Meshcentral\Support\Lang;
+use WHMCS\Module\Server\Meshcentral\Support\ModuleLog;
 
 /**
  * The one try/catch every WHMCS entry point goes through: build the context, run the function class, and turn any
- * failure into the return shape WHMCS expects for that function, with the details in the module log.
+ * failure into the return shape WHMCS expects for that function. Staff always get the details (masked): in WHMCS's
+ * activity log, which is always recorded, and in the module log, which is off unless an admin turns it on.
+ *
+ * Who sees the returned text: WHMCS shows the errors of client-triggered calls (ChangePassword, client custom
+ * buttons, SSO) to the client. WHMCS's client-area entry points define the constant CLIENTAREA before booting
+ * (clientarea.php, and every client page: developer docs, "Creating Pages"); admin pages and the cron do not. So a
+ * call made while CLIENTAREA is defined returns the short translated text, any other the staff text.
  */
 final class Module
 {
     /**
      * @param class-string $function a class under ModuleFunction\ with `__invoke(ServiceContext): mixed`
-     * @param callable(string): mixed $onError shapes the (safe) error text for WHMCS
+     * @param callable(string, string): mixed $onError shapes the error for WHMCS from (staff text, client text)
+     * @param string $clientTextKey the client text of a failure (lang key without the `meshcentral_` prefix)
      */
-    public static function run(string $function, array $params, callable $onError): mixed
+    public static function run(string $function, array $params, callable $onError, string $clientTextKey = 'error_generic'): mixed
     {
         $context = null;
         try {
@@ -26,27 +35,63 @@ final class Module
             return (new $function())($context);
         } catch (\Throwable $e) {
             $message = self::describe($e);
-            if ($context !== null && !$e instanceof ConnectorException) {
+            $log = $context?->log ?? self::fallbackLog($params);
+            if (!$e instanceof ConnectorException) {
                 // Connector failures were logged by ServiceContext::run; log the rest here.
-                $context->log->call(self::shortName($function), ['serviceid' => $params['serviceid'] ?? null], get_class($e) . ': ' . $e->getMessage());
+                $log->call(self::shortName($function), ['serviceid' => $params['serviceid'] ?? null], get_class($e) . ': ' . $e->getMessage());
             }
-            return $onError($message);
+            $log->activity(self::shortName($function) . ($e instanceof Refusal ? ' refused' : ' failed'), (int) ($params['serviceid'] ?? 0), self::clientId($params), $message);
+            $key = $e instanceof Refusal ? $e->clientTextKey : $clientTextKey;
+            return $onError($message, Lang::get($key, self::language($params)));
         }
+    }
+
+    /** True while WHMCS runs a client-area page (see the class comment): errors then go to a client. */
+    public static function forClient(): bool
+    {
+        return defined('CLIENTAREA');
+    }
+
+    /** The text to return: the client's short text in the client area, the staff text elsewhere. */
+    public static function audienceText(string $staffText, string $clientText): string
+    {
+        return self::forClient() ? $clientText : $staffText;
     }
 
     /** Staff-facing error text: what failed and what to do, never a secret (messages come from our own code). */
     public static function describe(\Throwable $e): string
     {
-        if ($e instanceof SettingsException || $e instanceof ConnectorException) {
+        if ($e instanceof SettingsException || $e instanceof ConnectorException || $e instanceof Refusal) {
             return $e->getMessage();
         }
         return 'Unexpected error in the MeshCentral module: ' . $e->getMessage();
     }
 
-    /** Client-facing error text: short and safe; the details are in the module log. */
+    /** Client-facing error text: short and safe; the details are in the activity and module logs. */
     public static function clientMessage(string $language = 'english'): string
     {
         return Lang::get('error_generic', $language);
+    }
+
+    /** @param array<string, mixed> $params */
+    public static function language(array $params): string
+    {
+        $language = is_array($params['clientsdetails'] ?? null) ? (string) ($params['clientsdetails']['language'] ?? '') : '';
+        return $language !== '' ? $language : 'english';
+    }
+
+    /** @param array<string, mixed> $params */
+    private static function clientId(array $params): int
+    {
+        return (int) ($params['userid'] ?? (is_array($params['clientsdetails'] ?? null) ? ($params['clientsdetails']['id'] ?? 0) : 0));
+    }
+
+    /** @param array<string, mixed> $params */
+    private static function fallbackLog(array $params): ModuleLog
+    {
+        $log = new ModuleLog();
+        $log->addSecret(...ServiceContext::secretsOf($params));
+        return $log;
     }
 
     private static function shortName(string $class): string

@@ -46,6 +46,31 @@ final class Params
         return (string) ($this->raw['password'] ?? '');
     }
 
+    /**
+     * The service's WHMCS status (Pending, Active, Suspended, Terminated, Cancelled, Fraud, Completed), '' when
+     * unknown. Read from `$params['model']`, the service model WHMCS documents as passed to every module function
+     * (developer docs, "Service Properties"; its `domainstatus` column is tblhosting's); `$params['status']` is not
+     * in the documented parameter list, so it is only a fallback. Callers treat '' as not Active.
+     */
+    public function status(): string
+    {
+        try {
+            $model = $this->raw['model'] ?? null;
+            $status = is_object($model) ? $model->domainstatus : null;
+        } catch (\Throwable) {
+            $status = null;
+        }
+        if (!is_string($status) || $status === '') {
+            $status = $this->raw['status'] ?? '';
+        }
+        return is_string($status) ? trim($status) : '';
+    }
+
+    public function isActive(): bool
+    {
+        return strcasecmp($this->status(), 'Active') === 0;
+    }
+
     public function product(): ProductSettings
     {
         return $this->product ??= ProductSettings::fromParams($this->raw);

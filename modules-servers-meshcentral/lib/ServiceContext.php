@@ -5,6 +5,8 @@ declare(strict_types=1);
 namespace WHMCS\Module\Server\Meshcentral;
 
 use MeshCentralConnector\Connector;
+use WHMCS\Module\Server\Meshcentral\Config\ProductSettings;
+use WHMCS\Module\Server\Meshcentral\Exception\Refusal;
 use WHMCS\Module\Server\Meshcentral\Storage\ServiceStore;
 use WHMCS\Module\Server\Meshcentral\Support\ConnectorFactory;
 use WHMCS\Module\Server\Meshcentral\Support\ModuleLog;
@@ -22,11 +24,37 @@ final class ServiceContext
     {
         $this->log = $log ?? new ModuleLog();
         $this->store = $store ?? new ServiceStore();
-        $this->log->addSecret($params->password(), (string) ($params->raw['serverpassword'] ?? ''), (string) ($params->raw['serveraccesshash'] ?? ''));
-        foreach (preg_split('/\R/', (string) ($params->raw['serveraccesshash'] ?? '')) ?: [] as $line) {
-            $this->log->addSecret(trim((string) preg_replace('/^\w+\s*=\s*/', '', $line)));
+        $this->log->addSecret(...self::secretsOf($params->raw));
+    }
+
+    /**
+     * The secret values in WHMCS's params, read without parsing the settings (a broken Access Hash must not stop the
+     * masking): the service password, the server password, the Access Hash's login token key (its 160-hex line or
+     * `login_token_key=` value; the other lines, e.g. `verify_tls=0`, are not secret), and the APIKey override's key
+     * or password. ServerSettings::secrets() is added once the settings are parsed (server()).
+     *
+     * @param array<string, mixed> $raw
+     * @return list<string>
+     */
+    public static function secretsOf(array $raw): array
+    {
+        $secrets = [(string) ($raw['password'] ?? ''), (string) ($raw['serverpassword'] ?? '')];
+        foreach (preg_split('/\R/', (string) ($raw['serveraccesshash'] ?? '')) ?: [] as $line) {
+            $line = trim($line);
+            if (preg_match('/^[0-9a-fA-F]{160}$/', $line) === 1) {
+                $secrets[] = $line;
+            } elseif (preg_match('/^login_token_key\s*=\s*(.*)$/', $line, $m) === 1) {
+                $secrets[] = trim($m[1]);
+            }
         }
-        $this->log->addSecret((string) ($params->raw['configoption8'] ?? ''));
+        $apiKey = trim((string) ($raw['configoption' . ProductSettings::LEGACY_API_KEY] ?? ''));
+        if ($apiKey !== '') {
+            $secrets[] = $apiKey;
+            if (preg_match('/^(~t:[^:\s]+|[^:\s]+):(.+)$/s', $apiKey, $m) === 1) {
+                $secrets[] = $m[2];
+            }
+        }
+        return array_values(array_filter($secrets, static fn (string $v): bool => $v !== ''));
     }
 
     public function connector(): Connector
@@ -42,28 +70,52 @@ final class ServiceContext
         return $server->toConnector();
     }
 
+    /** The service's stable key: `whmcs-<install tag>-<service id>` (deterministic; older rows hold the same). */
+    public function serviceKey(): string
+    {
+        return 'whmcs-' . $this->store->installTag() . '-' . $this->params->serviceId();
+    }
+
     /**
-     * The core's `service` object: the stable key (made once, stored), the MeshCentral username and the group id.
+     * The core's `service` object. A pure read: nothing is stored here (CreateAccount stores key, username and group
+     * id after the core succeeded). A provisioned service is the stored username and group id; any other service is
+     * what Create would provision: the WHMCS username (or `mc-<key>`), no group id, and the core's ownership rules
+     * decide what such a request may touch.
      *
-     * @return array{key: string, username?: string, mesh_id?: string}
+     * @return array{key: string, username: string, mesh_id?: string}
      */
     public function service(): array
     {
-        $id = $this->params->serviceId();
-        $row = $this->store->find($id);
-        $key = $row['service_key'] ?? ('whmcs-' . $this->store->installTag() . '-' . $id);
-        $username = $row['username'] ?? '';
-        if ($username === '') {
-            $username = $this->params->username() !== '' ? $this->params->username() : 'mc-' . $key;
+        $row = $this->store->provisioned($this->params->serviceId());
+        if ($row !== null) {
+            return ['key' => $row['service_key'], 'username' => $row['username'], 'mesh_id' => $row['mesh_id']];
         }
+        $key = $this->serviceKey();
+        return ['key' => $key, 'username' => $this->params->username() !== '' ? $this->params->username() : 'mc-' . $key];
+    }
+
+    /**
+     * What a client may use (SSO, device list, installers, invite links): a service that is Active in WHMCS, was
+     * provisioned by a successful Create (stored group id and username), and whose account is not the connector's
+     * own. Returns the provisioned row, or throws a Refusal naming the reason for staff.
+     *
+     * @return array{service_id: int, service_key: string, mesh_id: string, username: string, invite_url: ?string, invite_expires: ?int}
+     */
+    public function usableService(string $clientTextKey): array
+    {
+        $status = $this->params->status();
+        if (!$this->params->isActive()) {
+            throw new Refusal('the service status is ' . ($status !== '' ? $status : 'unknown') . ', not Active', $clientTextKey);
+        }
+        $row = $this->store->provisioned($this->params->serviceId());
         if ($row === null) {
-            $this->store->save($id, ['service_key' => $key, 'username' => $username]);
+            throw new Refusal('the service was never provisioned by a successful Create (no stored group id and username)', $clientTextKey);
         }
-        $service = ['key' => $key, 'username' => $username];
-        if (($row['mesh_id'] ?? null) !== null) {
-            $service['mesh_id'] = $row['mesh_id'];
+        $own = $this->params->server()->username;
+        if (strcasecmp($row['username'], $own) === 0 || str_starts_with($row['username'], '~')) {
+            throw new Refusal("the stored MeshCentral user '{$row['username']}' is the connector's own account", $clientTextKey);
         }
-        return $service;
+        return $row;
     }
 
     /**

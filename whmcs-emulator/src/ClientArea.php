@@ -11,6 +11,9 @@ namespace MeshCentralConnector\WhmcsEmulator;
  *   service of another client is refused with a redirect to the services list (WHMCS never shows it);
  *   &dosinglesignon=1 runs ServiceSingleSignOn: a 302 to redirectTo, or the page with errorMsg shown;
  *   &modop=custom&a=<suffix> (POST with the CSRF token) runs a ClientAreaCustomButtonArray function;
+ *   POST modulechangepassword=1 with newpw, confirmpw and the token (the "Change Password" tab, shown when the module
+ *   has ChangePassword) runs the module's ChangePassword; its error text is shown to the client as
+ *   $modulechangepasswordmessage with $modulechangepwresult 'error' ('success' otherwise);
  * - ?systpl=six|twenty-one switches the theme for the session (WHMCS's own parameter);
  * - the themes' Bootstrap (Debian's libjs-bootstrap 3.4 for "six", libjs-bootstrap4 for "twenty-one") and jQuery,
  *   and the non-PHP files under modules/ and templates/ (module CSS/JS/images), as a web server would.
@@ -133,6 +136,20 @@ final class ClientArea
             }
             $extra['ssoerror'] = $sso['errorMsg'];
         }
+        if (!empty($post['modulechangepassword'])) {
+            if ($method !== 'POST' || !hash_equals($this->token($session), (string) ($post['token'] ?? ''))) {
+                return HttpResponse::text(403, 'Invalid CSRF Protection Token');
+            }
+            $newPassword = (string) ($post['newpw'] ?? '');
+            if ($newPassword === '' || $newPassword !== (string) ($post['confirmpw'] ?? '')) {
+                $extra += ['modulechangepwresult' => 'error', 'modulechangepasswordmessage' => 'The passwords entered do not match'];
+            } else {
+                $result = $runner->changePassword($serviceId, $newPassword);
+                $extra += $result === 'success'
+                    ? ['modulechangepwresult' => 'success', 'modulechangepasswordmessage' => '']
+                    : ['modulechangepwresult' => 'error', 'modulechangepasswordmessage' => $result];
+            }
+        }
         if (($get['modop'] ?? $post['modop'] ?? '') === 'custom') {
             $suffix = (string) ($get['a'] ?? $post['a'] ?? '');
             if ($method !== 'POST' || !hash_equals($this->token($session), (string) ($post['token'] ?? ''))) {
@@ -162,6 +179,8 @@ final class ClientArea
         $params = $runner->params($serviceId);
         $vars = $this->serviceVars($serviceId, $params) + $extra + [
             'modulecustombuttonresult' => '',
+            'modulechangepwresult' => '',
+            'modulechangepasswordmessage' => '',
             'ssoerror' => '',
             'moduleclientarea' => '',
             'tabOverviewReplacementTemplate' => '',
@@ -169,6 +188,7 @@ final class ClientArea
         ];
         $vars['modulecustombuttons'] = $runner->clientAreaCustomButtons($serviceId);
         $meta = $runner->metaData($module);
+        $vars['showChangePassword'] = ModuleLoader::functionExists($this->whmcs, $module, 'ChangePassword');
         $vars['showSingleSignOn'] = ModuleLoader::functionExists($this->whmcs, $module, 'ServiceSingleSignOn');
         $vars['singleSignOnLabel'] = (string) ($meta['ServiceSingleSignOnLabel'] ?? 'Log in to Control Panel');
 

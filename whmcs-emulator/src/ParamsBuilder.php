@@ -32,6 +32,8 @@ final class ParamsBuilder
             'packageid' => (int) $product['id'],
             'pid' => (int) $product['id'],
             'serverid' => (int) $service['server'],
+            // Not in WHMCS's documented parameter list (developer docs, "Module Parameters"); the documented way to the
+            // status is the service model below ($params['model']->domainstatus / ->status).
             'status' => (string) $service['domainstatus'],
             'type' => (string) $product['type'],
             'producttype' => (string) $product['type'],

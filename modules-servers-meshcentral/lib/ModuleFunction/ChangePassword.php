@@ -5,26 +5,25 @@ declare(strict_types=1);
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
 use MeshCentralConnector\Connector;
-use MeshCentralConnector\Exception\ServerException;
+use WHMCS\Module\Server\Meshcentral\Exception\Refusal;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
 /**
- * Sets the service password (WHMCS has already stored it) as the MeshCentral user's password. WHMCS shows this
- * function's error to the client when the client changed the password, so connection problems (whose messages name
- * the MeshCentral host) get a short text; the details are in the module log.
+ * Sets the service password (WHMCS has already stored it) as the provisioned MeshCentral user's password. WHMCS
+ * shows this function's error to the client when the client changed the password: Module::run returns the short
+ * client text there (the core's messages name the MeshCentral host and accounts) and logs the details for staff.
  */
 final class ChangePassword
 {
     public function __invoke(ServiceContext $ctx): string
     {
+        if ($ctx->store->provisioned($ctx->params->serviceId()) === null) {
+            throw new Refusal('the service was never provisioned by a successful Create, so there is no MeshCentral user to change', 'error_password');
+        }
         $service = $ctx->service();
         $server = $ctx->server();
         $password = $ctx->params->password();
-        try {
-            $ctx->run('ChangePassword', ['service' => $service], static fn (Connector $c): array => $c->changePassword($server, $service, $password));
-        } catch (ServerException) {
-            return 'MeshCentral could not be reached, so the password was not changed there. Please try again later.';
-        }
+        $ctx->run('ChangePassword', ['service' => $service], static fn (Connector $c): array => $c->changePassword($server, $service, $password));
         return 'success';
     }
 }

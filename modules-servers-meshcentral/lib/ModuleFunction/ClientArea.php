@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
 use MeshCentralConnector\Connector;
+use WHMCS\Module\Server\Meshcentral\Exception\Refusal;
 use WHMCS\Module\Server\Meshcentral\Module;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 use WHMCS\Module\Server\Meshcentral\Support\Lang;
@@ -36,21 +37,32 @@ final class ClientArea
             'error' => null,
             'ready' => false,
         ];
-        $status = strtolower((string) ($params->raw['status'] ?? 'active'));
         try {
             $product = $params->product();
             $vars['device_limit'] = $product->deviceLimit;
-            $row = $ctx->store->find($params->serviceId());
-            $meshId = $row['mesh_id'] ?? null;
-            if ($meshId === null || $status !== 'active') {
-                $vars['error'] = $status === 'suspended' ? $lang['meshcentral_suspended'] : ($meshId === null ? $lang['meshcentral_not_ready'] : null);
+            try {
+                // The same rule as SSO: only an Active service the connector provisioned shows devices and links.
+                $row = $ctx->usableService('not_ready');
+            } catch (Refusal $r) {
+                $status = strtolower($params->status());
+                $vars['error'] = match (true) {
+                    $status === 'suspended' => $lang['meshcentral_suspended'],
+                    $status === 'pending' || ($status === 'active' && $ctx->store->provisioned($params->serviceId()) === null) => $lang['meshcentral_not_ready'],
+                    $status === 'active' => Module::clientMessage($params->language()),
+                    default => $lang['meshcentral_inactive'],
+                };
+                if ($status === 'active') {
+                    // Active but not usable: staff should know (an unprovisioned Active service needs a Create).
+                    $ctx->log->activity('ClientArea refused', $params->serviceId(), $params->clientId(), $r->getMessage());
+                }
                 return self::output($vars);
             }
+            $meshId = $row['mesh_id'];
             $server = $ctx->server();
             $base = $params->server()->baseUrl;
             // Listed as the customer's own account: MeshCentral scopes the answer to what the customer may see (and
             // its `lastconnects` to their devices instead of the whole server's).
-            $viewAs = $row['username'] ?? null;
+            $viewAs = $row['username'];
             $devices = $ctx->run('ClientArea', ['mesh_id' => $meshId], static fn (Connector $c): array => $c->devices($server, $meshId, $viewAs));
             $vars['devices'] = array_map(static fn (array $d): array => [
                 'name' => (string) $d['name'],
@@ -70,8 +82,8 @@ final class ClientArea
             }
             $vars['ready'] = true;
         } catch (\Throwable $e) {
-            // The client sees a short, safe text; the cause is in the module log (ServiceContext::run logged it).
-            $ctx->log->call('ClientArea', ['serviceid' => $params->serviceId()], get_class($e) . ': ' . $e->getMessage());
+            // The client sees a short, safe text; staff get the cause in the activity log and the module log.
+            $ctx->log->activity('ClientArea failed', $params->serviceId(), $params->clientId(), get_class($e) . ': ' . Module::describe($e));
             $vars['error'] = Module::clientMessage($params->language());
         }
         return self::output($vars);

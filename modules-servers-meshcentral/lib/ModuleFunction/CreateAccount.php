@@ -8,8 +8,9 @@ use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
 /**
- * Provisions the service (idempotent: a re-run after a failure finishes the job; see src/ops/provision.rs), stores
- * the group id, and writes the MeshCentral username (and a generated password) back to the WHMCS service.
+ * Provisions the service (idempotent: a re-run after a failure finishes the job; see src/ops/provision.rs), then
+ * stores the service key, the username and the group id the core returned (only now: a stored username is what SSO
+ * trusts), and writes the MeshCentral username (and a generated password) back to the WHMCS service.
  */
 final class CreateAccount
 {
@@ -32,7 +33,7 @@ final class CreateAccount
             trim(($client['firstname'] ?? '') . ' ' . ($client['lastname'] ?? '')) ?: null,
             'WHMCS service #' . $params->serviceId()
         ));
-        $ctx->store->save($params->serviceId(), ['mesh_id' => $result['mesh_id'], 'username' => $result['username']]);
+        $ctx->store->save($params->serviceId(), ['service_key' => $service['key'], 'mesh_id' => $result['mesh_id'], 'username' => $result['username']]);
 
         $update = [];
         if ($params->username() !== $result['username']) {

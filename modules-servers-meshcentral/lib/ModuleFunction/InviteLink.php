@@ -7,17 +7,16 @@ namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
-/** Custom button (client and admin): a new time-limited agent invitation link for the service's group. */
+/**
+ * Custom button (client and admin): a new time-limited agent invitation link for the service's group. Only for a
+ * service that is Active and provisioned (the same rule as SSO: an invitation enrols devices into the group).
+ */
 final class InviteLink
 {
     public function __invoke(ServiceContext $ctx): string
     {
         $params = $ctx->params;
-        $row = $ctx->store->find($params->serviceId());
-        $meshId = $row['mesh_id'] ?? null;
-        if ($meshId === null) {
-            return 'The service is not provisioned yet.';
-        }
+        $meshId = $ctx->usableService('error_invite')['mesh_id'];
         $product = $params->product();
         $server = $ctx->server();
         $hours = $product->inviteHours;

@@ -9,23 +9,26 @@ use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
 /**
  * A single-use `?login=` URL that logs the client into MeshCentral as the service's user (minted locally with the
- * login token key: no round trip to MeshCentral). Short-lived (product setting), refused while suspended.
+ * login token key: no round trip to MeshCentral). Short-lived (product setting).
+ *
+ * The cookie is a master key to the account it names (MeshCentral skips password and 2FA for it), so it is minted
+ * only for what the connector provisioned: a service that is Active in WHMCS (an allowlist: Pending, Suspended,
+ * Terminated, Cancelled, Fraud, Completed and anything unknown are refused), with the group id and username stored by
+ * a successful Create (never the WHMCS username field, which staff can set to any account's name), and not the
+ * connector's own account. A refusal is logged for staff (activity log) and the client gets a short text.
  */
 final class ServiceSingleSignOn
 {
     /** @return array{success: bool, redirectTo?: string, errorMsg?: string} */
     public function __invoke(ServiceContext $ctx): array
     {
-        $status = strtolower((string) ($ctx->params->raw['status'] ?? ($ctx->params->raw['model']->domainstatus ?? 'active')));
-        if (in_array($status, ['suspended', 'terminated', 'cancelled'], true)) {
-            return ['success' => false, 'errorMsg' => 'This service is ' . $status . '.'];
-        }
-        $key = $ctx->params->server()->requireLoginTokenKey();
+        $row = $ctx->usableService('error_sso');
+        $settings = $ctx->params->server();
+        $key = $settings->requireLoginTokenKey();
         $ctx->log->addSecret($key);
-        $base = $ctx->params->server()->baseUrl;
-        $username = $ctx->service()['username'];
+        $username = $row['username'];
         $lifetime = $ctx->params->product()->ssoLifetimeSeconds;
-        $url = $ctx->run('SingleSignOn', ['username' => $username, 'lifetime' => $lifetime], static fn (Connector $c): array => $c->loginUrl($base, $key, $username, $lifetime));
+        $url = $ctx->run('SingleSignOn', ['username' => $username, 'lifetime' => $lifetime], static fn (Connector $c): array => $c->loginUrl($settings->baseUrl, $key, $username, $lifetime));
         return ['success' => true, 'redirectTo' => $url['url']];
     }
 }

@@ -10,6 +10,13 @@ use WHMCS\Database\Capsule;
  * The module's own table: what WHMCS's service record has no field for (the MeshCentral group id, the service key,
  * the last invite link), and the install tag that keeps service keys unique when several WHMCS installs share one
  * MeshCentral server. Created on first use with Capsule's schema builder.
+ *
+ * A row is written only by a successful CreateAccount (service key, username, group id), so a row with a `mesh_id`
+ * names the account the connector provisioned. Existing installs: releases before this rule also wrote a row (key +
+ * the WHMCS username) on the first module call, before anything was made; such rows have no `mesh_id` and their
+ * username was never provisioned, so provisioned() ignores them (no column or data migration is needed: the rule is
+ * "username counts only together with a mesh_id", and every older row with a mesh_id was written by a successful
+ * Create with the username the core returned). Terminate clears both.
  */
 final class ServiceStore
 {
@@ -33,6 +40,20 @@ final class ServiceStore
         ];
     }
 
+    /**
+     * The row of a provisioned service (a successful Create stored its group id and username), or null.
+     *
+     * @return array{service_id: int, service_key: string, mesh_id: string, username: string, invite_url: ?string, invite_expires: ?int}|null
+     */
+    public function provisioned(int $serviceId): ?array
+    {
+        $row = $this->find($serviceId);
+        if ($row === null || $row['mesh_id'] === null || $row['mesh_id'] === '' || ($row['username'] ?? '') === '') {
+            return null;
+        }
+        return $row;
+    }
+
     /** @param array<string, mixed> $fields */
     public function save(int $serviceId, array $fields): void
     {
@@ -49,7 +70,7 @@ final class ServiceStore
     {
         $this->ensureTables();
         Capsule::table(self::TABLE)->where('service_id', $serviceId)->update([
-            'mesh_id' => null, 'invite_url' => null, 'invite_expires' => null, 'updated_at' => date('Y-m-d H:i:s'),
+            'mesh_id' => null, 'username' => null, 'invite_url' => null, 'invite_expires' => null, 'updated_at' => date('Y-m-d H:i:s'),
         ]);
     }
 

@@ -31,7 +31,8 @@ final class ModuleFailuresTest extends ModuleTestCase
         self::assertLessThan(15.0, microtime(true) - $start, 'fails fast, within the connect timeout');
         self::assertSame('Pending', self::whmcs()->serviceRow($id)['domainstatus'], 'a failed create stays Pending');
         self::assertStringContainsString('Module Create Failed', json_encode(self::whmcs()->activityLog()));
-        $key = self::stored($id)['service_key'];
+        self::assertNull(self::stored($id), 'nothing stored before a successful Create');
+        $key = self::serviceKey($id);
         self::assertSame([], self::groupsMarkedFor($key));
 
         // The same service on the right server: the re-run finishes the job.
@@ -53,7 +54,7 @@ final class ModuleFailuresTest extends ModuleTestCase
         ['service' => $id] = self::order(self::addProduct([1 => 'superuser']));
         $error = self::whmcs()->modules()->create($id);
         self::assertStringContainsString("Unknown rights preset 'superuser'", $error);
-        self::assertSame([], self::groupsMarkedFor(self::stored($id)['service_key'] ?? 'none'));
+        self::assertNull(self::stored($id));
 
         ['service' => $id2] = self::order(self::addProduct([3 => '99999']));
         self::assertStringContainsString('SSO lifetime', self::whmcs()->modules()->create($id2));

@@ -92,6 +92,14 @@ abstract class ModuleTestCase extends ServiceTestCase
         return $row === null ? null : (array) $row;
     }
 
+    /** The module's service key of a service (deterministic: `whmcs-<install tag>-<service id>`). */
+    protected static function serviceKey(int $serviceId): string
+    {
+        $tag = self::whmcs()->db()->table('mod_meshcentral_settings')->where('name', 'install_tag')->value('value');
+        self::assertIsString($tag, 'the install tag was made');
+        return 'whmcs-' . $tag . '-' . $serviceId;
+    }
+
     /** Every secret a test used must be absent from WHMCS's module log. */
     protected static function assertModuleLogHasNo(string ...$secrets): void
     {

@@ -12,6 +12,13 @@
 {if $ssoerror}
     <div class="alert alert-danger" id="alertSsoError">{$LANG.ssounabletologin}: {$ssoerror|escape:'html'}</div>
 {/if}
+{if $modulechangepwresult}
+    {if $modulechangepwresult == "success"}
+        <div class="alert alert-success" id="alertChangePasswordSuccess">{$LANG.serverchangepasswordsuccessful}</div>
+    {else}
+        <div class="alert alert-danger" id="alertChangePasswordFailed">{$LANG.serverchangepasswordfailed}: {$modulechangepasswordmessage|escape:'html'}</div>
+    {/if}
+{/if}
 
 <div class="row">
     <div class="col-md-3">
@@ -61,5 +68,19 @@
         </div>
     </div>
 </div>
+
+{if $showChangePassword}
+<div class="panel panel-default" id="tabChangepw">
+    <h3>{$LANG.serverchangepassword}</h3>
+    <form method="post" action="clientarea.php?action=productdetails&amp;id={$id}#tabChangepw">
+        <input type="hidden" name="token" value="{$token}">
+        <input type="hidden" name="id" value="{$id}">
+        <input type="hidden" name="modulechangepassword" value="true">
+        <label>{$LANG.newpassword} <input type="password" name="newpw" autocomplete="off"></label>
+        <label>{$LANG.confirmnewpassword} <input type="password" name="confirmpw" autocomplete="off"></label>
+        <button type="submit" class="btn btn-primary">{$LANG.serverchangepassword}</button>
+    </form>
+</div>
+{/if}
 
 {include file="footer.tpl"}
