@@ -32,7 +32,8 @@ final class InviteLinkTest extends ConnectorTestCase
             self::connector()->call(['op' => 'invite_link', 'server' => self::goodSettings(), 'mesh_id' => 'mesh//' . str_repeat('B', 64), 'expire_hours' => 1]);
             self::fail('unknown group accepted');
         } catch (ConnectorException $e) {
-            self::assertStringContainsString('Invalid group id', $e->getMessage());
+            self::assertSame('not_found', $e->kind);
+            self::assertStringContainsString('does not exist', $e->getMessage());
         }
         $this->expectException(InvalidSettingsException::class);
         self::connector()->call(['op' => 'invite_link', 'server' => self::goodSettings(), 'mesh_id' => 'mesh//abc', 'expire_hours' => 0]);
