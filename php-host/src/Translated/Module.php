@@ -66,6 +66,8 @@ abstract class Module
     public $memoryCap = 1 << 30;
     /** @var array<int, int> maximum size per table */
     public $tableMax = [];
+    /** @var array<int, bool> dropped element segments (elem.drop, and active/declarative ones after instantiation) */
+    public $droppedElems = [];
 
     // ---- memory ----------------------------------------------------------------------------------------------
 
@@ -202,6 +204,44 @@ abstract class Module
         }
         foreach ($items as $i => $f) {
             $table[$offset + $i] = $f;
+        }
+    }
+
+    /**
+     * table.init from element segment $index (whose items are $items): a dropped segment has no items, so only a
+     * zero-length init at offset 0 passes. Bounds are checked before anything is written (spec: no partial writes).
+     *
+     * @param array<int, int|null> $table
+     * @param list<int|null> $items
+     */
+    public function tableInit(array &$table, array $items, int $index, int $dst, int $src, int $n): void
+    {
+        $len = isset($this->droppedElems[$index]) ? 0 : \count($items);
+        if ($src + $n > $len || $dst + $n > \count($table)) {
+            throw Trap::table();
+        }
+        for ($i = 0; $i < $n; $i++) {
+            $table[$dst + $i] = $items[$src + $i];
+        }
+    }
+
+    /**
+     * table.copy (overlap-safe: the source range is read before anything is written). Both tables by reference, as
+     * they may be the same one: a by-value copy would make the write duplicate the whole table.
+     *
+     * @param array<int, int|null> $dst
+     * @param array<int, int|null> $src
+     */
+    public function tableCopy(array &$dst, array &$src, int $d, int $s, int $n): void
+    {
+        if ($s + $n > \count($src) || $d + $n > \count($dst)) {
+            throw Trap::table();
+        }
+        if ($n === 0) {
+            return;
+        }
+        foreach (\array_slice($src, $s, $n) as $i => $f) {
+            $dst[$d + $i] = $f;
         }
     }
 

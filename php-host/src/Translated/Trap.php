@@ -7,8 +7,9 @@ namespace MeshCentralConnector\Translated;
 use RuntimeException;
 
 /**
- * A WebAssembly trap raised by translated code. The messages are the spec's (and Wasmer's) trap texts, so the
- * translated backend reports the same thing as the Wasmer one; TranslatedInstance turns it into Runtime\WasmTrap.
+ * A WebAssembly trap raised by translated code. The messages are Wasmer's trap texts (measured through
+ * php-host/src/Runtime), so the translated backend reports exactly what the Wasmer one does; TranslatedInstance turns
+ * it into Runtime\WasmTrap. Where Wasmer's text differs from the spec's, it starts with or contains the spec's.
  */
 final class Trap extends RuntimeException
 {
@@ -18,10 +19,14 @@ final class Trap extends RuntimeException
     public const OVERFLOW = 'integer overflow';
     public const CONVERSION = 'invalid conversion to integer';
     public const EXHAUSTED = 'call stack exhausted';
-    public const UNDEFINED_ELEMENT = 'undefined element';
     public const UNINITIALIZED_ELEMENT = 'uninitialized element';
     public const SIGNATURE = 'indirect call type mismatch';
-    public const TABLE = 'out of bounds table access';
+    /**
+     * Wasmer's one text for every table index out of range: call_indirect past the end of the table (the spec's
+     * "undefined element"), table.init / an active element segment past the end of the table or of the segment (the
+     * spec's "out of bounds table access").
+     */
+    public const TABLE = 'undefined element: out of bounds table access';
 
     public static function unreachable(): self
     {
@@ -66,7 +71,7 @@ final class Trap extends RuntimeException
     public static function indirect(array $table, int $index, ?int $func): self
     {
         if ($index >= \count($table)) {
-            return new self(self::UNDEFINED_ELEMENT);
+            return new self(self::TABLE);
         }
         return new self($func === null ? self::UNINITIALIZED_ELEMENT : self::SIGNATURE);
     }

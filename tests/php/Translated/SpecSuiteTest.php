@@ -26,7 +26,7 @@ final class SpecSuiteTest extends TestCase
             self::assertSame(0, $code, $text);
             self::assertMatchesRegularExpression('/^spec: (\d+) passed, 0 failed, \d+ skipped$/m', $text);
             preg_match('/^spec: (\d+) passed/m', $text, $m);
-            self::assertGreaterThan(20000, (int) $m[1], $text);
+            self::assertGreaterThan(25000, (int) $m[1], $text);
         } finally {
             TranslatedFixture::run('rm -rf ' . escapeshellarg($dir));
         }

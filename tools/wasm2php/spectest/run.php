@@ -288,7 +288,10 @@ final class SpecRunner
 
     private function trapMatches(int $line, string $got, string $want): void
     {
-        if (str_starts_with($got, $want) || str_starts_with($want, $got)) {
+        // The translated traps carry Wasmer's texts, which start with or contain the spec's: Wasmer's "undefined
+        // element: out of bounds table access" is both the spec's "undefined element" (call_indirect) and its "out
+        // of bounds table access" (table.init, table.copy).
+        if (str_starts_with($got, $want) || str_starts_with($want, $got) || str_contains($got, $want)) {
             $this->pass();
         } else {
             $this->fail($line, "trap \"$got\", want \"$want\"");

@@ -1034,6 +1034,34 @@ impl<'m, 'a> FuncGen<'m, 'a> {
                 let l = format!("$this->dropped[{data_index}] = true;");
                 self.line(&l);
             }
+            O::TableInit { elem_index, table } => {
+                let n = self.pop();
+                let s = self.pop();
+                let d = self.pop();
+                let l = format!(
+                    "$this->tableInit($this->t{table}, self::E{elem_index}, {elem_index}, {}, {}, {});",
+                    d.val(),
+                    s.val(),
+                    n.val()
+                );
+                self.line(&l);
+            }
+            O::TableCopy { dst_table, src_table } => {
+                let n = self.pop();
+                let s = self.pop();
+                let d = self.pop();
+                let l = format!(
+                    "$this->tableCopy($this->t{dst_table}, $this->t{src_table}, {}, {}, {});",
+                    d.val(),
+                    s.val(),
+                    n.val()
+                );
+                self.line(&l);
+            }
+            O::ElemDrop { elem_index } => {
+                let l = format!("$this->droppedElems[{elem_index}] = true;");
+                self.line(&l);
+            }
 
             // ---- constants
             O::I32Const { value } => self.push(Entry::konst((value as u32).to_string())),

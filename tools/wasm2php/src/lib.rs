@@ -144,6 +144,10 @@ fn recursive_functions(m: &Module<'_>) -> Result<Vec<bool>, String> {
 }
 
 pub fn translate(wasm: &[u8], opts: &Options) -> Result<String, String> {
+    // The class and namespace are written into code unquoted: refuse anything but plain identifiers.
+    if !php::is_ident(&opts.class) || !opts.namespace.split('\\').all(php::is_ident) {
+        return Err("invalid class or namespace name".into());
+    }
     let m = module::parse(wasm)?;
     let nimp = m.num_imported_funcs();
     let counted = recursive_functions(&m)?;
@@ -156,8 +160,8 @@ pub fn translate(wasm: &[u8], opts: &Options) -> Result<String, String> {
         let _ = writeln!(
             methods,
             "    /** import {}.{} */\n    private function f{i}({})\n    {{\n        return ($this->h{i})({});\n    }}\n",
-            imp.module.escape_default(),
-            imp.name.escape_default(),
+            php::comment_text(&imp.module),
+            php::comment_text(&imp.name),
             args.join(", "),
             args.join(", ")
         );
@@ -192,7 +196,7 @@ pub fn translate(wasm: &[u8], opts: &Options) -> Result<String, String> {
                 let _ = writeln!(
                     export_methods,
                     "    /** export {} */\n    public function {name}({})\n    {{\n        return $this->f{}({});\n    }}\n",
-                    e.name.escape_default(),
+                    php::comment_text(&e.name),
                     args.join(", "),
                     e.index,
                     args.join(", ")
@@ -385,7 +389,7 @@ pub fn translate(wasm: &[u8], opts: &Options) -> Result<String, String> {
          \x20   public function __construct(array $imports = [], array $globals = [], int $maxDepth = 10000)\n\
          \x20   {{\n\
          \x20       $this->maxDepth = $maxDepth;\n{ctor}    }}\n\n{export_methods}{methods}}}\n",
-        note = opts.source_note,
+        note = php::comment_text(&opts.source_note),
         ns = opts.namespace,
         class = opts.class,
         ft = ft_ids.join(", "),
@@ -410,12 +414,20 @@ fn tables_and_elems(m: &Module<'_>, ctor: &mut String, consts: &mut String) {
             .map(|x| x.map(|f| f.to_string()).unwrap_or_else(|| "null".into()))
             .collect();
         let _ = writeln!(consts, "    private const E{i} = [{}];", items.join(", "));
-        if let SegMode::Active { index, offset } = &e.mode {
-            let _ = writeln!(
-                ctor,
-                "        $this->initTable($this->t{index}, {}, self::E{i});",
-                const_code(offset)
-            );
+        match &e.mode {
+            SegMode::Active { index, offset } => {
+                let _ = writeln!(
+                    ctor,
+                    "        $this->initTable($this->t{index}, {}, self::E{i});",
+                    const_code(offset)
+                );
+                // An active segment is dropped once applied, a declarative one from the start (spec: instantiation).
+                let _ = writeln!(ctor, "        $this->droppedElems[{i}] = true;");
+            }
+            SegMode::Declared => {
+                let _ = writeln!(ctor, "        $this->droppedElems[{i}] = true;");
+            }
+            SegMode::Passive => {}
         }
     }
 }

@@ -34,12 +34,7 @@ fn main() -> ExitCode {
     let (Some(class), [input, output]) = (class, pos.as_slice()) else {
         return usage();
     };
-    let ident_ok = |s: &str| {
-        !s.is_empty()
-            && !s.starts_with(|c: char| c.is_ascii_digit())
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    };
-    if !ident_ok(&class) || !namespace.split('\\').all(ident_ok) {
+    if !wasm2php::php::is_ident(&class) || !namespace.split('\\').all(wasm2php::php::is_ident) {
         eprintln!("wasm2php: invalid class or namespace name");
         return ExitCode::from(2);
     }

@@ -30,7 +30,11 @@ pub fn f64_lit(bits: u64) -> String {
     }
 }
 
-/// A double-quoted PHP string literal that stays printable ASCII (binary bytes become \xHH).
+/// A double-quoted PHP string literal of any bytes: the one way every module-supplied byte string (data segments,
+/// export/import/module names) reaches a PHP string. Only printable ASCII other than `"`, `\\`, `$`, `{`, `?`, `<` and
+/// `>` is written as itself; those and every other byte (NUL, newlines, non-ASCII) become `\xHH` or `\"`/`\\`/`\$`.
+/// So a literal can never be closed early, interpolate a variable, or contain `?>` / `<?` (which would matter the
+/// day a literal ended up in a comment or a template), and the file stays plain ASCII.
 pub fn string_lit(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() + 2);
     out.push('"');
@@ -39,6 +43,7 @@ pub fn string_lit(bytes: &[u8]) -> String {
             b'"' => out.push_str("\\\""),
             b'\\' => out.push_str("\\\\"),
             b'$' => out.push_str("\\$"),
+            b'{' | b'?' | b'<' | b'>' => out.push_str(&format!("\\x{b:02x}")),
             0x20..=0x7e => out.push(b as char),
             _ => out.push_str(&format!("\\x{b:02x}")),
         }
@@ -47,9 +52,32 @@ pub fn string_lit(bytes: &[u8]) -> String {
     out
 }
 
-/// A single-quoted PHP string literal for a name (export/import names may hold any UTF-8).
+/// A PHP string literal for a name (export/import/module names are UTF-8 strings): [`string_lit`] of its bytes.
 pub fn name_lit(s: &str) -> String {
     string_lit(s.as_bytes())
+}
+
+/// Text from the input (a name, a file name) for a PHP comment: `[A-Za-z0-9_.-]`, space, `(`, `)` and `,` as
+/// themselves, every other byte as `\xHH` (a backslash too, so the form reads back unambiguously). No input can end
+/// the comment: `*/`, `?>` and line breaks are all out of reach.
+pub fn comment_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b' ' | b'(' | b')' | b',' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out
+}
+
+/// Whether `s` is a plain PHP identifier (class name or one namespace segment) that can be written into code as is.
+pub fn is_ident(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// A PHP identifier derived from an export name: letters, digits and '_' kept, anything else as _xx hex.
