@@ -249,21 +249,25 @@ pub fn parse_login_token_key(hex: &str) -> Result<Vec<u8>> {
         .collect())
 }
 
+/// Settings for unit tests: `admin` with a password at `url`.
+#[cfg(test)]
+pub(crate) fn test_input(url: &str) -> ServerInput {
+    ServerInput {
+        url: url.into(),
+        username: "admin".into(),
+        password: Some("pw".into()),
+        login_token_key: None,
+        tls: None,
+        timeout_ms: None,
+        accepted_creators: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn input(url: &str) -> ServerInput {
-        ServerInput {
-            url: url.into(),
-            username: "admin".into(),
-            password: Some("pw".into()),
-            login_token_key: None,
-            tls: None,
-            timeout_ms: None,
-            accepted_creators: Vec::new(),
-        }
-    }
+    use super::test_input as input;
 
     #[test]
     fn https_url_becomes_control_channel() {

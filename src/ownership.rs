@@ -98,19 +98,12 @@ impl fmt::Display for Doubt {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ServerInput;
 
     fn cfg(accepted: &[&str]) -> ServerConfig {
-        ServerConfig::from_input(ServerInput {
-            url: "https://127.0.0.1:4430".into(),
-            username: "connector".into(),
-            password: Some("pw".into()),
-            login_token_key: None,
-            tls: None,
-            timeout_ms: None,
-            accepted_creators: accepted.iter().map(|s| s.to_string()).collect(),
-        })
-        .unwrap()
+        let mut input = crate::config::test_input("https://127.0.0.1:4430");
+        input.username = "connector".into();
+        input.accepted_creators = accepted.iter().map(|s| s.to_string()).collect();
+        ServerConfig::from_input(input).unwrap()
     }
 
     fn group(creator: Option<&str>, links: &[&str]) -> Group {

@@ -455,16 +455,7 @@ mod tests {
     }
 
     fn trust() -> Trust {
-        let cfg = crate::config::ServerConfig::from_input(crate::config::ServerInput {
-            url: "https://127.0.0.1:4430".into(),
-            username: "admin".into(),
-            password: Some("pw".into()),
-            login_token_key: None,
-            tls: None,
-            timeout_ms: None,
-            accepted_creators: Vec::new(),
-        })
-        .unwrap();
+        let cfg = crate::config::ServerConfig::from_input(crate::config::test_input("https://127.0.0.1:4430")).unwrap();
         Trust::new("user//admin", &cfg)
     }
 

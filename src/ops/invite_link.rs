@@ -96,16 +96,7 @@ mod tests {
     use super::*;
 
     fn cfg(url: &str) -> ServerConfig {
-        ServerConfig::from_input(crate::config::ServerInput {
-            url: url.into(),
-            username: "admin".into(),
-            password: Some("pw".into()),
-            login_token_key: None,
-            tls: None,
-            timeout_ms: None,
-            accepted_creators: Vec::new(),
-        })
-        .unwrap()
+        ServerConfig::from_input(crate::config::test_input(url)).unwrap()
     }
 
     #[test]
