@@ -11,6 +11,7 @@ pub mod ops;
 pub mod rights;
 pub mod service;
 pub mod session;
+pub mod settings;
 pub mod skim;
 
 #[cfg(target_arch = "wasm32")]
