@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Server\Meshcentral;
 
 use MeshCentralConnector\Connector;
+use WHMCS\Module\Server\Meshcentral\Config\ServerSettings;
 use WHMCS\Module\Server\Meshcentral\Storage\ServiceStore;
 use WHMCS\Module\Server\Meshcentral\Support\ConnectorFactory;
 use WHMCS\Module\Server\Meshcentral\Support\ModuleLog;
@@ -18,28 +19,37 @@ final class ServiceContext
     public readonly ModuleLog $log;
     public readonly ServiceStore $store;
 
-    public function __construct(public readonly Params $params, ?ModuleLog $log = null, ?ServiceStore $store = null)
-    {
+    public function __construct(
+        public readonly Params $params,
+        ?ModuleLog $log = null,
+        ?ServiceStore $store = null,
+        private readonly ?Connector $core = null,
+    ) {
         $this->log = $log ?? new ModuleLog();
         $this->store = $store ?? new ServiceStore();
+        // The raw values are masked from the start; the single secrets inside them (the key within a multi-line
+        // Access Hash, the password within APIKey) once the core has read the settings (settings()).
         $this->log->addSecret($params->password(), (string) ($params->raw['serverpassword'] ?? ''), (string) ($params->raw['serveraccesshash'] ?? ''));
-        foreach (preg_split('/\R/', (string) ($params->raw['serveraccesshash'] ?? '')) ?: [] as $line) {
-            $this->log->addSecret(trim((string) preg_replace('/^\w+\s*=\s*/', '', $line)));
-        }
         $this->log->addSecret((string) ($params->raw['configoption8'] ?? ''));
     }
 
     public function connector(): Connector
     {
-        return ConnectorFactory::get();
+        return $this->core ?? ConnectorFactory::get();
+    }
+
+    /** The server settings as the core read them (once per request), with their secrets registered for masking. */
+    public function settings(): ServerSettings
+    {
+        $settings = $this->params->server($this->connector());
+        $this->log->addSecret(...$settings->secrets());
+        return $settings;
     }
 
     /** @return array<string, mixed> the core's `server` object */
     public function server(): array
     {
-        $server = $this->params->server();
-        $this->log->addSecret(...$server->secrets());
-        return $server->toConnector();
+        return $this->settings()->toConnector();
     }
 
     /**

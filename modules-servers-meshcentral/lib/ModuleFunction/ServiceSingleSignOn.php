@@ -20,9 +20,9 @@ final class ServiceSingleSignOn
         if (in_array($status, ['suspended', 'terminated', 'cancelled'], true)) {
             return ['success' => false, 'errorMsg' => 'This service is ' . $status . '.'];
         }
-        $key = $ctx->params->server()->requireLoginTokenKey();
+        $key = $ctx->settings()->requireLoginTokenKey();
         $ctx->log->addSecret($key);
-        $base = $ctx->params->server()->baseUrl;
+        $base = $ctx->settings()->baseUrl;
         $username = $ctx->service()['username'];
         $lifetime = $ctx->params->product()->ssoLifetimeSeconds;
         $url = $ctx->run('SingleSignOn', ['username' => $username, 'lifetime' => $lifetime], static fn (Connector $c): array => $c->loginUrl($base, $key, $username, $lifetime));

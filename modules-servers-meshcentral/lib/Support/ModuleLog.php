@@ -39,6 +39,17 @@ final class ModuleLog
         logModuleCall(self::MODULE, $action, $request, $response, '', $this->secrets);
     }
 
+    /**
+     * WHMCS's activity log, which records whether or not module logging is on: for what an admin must see even when
+     * the call succeeded (a test connection with TLS checks off).
+     */
+    public function activity(string $text): void
+    {
+        if (function_exists('logActivity')) {
+            logActivity((string) $this->scrub($text));
+        }
+    }
+
     /** Masks secrets ourselves too (defence in depth) and drops SSO cookies from URLs. */
     public function scrub(mixed $value): mixed
     {
