@@ -1,7 +1,7 @@
 //! Connection settings, validated before anything is sent.
 
-use serde::Deserialize;
-use url::Url;
+use serde::{Deserialize, Serialize};
+use url::{Host, Url};
 
 use crate::error::{Error, Result};
 use crate::host::TlsSpec;
@@ -11,14 +11,14 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
 /// Largest control-channel message accepted (a big `nodes` reply fits comfortably).
 pub const MAX_MESSAGE_BYTES: u32 = 16 * 1024 * 1024;
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct TlsInput {
     #[serde(default = "default_true")]
     pub verify: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin_sha384: Option<String>,
 }
 
@@ -26,24 +26,33 @@ fn default_true() -> bool {
     true
 }
 
-/// The server settings as the host passes them (from WHMCS's server record).
-#[derive(Debug, Clone, Deserialize)]
+/// The server settings as the host passes them: what the `server_settings` operation (src/settings.rs) makes of
+/// WHMCS's server record, or written by hand.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct ServerInput {
     pub url: String,
     pub username: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_token_key: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsInput>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<u32>,
     /// MeshCentral accounts (user names) besides `username` whose groups count as the connector's: an admin who moves
     /// the connector to a new account lists the old one here, so the groups it created stay recognised.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accepted_creators: Vec<String>,
+    /// Plain `http://` / `ws://` to a host that is not loopback: refused unless this is set (Access Hash line
+    /// `allow_plaintext=yes`), because the password and the login token key would cross the network readable.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub allow_plaintext: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// Validated settings.
@@ -67,6 +76,16 @@ impl ServerConfig {
     pub fn from_input(input: ServerInput) -> Result<Self> {
         let invalid = |m: &str| Error::InvalidInput(m.to_string());
         let BaseUrl { mut url, domain } = parse_base_url(&input.url)?;
+        let plaintext = url.scheme() == "http";
+        if plaintext && !input.allow_plaintext && !is_loopback(&url) {
+            return Err(Error::InvalidInput(format!(
+                "plain http:// to {} is refused: without TLS the account's password and the login token key cross the \
+                 network readable by anyone on the path. Tick Secure (or write https://), or, behind a TLS-terminating \
+                 proxy on a network you trust, add the line allow_plaintext=yes to the Access Hash (plaintext needs no \
+                 such line only to 127.0.0.0/8, ::1 and localhost)",
+                url.host_str().unwrap_or("")
+            )));
+        }
         let scheme = if url.scheme() == "https" { "wss" } else { "ws" };
         url.set_scheme(scheme)
             .map_err(|_| invalid("cannot use this URL scheme"))?;
@@ -142,6 +161,34 @@ impl ServerConfig {
         })
     }
 
+    /// Whether the connection runs without TLS (`ws://`).
+    pub fn is_plaintext(&self) -> bool {
+        self.control_url.scheme() == "ws"
+    }
+
+    /// What an admin must hear about although the settings work: every way the TLS checks are off.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if self.is_plaintext() {
+            warnings.push(format!(
+                "the connection to MeshCentral is plain http:// (no TLS, {}): the password and the login token key \
+                 cross the network unencrypted and the server's identity is not checked",
+                if is_loopback(&self.control_url) {
+                    "loopback"
+                } else {
+                    "allowed by allow_plaintext=yes"
+                }
+            ));
+        } else if !self.tls.verify {
+            warnings.push(
+                "TLS certificate checks are off (verify_tls=no in the Access Hash): anyone on the network path can \
+                 pose as MeshCentral and receive the connector's credentials; use ca_file= or pin_sha384= instead"
+                    .to_string(),
+            );
+        }
+        warnings
+    }
+
     /// Whether the account is a MeshCentral login token (`~t:<name>` with its password) rather than a user.
     pub fn is_login_token_user(&self) -> bool {
         self.username.starts_with("~t:")
@@ -212,6 +259,16 @@ pub fn parse_base_url(raw: &str) -> Result<BaseUrl> {
     Ok(BaseUrl { url, domain })
 }
 
+/// 127.0.0.0/8, ::1 and `localhost`: the only hosts plain http:// may reach without `allow_plaintext`.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost") || d.eq_ignore_ascii_case("localhost."),
+        Some(Host::Ipv4(a)) => a.is_loopback(),
+        Some(Host::Ipv6(a)) => a.is_loopback(),
+        None => false,
+    }
+}
+
 pub fn user_id(domain: &str, username: &str) -> String {
     format!("user/{}/{}", domain, username.to_lowercase())
 }
@@ -260,6 +317,7 @@ pub(crate) fn test_input(url: &str) -> ServerInput {
         tls: None,
         timeout_ms: None,
         accepted_creators: Vec::new(),
+        allow_plaintext: false,
     }
 }
 

@@ -39,6 +39,9 @@ enum Request {
     Terminate(ops::terminate::TerminateInput),
     /// Every service the connector provisioned on the server.
     ListAccounts(ops::list_accounts::ListAccountsInput),
+    /// WHMCS's raw server fields (and the first release's product override) -> the `server` object, warnings and the
+    /// values to mask (pure: src/settings.rs holds every rule).
+    ServerSettings(crate::settings::SettingsInput),
     /// Lets the host check the module is alive and which contract it speaks, without any I/O.
     Version {},
 }
@@ -70,6 +73,7 @@ fn run<H: Host>(host: &mut H, input: &[u8]) -> Result<String> {
         Request::Usage(input) => to_json(ops::usage::run(host, input)?),
         Request::Devices(input) => to_json(ops::devices::run(host, input)?),
         Request::InstallerLinks(input) => to_json(ops::installer_links::run(input)?),
+        Request::ServerSettings(input) => to_json(crate::settings::run(input)?),
         Request::LoginUrl(input) => to_json(ops::login_url::run(host, input)?),
         Request::TestConnection { server } => {
             let cfg = ServerConfig::from_input(server)?;

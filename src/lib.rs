@@ -12,6 +12,7 @@ pub mod ownership;
 pub mod rights;
 pub mod service;
 pub mod session;
+pub mod settings;
 pub mod skim;
 
 #[cfg(target_arch = "wasm32")]

@@ -16,6 +16,7 @@ fn config(password: bool) -> ServerConfig {
         tls: None,
         timeout_ms: Some(2000),
         accepted_creators: Vec::new(),
+        allow_plaintext: false,
     })
     .unwrap()
 }

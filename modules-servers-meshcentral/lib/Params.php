@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral;
 
+use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\Config\ProductSettings;
 use WHMCS\Module\Server\Meshcentral\Config\ServerSettings;
 
@@ -76,9 +77,10 @@ final class Params
         return $this->product ??= ProductSettings::fromParams($this->raw);
     }
 
-    public function server(): ServerSettings
+    /** Read by the core once per request (one `server_settings` call), then kept. */
+    public function server(Connector $core): ServerSettings
     {
-        return $this->server ??= ServerSettings::fromParams($this->raw, $this->hasProduct() ? $this->product() : null);
+        return $this->server ??= ServerSettings::fromParams($this->raw, $this->hasProduct() ? $this->product() : null, $core);
     }
 
     /** @return array<string, string> the client's details WHMCS passes (clientsdetails) */

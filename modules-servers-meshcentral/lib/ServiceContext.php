@@ -7,6 +7,7 @@ namespace WHMCS\Module\Server\Meshcentral;
 use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\Config\ProductSettings;
 use WHMCS\Module\Server\Meshcentral\Exception\Refusal;
+use WHMCS\Module\Server\Meshcentral\Config\ServerSettings;
 use WHMCS\Module\Server\Meshcentral\Storage\ServiceStore;
 use WHMCS\Module\Server\Meshcentral\Support\ConnectorFactory;
 use WHMCS\Module\Server\Meshcentral\Support\ModuleLog;
@@ -20,8 +21,12 @@ final class ServiceContext
     public readonly ModuleLog $log;
     public readonly ServiceStore $store;
 
-    public function __construct(public readonly Params $params, ?ModuleLog $log = null, ?ServiceStore $store = null)
-    {
+    public function __construct(
+        public readonly Params $params,
+        ?ModuleLog $log = null,
+        ?ServiceStore $store = null,
+        private readonly ?Connector $core = null,
+    ) {
         $this->log = $log ?? new ModuleLog();
         $this->store = $store ?? new ServiceStore();
         $this->log->addSecret(...self::secretsOf($params->raw));
@@ -59,15 +64,21 @@ final class ServiceContext
 
     public function connector(): Connector
     {
-        return ConnectorFactory::get();
+        return $this->core ?? ConnectorFactory::get();
+    }
+
+    /** The server settings as the core read them (once per request), with their secrets registered for masking. */
+    public function settings(): ServerSettings
+    {
+        $settings = $this->params->server($this->connector());
+        $this->log->addSecret(...$settings->secrets());
+        return $settings;
     }
 
     /** @return array<string, mixed> the core's `server` object */
     public function server(): array
     {
-        $server = $this->params->server();
-        $this->log->addSecret(...$server->secrets());
-        return $server->toConnector();
+        return $this->settings()->toConnector();
     }
 
     /** The service's stable key: `whmcs-<install tag>-<service id>` (deterministic; older rows hold the same). */
@@ -111,7 +122,7 @@ final class ServiceContext
         if ($row === null) {
             throw new Refusal('the service was never provisioned by a successful Create (no stored group id and username)', $clientTextKey);
         }
-        $own = $this->params->server()->username;
+        $own = $this->settings()->username;
         if (strcasecmp($row['username'], $own) === 0 || str_starts_with($row['username'], '~')) {
             throw new Refusal("the stored MeshCentral user '{$row['username']}' is the connector's own account", $clientTextKey);
         }

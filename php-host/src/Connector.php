@@ -284,8 +284,24 @@ final class Connector
     }
 
     /**
-     * @param array<string, mixed> $server {"url", "username", "password"?, "login_token_key"?, "tls"?, "timeout_ms"?}
-     * @return array<string, mixed> server name/version, account, auth methods that worked, rights
+     * WHMCS's raw server fields turned into the `server` object of the other operations (pure, no connection). Every
+     * rule (address forms, port rule, Access Hash lines, plaintext, the legacy product override) is in the core
+     * (src/settings.rs); values go in as WHMCS hands them (Secure may be a bool, 'on', '1', '', ...).
+     *
+     * @param array{hostname?: mixed, ip?: mixed, port?: mixed, secure?: mixed, username?: mixed, password?: mixed,
+     *              accesshash?: mixed, legacy_server_url?: mixed, legacy_api_key?: mixed} $fields
+     * @return array{server: array<string, mixed>, base_url: string, warnings: list<string>, secrets: list<string>}
+     * @throws InvalidSettingsException with a message that says what to type (never quoting a secret)
+     */
+    public function serverSettings(array $fields): array
+    {
+        return (array) $this->call(['op' => 'server_settings'] + $fields);
+    }
+
+    /**
+     * @param array<string, mixed> $server {"url", "username", "password"?, "login_token_key"?, "tls"?, "timeout_ms"?,
+     *                                     "accepted_creators"?, "allow_plaintext"?}
+     * @return array<string, mixed> server name/version, account, auth methods that worked, rights, warnings
      */
     public function testConnection(array $server): array
     {

@@ -35,6 +35,9 @@ pub struct ConnectionReport {
     /// The methods that logged in successfully ("password", "login token key").
     pub auth_methods: Vec<&'static str>,
     pub rights: Rights,
+    /// Settings that work but leave the connection open to interception (TLS checks off, plaintext): the host shows
+    /// them to the admin even when the test succeeds.
+    pub warnings: Vec<String>,
 }
 
 pub fn run<H: Host>(host: &mut H, cfg: &ServerConfig) -> Result<ConnectionReport> {
@@ -123,6 +126,7 @@ pub fn describe(
         user_id: userinfo.id.clone().unwrap_or_else(|| cfg.user_id()),
         user_name: userinfo.name.clone().unwrap_or_else(|| cfg.username.clone()),
         auth_methods: Vec::new(),
+        warnings: cfg.warnings(),
         rights: Rights {
             ok: missing.is_empty(),
             full_site_admin,

@@ -4,92 +4,76 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\Config;
 
+use MeshCentralConnector\Connector;
+use MeshCentralConnector\Exception\InvalidSettingsException;
 use WHMCS\Module\Server\Meshcentral\Exception\SettingsException;
 
 /**
- * How the module reaches MeshCentral, from WHMCS's server record:
- * - Hostname (or IP), Port (default 443), Secure (https; off = plain http, for a TLS-terminating proxy on loopback),
- * - Username / Password: the MeshCentral service account (a full site administrator listed in
- *   `settings.manageAllDeviceGroups`),
- * - Access Hash: the login token key (160 hex, MeshCentral's `loginCookieEncryptionKey`), needed for single sign-on;
- *   optionally followed by lines `ca_file=/path/ca.pem`, `pin_sha384=<hex>` or `verify_tls=0` for self-signed servers.
- *
- * The first release's setup still works as an override: product settings `ServerURL` and `APIKey` (the login token
- * key, or `user:password`, or a MeshCentral login token `~t:name:password`) with the server username/password blank.
+ * How the module reaches MeshCentral: WHMCS's server record (Hostname or IP, Port, Secure, Username, Password,
+ * Access Hash) and the first release's product override (ServerURL, APIKey), as the core's `server_settings`
+ * operation reads them. Every rule (address forms, the port rule, Access Hash lines and flags, plaintext, the
+ * override) lives in the core (src/settings.rs); this class only hands the raw fields over and keeps the answer, so
+ * the module and the core can never disagree about what a setting means.
  */
 final class ServerSettings
 {
-    private const KEY_PATTERN = '/^[0-9a-fA-F]{160}$/';
-
     /**
-     * @param array<string, mixed>|null $tls
+     * @param array<string, mixed> $server the core's `server` object
+     * @param list<string> $warnings
+     * @param list<string> $secrets
      */
     private function __construct(
+        private readonly array $server,
         public readonly string $baseUrl,
         public readonly string $username,
-        public readonly ?string $password,
         public readonly ?string $loginTokenKey,
-        private readonly ?array $tls,
-        private readonly int $timeoutMs,
+        public readonly array $warnings,
+        private readonly array $secrets,
     ) {
     }
 
-    /** @param array<string, mixed> $params WHMCS module params */
-    public static function fromParams(array $params, ?ProductSettings $product = null): self
+    /**
+     * @param array<string, mixed> $params WHMCS module params
+     * @throws SettingsException with the core's message (what to type; never a secret)
+     */
+    public static function fromParams(array $params, ?ProductSettings $product, Connector $core): self
     {
-        $host = trim((string) ($params['serverhostname'] ?? '')) ?: trim((string) ($params['serverip'] ?? ''));
-        $secure = self::flag($params['serversecure'] ?? true);
-        $port = (int) ($params['serverport'] ?? 0) ?: ($secure ? 443 : 80);
-        $username = trim((string) ($params['serverusername'] ?? ''));
-        $password = (string) ($params['serverpassword'] ?? '');
-        [$key, $tls] = self::parseAccessHash((string) ($params['serveraccesshash'] ?? ''));
-
-        $baseUrl = '';
-        if ($host !== '') {
-            $baseUrl = ($secure ? 'https' : 'http') . '://' . (str_contains($host, ':') ? "[$host]" : $host) . ':' . $port;
+        try {
+            $r = $core->serverSettings([
+                'hostname' => $params['serverhostname'] ?? null,
+                'ip' => $params['serverip'] ?? null,
+                'port' => $params['serverport'] ?? null,
+                'secure' => $params['serversecure'] ?? null,
+                'username' => $params['serverusername'] ?? null,
+                'password' => $params['serverpassword'] ?? null,
+                'accesshash' => $params['serveraccesshash'] ?? null,
+                'legacy_server_url' => $product?->legacyServerUrl ?? '',
+                'legacy_api_key' => $product?->legacyApiKey ?? '',
+            ]);
+        } catch (InvalidSettingsException $e) {
+            throw new SettingsException($e->getMessage(), 0, $e);
         }
-        if ($product !== null && $product->legacyServerUrl !== '') {
-            $baseUrl = rtrim($product->legacyServerUrl, '/');
-        }
-        if ($product !== null && $product->legacyApiKey !== '') {
-            $apiKey = $product->legacyApiKey;
-            if (preg_match(self::KEY_PATTERN, $apiKey)) {
-                $key = $apiKey;
-            } elseif (preg_match('/^(~t:[^:\s]+|[^:\s]+):(.+)$/s', $apiKey, $m)) {
-                [$username, $password] = [$m[1], $m[2]];
-            } else {
-                throw new SettingsException('The APIKey product setting must be the 160-hex login token key, user:password, or ~t:token:password');
-            }
-        }
-        if ($baseUrl === '') {
-            throw new SettingsException('Set the MeshCentral server hostname (or the ServerURL product setting)');
-        }
-        if ($username === '') {
-            $username = 'admin';
-        }
-        if ($password === '' && $key === null) {
-            throw new SettingsException('Set the MeshCentral account password or the login token key (Access Hash)');
-        }
-        return new self($baseUrl, $username, $password === '' ? null : $password, $key, $tls, 15000);
+        $server = (array) $r['server'];
+        return new self(
+            $server,
+            (string) $r['base_url'],
+            (string) $server['username'],
+            isset($server['login_token_key']) ? (string) $server['login_token_key'] : null,
+            array_values(array_map('strval', (array) $r['warnings'])),
+            array_values(array_map('strval', (array) $r['secrets'])),
+        );
     }
 
-    /** The `server` object of the core's requests. */
+    /** @return array<string, mixed> the `server` object of the core's requests */
     public function toConnector(): array
     {
-        return array_filter([
-            'url' => $this->baseUrl,
-            'username' => $this->username,
-            'password' => $this->password,
-            'login_token_key' => $this->loginTokenKey,
-            'tls' => $this->tls,
-            'timeout_ms' => $this->timeoutMs,
-        ], static fn ($v): bool => $v !== null);
+        return $this->server;
     }
 
-    /** @return list<string> values the module log must never show */
+    /** @return list<string> values the module log must never show (the core says which) */
     public function secrets(): array
     {
-        return array_values(array_filter([$this->password, $this->loginTokenKey], static fn ($v): bool => $v !== null && $v !== ''));
+        return $this->secrets;
     }
 
     public function requireLoginTokenKey(): string
@@ -98,36 +82,5 @@ final class ServerSettings
             throw new SettingsException('Single sign-on needs the login token key in the server Access Hash');
         }
         return $this->loginTokenKey;
-    }
-
-    /** @return array{0: ?string, 1: ?array<string, mixed>} */
-    private static function parseAccessHash(string $raw): array
-    {
-        $key = null;
-        $tls = [];
-        foreach (preg_split('/\R/', trim($raw)) ?: [] as $line) {
-            $line = trim($line);
-            if ($line === '') {
-                continue;
-            }
-            if (preg_match(self::KEY_PATTERN, $line)) {
-                $key = $line;
-            } elseif (preg_match('/^(login_token_key|ca_file|pin_sha384|verify_tls)\s*=\s*(.*)$/', $line, $m)) {
-                match ($m[1]) {
-                    'login_token_key' => $key = trim($m[2]),
-                    'ca_file' => $tls['ca_file'] = trim($m[2]),
-                    'pin_sha384' => $tls['pin_sha384'] = trim($m[2]),
-                    'verify_tls' => $tls['verify'] = self::flag(trim($m[2])),
-                };
-            } else {
-                throw new SettingsException('The Access Hash must hold the 160-hex login token key and optional ca_file= / pin_sha384= / verify_tls= lines');
-            }
-        }
-        return [$key, $tls === [] ? null : $tls];
-    }
-
-    private static function flag(mixed $v): bool
-    {
-        return $v === true || $v === 1 || in_array(strtolower((string) $v), ['1', 'on', 'yes', 'true'], true);
     }
 }

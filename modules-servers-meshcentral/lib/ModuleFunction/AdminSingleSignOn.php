@@ -17,7 +17,7 @@ final class AdminSingleSignOn
     /** @return array{success: bool, redirectTo?: string, errorMsg?: string} */
     public function __invoke(ServiceContext $ctx): array
     {
-        $settings = $ctx->params->server();
+        $settings = $ctx->settings();
         $key = $settings->requireLoginTokenKey();
         $ctx->log->addSecret($key);
         if (str_starts_with($settings->username, '~t:')) {

@@ -59,7 +59,7 @@ final class ClientArea
             }
             $meshId = $row['mesh_id'];
             $server = $ctx->server();
-            $base = $params->server()->baseUrl;
+            $base = $ctx->settings()->baseUrl;
             // Listed as the customer's own account: MeshCentral scopes the answer to what the customer may see (and
             // its `lastconnects` to their devices instead of the whole server's).
             $viewAs = $row['username'];

@@ -23,7 +23,7 @@ final class ServiceSingleSignOn
     public function __invoke(ServiceContext $ctx): array
     {
         $row = $ctx->usableService('error_sso');
-        $settings = $ctx->params->server();
+        $settings = $ctx->settings();
         $key = $settings->requireLoginTokenKey();
         $ctx->log->addSecret($key);
         $username = $row['username'];

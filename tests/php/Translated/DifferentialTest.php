@@ -111,7 +111,7 @@ final class DifferentialTest extends TestCase
         if ($k === 2) {
             return json_encode(['op' => 'version', 'pad' => str_repeat('x', $this->rand(60000))]);
         }
-        $op = $this->pick(['version', 'login_url', 'login_url', 'login_url', 'test_connection', 'invite_link', 'installer_links', 'devices', 'usage', 'nope', '']);
+        $op = $this->pick(['version', 'login_url', 'login_url', 'login_url', 'server_settings', 'server_settings', 'test_connection', 'invite_link', 'installer_links', 'devices', 'usage', 'nope', '']);
         $req = ['op' => $op];
         switch ($op) {
             case 'login_url':
@@ -124,6 +124,27 @@ final class DifferentialTest extends TestCase
                 if ($this->rand(3) === 0) {
                     $req['node_id'] = $this->pick(['node//abc$DEF@+/=_-', 'abc', '', 'node//', 'bad id!', $this->str(60)]);
                     $req['view_mode'] = $this->pick([11, 12, 13, 10, 14, null, 255, 256]);
+                }
+                break;
+            case 'server_settings':
+                $line = fn (): string => $this->pick([
+                    $this->hex(160), $this->hex(158), 'login_token_key=' . $this->hex(160), 'ca_file=/ca.pem', 'pin_sha384=' . $this->hex(96),
+                    'verify_tls=' . $this->pick(['no', 'yes', 'maybe', '', 'OFF']), 'allow_plaintext=' . $this->pick(['yes', 'no', '2']),
+                    'accepted_creators=' . $this->pick(['a,b', 'a,,b', 'a b', '']), $this->str(12), '',
+                ]);
+                $req += [
+                    'hostname' => $this->pick(['127.0.0.1', '127.0.0.1:4430', 'https://127.0.0.1:4430/', 'http://mesh.example.invalid', '::1', '[::1]:4430',
+                        'https://localhost/tenant1/', 'mesh.example.invalid:99999', 'ftp://127.0.0.1', '', $this->str(20), 'bücher.invalid']),
+                    'ip' => $this->pick(['', '127.0.0.1', null, 7]),
+                    'port' => $this->pick(['', '443', '80', '4430', 4430, 0, '-1', 'x', null, 70000]),
+                    'secure' => $this->pick([true, false, 'on', '', '1', '0', null, 'maybe', 2]),
+                    'username' => $this->pick(['admin', '', '~t:tok', 'a b']),
+                    'password' => $this->pick(['pw', '', $this->str(10)]),
+                    'accesshash' => implode($this->pick(["\n", "\r\n"]), [$line(), $line(), $line()]),
+                ];
+                if ($this->rand(3) === 0) {
+                    $req['legacy_server_url'] = $this->pick(['https://127.0.0.1:4430', '', 'x y']);
+                    $req['legacy_api_key'] = $this->pick([$this->hex(160), 'user:pw', '~t:t:pw', 'nocolon', '']);
                 }
                 break;
             case 'installer_links':
