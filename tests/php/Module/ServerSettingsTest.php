@@ -61,7 +61,7 @@ final class ServerSettingsTest extends ModuleTestCase
         $r = self::whmcs()->modules()->testConnection($server);
         self::assertSame(['success' => true, 'error' => ''], $r);
         $activity = implode("\n", array_column(self::whmcs()->activityLog(), 'description'));
-        self::assertStringContainsString("MeshCentral server $server (https://127.0.0.1:" . $s->port() . ') Test Connection warning: TLS certificate checks are off (verify_tls=no', $activity);
+        self::assertStringContainsString("MeshCentral TestConnection warning for server $server (https://127.0.0.1:" . $s->port() . '): TLS certificate checks are off (verify_tls=no', $activity);
         $module = json_encode(self::whmcs()->moduleLog(), JSON_UNESCAPED_SLASHES);
         self::assertStringContainsString('TLS certificate checks are off', (string) $module);
         self::assertStringNotContainsString($s->loginTokenKey(), $activity);
