@@ -104,22 +104,26 @@ final class PlansTest extends ModuleTestCase
 
     public function testInvalidOptionValuesAreStaffErrorsNotDefaults(): void
     {
-        // A quantity-type option cannot name a preset; a dropdown of extra devices must name whole numbers.
-        $product = self::addProduct([4 => '2']);
+        // A quantity-type option cannot name a preset (even unset it arrives as 0, which names none).
+        $product = self::addProduct();
         self::whmcs()->addConfigurableOption($product, 'rights_preset', 4);
-        self::whmcs()->addConfigurableOption($product, 'extra_devices|Extra devices', 1, ['five|Five more', '10|Ten more']);
         ['service' => $id] = self::order($product);
-        self::whmcs()->setServiceConfigurableOption($id, 'rights_preset', 3);
         $error = self::whmcs()->modules()->create($id);
-        self::assertStringContainsString("configurable option rights_preset has the value '3'", $error);
+        self::assertStringContainsString("configurable option rights_preset has the value '0'", $error);
         self::assertStringContainsString('full, remote_only, view_only', $error);
         self::assertNull(self::stored($id), 'nothing was provisioned');
 
-        self::whmcs()->db()->table('tblhostingconfigoptions')->where('relid', $id)->delete();
+        // A dropdown of extra devices must name whole numbers; its choice arrives as the name before "|".
+        $product = self::addProduct([4 => '2']);
+        self::whmcs()->addConfigurableOption($product, 'extra_devices|Extra devices', 1, ['five|Five more', '10|Ten more']);
+        ['service' => $id] = self::order($product);
         self::whmcs()->setServiceConfigurableOption($id, 'extra_devices', 'five');
         self::assertStringContainsString("configurable option extra_devices has the value 'five', not a whole number", self::whmcs()->modules()->create($id));
+        self::assertNull(self::stored($id), 'nothing was provisioned');
         self::whmcs()->setServiceConfigurableOption($id, 'extra_devices', '10');
         self::assertSame('success', self::whmcs()->modules()->create($id), 'dropdown choice 10|Ten more arrives as 10');
+        self::whmcs()->modules()->usageUpdate(self::serverId());
+        self::assertSame(12, (int) self::whmcs()->serviceRow($id)['disklimit'], 'product limit 2 + 10');
         self::assertSame('success', self::whmcs()->modules()->terminate($id));
     }
 
