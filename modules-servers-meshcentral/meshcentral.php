@@ -29,7 +29,8 @@ function meshcentral_MetaData(): array
     return (new F\MetaData())();
 }
 
-function meshcentral_ConfigOptions(): array
+/** WHMCS passes the product's params (e.g. producttype) on the product's Module Settings tab; none are needed. */
+function meshcentral_ConfigOptions(array $params = []): array
 {
     return (new F\ConfigOptions())();
 }

@@ -7,6 +7,7 @@ namespace WHMCS\Module\Server\Meshcentral;
 use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\Config\ProductSettings;
 use WHMCS\Module\Server\Meshcentral\Config\ServerSettings;
+use WHMCS\Module\Server\Meshcentral\Config\ServicePlan;
 
 /**
  * WHMCS's `$params`, read once and defensively (every key may be missing), so no other code reads `configoptionN`.
@@ -15,6 +16,7 @@ final class Params
 {
     private ?ProductSettings $product = null;
     private ?ServerSettings $server = null;
+    private ?ServicePlan $plan = null;
 
     /** @param array<string, mixed> $raw */
     public function __construct(public readonly array $raw)
@@ -75,6 +77,12 @@ final class Params
     public function product(): ProductSettings
     {
         return $this->product ??= ProductSettings::fromParams($this->raw);
+    }
+
+    /** The product's settings with the service's configurable options applied (preset, device limit). */
+    public function plan(): ServicePlan
+    {
+        return $this->plan ??= ServicePlan::fromParams($this->product(), $this->raw);
     }
 
     /** Read by the core once per request (one `server_settings` call), then kept. */

@@ -130,6 +130,32 @@ final class ServiceContext
     }
 
     /**
+     * Every path that hands out a way to enrol a device into the service's group (the invite link; any later one)
+     * calls this first: the group's devices are counted by the core's `usage` op (MeshCentral's own records, offline
+     * devices included) and Config\ServicePlan::limitReached decides. At the limit it throws a Refusal: the client
+     * gets the short `at_limit` text, staff the numbers. Without a limit nothing is counted.
+     *
+     * @param string $meshId the provisioned group (from usableService)
+     */
+    public function requireRoomForDevice(string $action, string $meshId, string $clientTextKey = 'error_generic'): void
+    {
+        $plan = $this->params->plan();
+        if ($plan->deviceLimit() === 0) {
+            return;
+        }
+        $server = $this->server();
+        $usage = $this->run($action, ['mesh_id' => $meshId, 'count_devices' => true], static fn (Connector $c): array => $c->usage($server, [$meshId]));
+        $group = $usage[$meshId] ?? null;
+        if (!is_array($group)) {
+            throw new Refusal("the service's device group $meshId no longer exists in MeshCentral (run Re-sync)", $clientTextKey);
+        }
+        $devices = (int) $group['devices'];
+        if ($plan->limitReached($devices)) {
+            throw new Refusal('the device limit is reached: ' . $plan->describeLimit($devices), 'at_limit');
+        }
+    }
+
+    /**
      * Runs one core operation, logging what was asked and what came back (secrets masked).
      *
      * @param array<string, mixed> $request what to log as the request

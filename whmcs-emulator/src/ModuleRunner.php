@@ -124,6 +124,27 @@ final class ModuleRunner
     }
 
     /**
+     * A configurable-option upgrade or downgrade (the client's "Upgrade/Downgrade Options", or staff changing the
+     * options on the service and saving with the module command): WHMCS stores the new choices on the service
+     * (tblhostingconfigoptions) once the upgrade order is paid, then runs the module's ChangePackage with the new
+     * `configoptions` in $params. Values as in Whmcs::setServiceConfigurableOption (choice name or quantity); an
+     * option the service's product does not have, a choice it does not offer or a quantity outside its bounds is
+     * refused before anything changes.
+     *
+     * @param array<string, string|int> $choices option name => new choice/quantity
+     */
+    public function upgradeConfigurableOptions(int $serviceId, array $choices): string
+    {
+        foreach ($choices as $name => $value) {
+            $this->whmcs->configurableOptionRow($serviceId, (string) $name, $value);
+        }
+        foreach ($choices as $name => $value) {
+            $this->whmcs->setServiceConfigurableOption($serviceId, (string) $name, $value);
+        }
+        return $this->serviceAction('ChangePackage', $serviceId);
+    }
+
+    /**
      * A custom button: <module>_<suffix>($params). The suffix must be listed by AdminCustomButtonArray (or, with
      * $fromClientArea, by ClientAreaCustomButtonArray): WHMCS runs nothing else. Returns 'success', the error text,
      * or (client area only) an array describing a custom page (templatefile, breadcrumb, vars).
@@ -329,15 +350,24 @@ final class ModuleRunner
         return $this->metaDataCache[$module] = $meta;
     }
 
-    /** @return array<string, array<string, mixed>> ConfigOptions(), the only required module function */
-    public function configOptions(string $module): array
+    /**
+     * ConfigOptions(), the only required module function, as a product's Module Settings tab calls it: with that
+     * product's params (ParamsBuilder::forProduct; $productId null = a product not saved yet). The names it returns,
+     * in order, are what configoption1..24 mean; WHMCS stores the values by position only.
+     *
+     * @return array<string, array<string, mixed>>
+     */
+    public function configOptions(string $module, ?int $productId = null): array
     {
         $this->whmcs->activate();
         $fn = "{$module}_ConfigOptions";
         if (!ModuleLoader::functionExists($this->whmcs, $module, 'ConfigOptions')) {
             throw new ContractViolation("$fn is missing: it is the one function every module must define");
         }
-        $options = call_user_func($fn, []);
+        if ($productId !== null && (string) $this->whmcs->productRow($productId)['servertype'] !== $module) {
+            throw new \InvalidArgumentException("product $productId is not a product of module $module");
+        }
+        $options = call_user_func($fn, (new ParamsBuilder($this->whmcs))->forProduct($productId, $module));
         if (!is_array($options)) {
             throw new ContractViolation("$fn must return an array, got " . self::describe($options));
         }
@@ -367,9 +397,9 @@ final class ModuleRunner
      *
      * @return array<string|int, string>
      */
-    public function configOptionLoader(string $module, string $optionName, int $serverId): array
+    public function configOptionLoader(string $module, string $optionName, int $serverId, ?int $productId = null): array
     {
-        $options = $this->configOptions($module);
+        $options = $this->configOptions($module, $productId);
         $loader = $options[$optionName]['Loader'] ?? throw new \InvalidArgumentException("$module option '$optionName' has no Loader");
         $result = call_user_func($loader, $this->serverParams($serverId));
         if (!is_array($result)) {

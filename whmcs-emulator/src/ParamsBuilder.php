@@ -54,6 +54,29 @@ final class ParamsBuilder
     }
 
     /**
+     * The params of ConfigOptions on a product's Module Settings tab: WHMCS calls `<module>_ConfigOptions($params)`
+     * there with the product's fields (the developer docs' examples take `$params`; WHMCS's cPanel module reads
+     * `$params['producttype']` in it), not a service's. Null: a product not saved yet (no settings).
+     *
+     * @return array<string, mixed>
+     */
+    public function forProduct(?int $productId, string $module): array
+    {
+        $product = $productId === null ? null : $this->whmcs->productRow($productId);
+        $params = [
+            'pid' => (int) ($product['id'] ?? 0),
+            'packageid' => (int) ($product['id'] ?? 0),
+            'producttype' => (string) ($product['type'] ?? 'hostingaccount'),
+            'type' => (string) ($product['type'] ?? 'hostingaccount'),
+            'moduletype' => $module,
+        ];
+        for ($i = 1; $i <= 24; $i++) {
+            $params['configoption' . $i] = (string) ($product['configoption' . $i] ?? '');
+        }
+        return $params;
+    }
+
+    /**
      * @return array<string, mixed> the params of a server-level call (TestConnection, ListAccounts, UsageUpdate,
      *         AdminSingleSignOn, config option loaders): only the server's fields
      */

@@ -387,16 +387,25 @@ final class Whmcs
 
     /**
      * A configurable option linked to the product. $type: 1 dropdown, 2 radio, 3 yes/no, 4 quantity (WHMCS's codes).
+     * A quantity option has a minimum and a maximum (0 = no maximum), as on WHMCS's option page.
      * @param list<string> $subOptions the choices of a dropdown/radio ("name|Label" allowed)
      */
-    public function addConfigurableOption(int $productId, string $optionName, int $type, array $subOptions = []): int
+    public function addConfigurableOption(int $productId, string $optionName, int $type, array $subOptions = [], int $qtyMinimum = 0, int $qtyMaximum = 0): int
     {
+        if (!in_array($type, [1, 2, 3, 4], true)) {
+            throw new \InvalidArgumentException("configurable option type $type: WHMCS has 1 dropdown, 2 radio, 3 yes/no, 4 quantity");
+        }
+        if (in_array($type, [1, 2], true) && $subOptions === []) {
+            throw new \InvalidArgumentException("a dropdown/radio option needs choices: $optionName");
+        }
         $gid = (int) $this->capsule->table('tblproductconfiggroups')->insertGetId(['name' => "Options of $productId"]);
         $this->capsule->table('tblproductconfiglinks')->insert(['gid' => $gid, 'pid' => $productId]);
-        $configId = (int) $this->capsule->table('tblproductconfigoptions')
-            ->insertGetId(['gid' => $gid, 'optionname' => $optionName, 'optiontype' => $type]);
-        if ($type === 3 && $subOptions === []) {
-            $subOptions = ['Yes'];
+        $configId = (int) $this->capsule->table('tblproductconfigoptions')->insertGetId([
+            'gid' => $gid, 'optionname' => $optionName, 'optiontype' => $type, 'qtyminimum' => $qtyMinimum, 'qtymaximum' => $qtyMaximum,
+        ]);
+        if (in_array($type, [3, 4], true) && $subOptions === []) {
+            // WHMCS keeps one sub-option row for yes/no and quantity options (its price row).
+            $subOptions = [$type === 3 ? 'Yes' : $optionName];
         }
         foreach ($subOptions as $i => $sub) {
             $this->capsule->table('tblproductconfigoptionssub')
@@ -405,27 +414,52 @@ final class Whmcs
         return $configId;
     }
 
+    /**
+     * The row WHMCS would store in tblhostingconfigoptions for a service choosing $value of its product's option
+     * $optionName (matched as WHMCS passes names: the part before "|"). Refuses what WHMCS's order and upgrade
+     * forms refuse: an option not linked to the service's product, a dropdown/radio choice it does not offer, a
+     * yes/no other than 0/1, a quantity that is not a whole number within the option's minimum and maximum.
+     *
+     * @return array{configid: int, optionid: int, qty: int}
+     */
+    public function configurableOptionRow(int $serviceId, string $optionName, string|int $value): array
+    {
+        $productId = (int) $this->serviceRow($serviceId)['packageid'];
+        $groups = $this->capsule->table('tblproductconfiglinks')->where('pid', $productId)->pluck('gid')->all();
+        $option = null;
+        foreach ($this->capsule->table('tblproductconfigoptions')->whereIn('gid', $groups)->get() as $o) {
+            if (explode('|', (string) $o->optionname, 2)[0] === $optionName) {
+                $option = $o;
+                break;
+            }
+        }
+        if ($option === null) {
+            throw new \InvalidArgumentException("the product of service $serviceId has no configurable option $optionName");
+        }
+        $type = (int) $option->optiontype;
+        if (in_array($type, [1, 2], true)) {
+            foreach ($this->capsule->table('tblproductconfigoptionssub')->where('configid', $option->id)->get() as $sub) {
+                if (explode('|', (string) $sub->optionname, 2)[0] === (string) $value) {
+                    return ['configid' => (int) $option->id, 'optionid' => (int) $sub->id, 'qty' => 0];
+                }
+            }
+            throw new \InvalidArgumentException("$optionName has no choice $value");
+        }
+        $qty = is_int($value) ? $value : (preg_match('/^\d+$/', $value) === 1 ? (int) $value : -1);
+        $max = $type === 3 ? 1 : (int) $option->qtymaximum;
+        if ($qty < (int) $option->qtyminimum || $qty < 0 || ($max > 0 && $qty > $max)) {
+            throw new \InvalidArgumentException("$optionName: $value is outside " . (int) $option->qtyminimum . '..' . ($max > 0 ? $max : 'any'));
+        }
+        $sub = (int) $this->capsule->table('tblproductconfigoptionssub')->where('configid', $option->id)->value('id');
+        return ['configid' => (int) $option->id, 'optionid' => $sub, 'qty' => $qty];
+    }
+
     /** Selects a configurable option of a service: the sub-option name for dropdown/radio, the quantity otherwise. */
     public function setServiceConfigurableOption(int $serviceId, string $optionName, string|int $value): void
     {
-        $option = $this->capsule->table('tblproductconfigoptions')
-            ->where(fn ($q) => $q->where('optionname', $optionName)->orWhere('optionname', 'like', $optionName . '|%'))
-            ->first();
-        if ($option === null) {
-            throw new \InvalidArgumentException("no configurable option $optionName");
-        }
-        $row = ['optionid' => 0, 'qty' => 0];
-        if (in_array((int) $option->optiontype, [1, 2], true)) {
-            $row['optionid'] = $this->capsule->table('tblproductconfigoptionssub')->where('configid', $option->id)
-                ->where(fn ($q) => $q->where('optionname', (string) $value)->orWhere('optionname', 'like', $value . '|%'))
-                ->value('id') ?? throw new \InvalidArgumentException("$optionName has no choice $value");
-        } else {
-            $row['qty'] = (int) $value;
-            $row['optionid'] = (int) $this->capsule->table('tblproductconfigoptionssub')
-                ->where('configid', $option->id)->value('id');
-        }
+        $row = $this->configurableOptionRow($serviceId, $optionName, $value);
         $this->capsule->table('tblhostingconfigoptions')
-            ->updateOrInsert(['relid' => $serviceId, 'configid' => $option->id], $row);
+            ->updateOrInsert(['relid' => $serviceId, 'configid' => $row['configid']], ['optionid' => $row['optionid'], 'qty' => $row['qty']]);
     }
 
     /** @param array<string, mixed> $fields tblhosting columns to change ('password' is plain text) */

@@ -77,7 +77,7 @@ final class ProductSettings
                 'Type' => 'dropdown',
                 'Options' => ['full' => 'Full device control', 'remote_only' => 'Remote control only', 'view_only' => 'View only'],
                 'Default' => 'full',
-                'Description' => 'What the customer may do with the devices of its group',
+                'Description' => 'What the customer may do with the devices of its group (a configurable option rights_preset overrides it)',
             ],
             'Group name template' => [
                 'Type' => 'text',
@@ -86,7 +86,7 @@ final class ProductSettings
                 'Description' => '{company} {client} {firstname} {lastname} {email} {service_id} {product} {domain}',
             ],
             'SSO lifetime (seconds)' => ['Type' => 'text', 'Size' => '5', 'Default' => '60', 'Description' => '10-3600; each link works once'],
-            'Device limit' => ['Type' => 'text', 'Size' => '6', 'Default' => '0', 'Description' => '0 = unlimited; at the limit the client area stops offering installers'],
+            'Device limit' => ['Type' => 'text', 'Size' => '6', 'Default' => '0', 'Description' => '0 = unlimited; plus a configurable option extra_devices; at the limit no installers or invite links'],
             'Invite link lifetime (hours)' => ['Type' => 'text', 'Size' => '5', 'Default' => '24', 'Description' => '1-8760'],
             'Installers shown' => [
                 'Type' => 'text',

@@ -7,15 +7,27 @@ namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
-/** Applies the (new) product's rights preset to the service's group link; the device limit is read per page load. */
+/**
+ * WHMCS calls this after a product upgrade/downgrade and after a configurable-option upgrade/downgrade, with the new
+ * product and options already in `$params`. The rights preset of the new plan (product setting 1, or the
+ * configurable option rights_preset) is relinked through the core's change_package op. The device limit (product
+ * setting 4 + the option extra_devices) is the module's own rule, read from `$params` on every page and button
+ * (Config\ServicePlan), so there is nothing to write for it in MeshCentral; devices already above a lowered limit
+ * stay (nothing is removed), the client just cannot add more.
+ */
 final class ChangePackage
 {
     public function __invoke(ServiceContext $ctx): string
     {
+        $plan = $ctx->params->plan();
         $service = $ctx->service();
         $server = $ctx->server();
-        $preset = $ctx->params->product()->preset;
-        $ctx->run('ChangePackage', ['service' => $service, 'preset' => $preset], static fn (Connector $c): array => $c->changePackage($server, $service, $preset));
+        $preset = $plan->preset;
+        $ctx->run(
+            'ChangePackage',
+            ['service' => $service, 'preset' => $preset, 'device_limit' => $plan->deviceLimit()],
+            static fn (Connector $c): array => $c->changePackage($server, $service, $preset)
+        );
         return 'success';
     }
 }

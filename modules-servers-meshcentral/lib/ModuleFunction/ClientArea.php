@@ -39,7 +39,8 @@ final class ClientArea
         ];
         try {
             $product = $params->product();
-            $vars['device_limit'] = $product->deviceLimit;
+            $plan = $params->plan();
+            $vars['device_limit'] = $plan->deviceLimit();
             try {
                 // The same rule as SSO: only an Active service the connector provisioned shows devices and links.
                 $row = $ctx->usableService('not_ready');
@@ -72,7 +73,7 @@ final class ClientArea
             ], $devices);
             $vars['device_count'] = count($devices);
             $vars['online_count'] = count(array_filter($devices, static fn (array $d): bool => (bool) $d['online']));
-            $vars['at_limit'] = $product->deviceLimit > 0 && count($devices) >= $product->deviceLimit;
+            $vars['at_limit'] = $plan->limitReached(count($devices));
             if (!$vars['at_limit']) {
                 $vars['installers'] = $ctx->connector()->installerLinks($base, $meshId, $product->installers);
                 if (($row['invite_url'] ?? null) !== null && (int) $row['invite_expires'] > time()) {

@@ -18,16 +18,19 @@ final class CreateAccount
     {
         $params = $ctx->params;
         $product = $params->product();
+        // The preset of the plan: the configurable option rights_preset when the service has one (checked before
+        // anything is made, so a bad option value fails the Create instead of provisioning other rights).
+        $preset = $params->plan()->preset;
         $service = $ctx->service();
         $server = $ctx->server();
         $client = $params->client();
         $password = $params->password() !== '' ? $params->password() : null;
-        $result = $ctx->run('CreateAccount', ['service' => $service, 'preset' => $product->preset], static fn (Connector $c): array => $c->provision(
+        $result = $ctx->run('CreateAccount', ['service' => $service, 'preset' => $preset], static fn (Connector $c): array => $c->provision(
             $server,
             $service,
             $product->groupNameTemplate,
             $params->templateVars(),
-            $product->preset,
+            $preset,
             $password,
             ($client['email'] ?? '') !== '' ? $client['email'] : null,
             trim(($client['firstname'] ?? '') . ' ' . ($client['lastname'] ?? '')) ?: null,

@@ -9,7 +9,9 @@ use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
 /**
  * Custom button (client and admin): a new time-limited agent invitation link for the service's group. Only for a
- * service that is Active and provisioned (the same rule as SSO: an invitation enrols devices into the group).
+ * service that is Active and provisioned (the same rule as SSO: an invitation enrols devices into the group), and
+ * only below the plan's device limit (ServiceContext::requireRoomForDevice): the button shows in WHMCS's sidebar
+ * whatever the page hides, so the limit is checked here, not in the template.
  */
 final class InviteLink
 {
@@ -17,6 +19,7 @@ final class InviteLink
     {
         $params = $ctx->params;
         $meshId = $ctx->usableService('error_invite')['mesh_id'];
+        $ctx->requireRoomForDevice('InviteLink', $meshId, 'error_invite');
         $product = $params->product();
         $server = $ctx->server();
         $hours = $product->inviteHours;
