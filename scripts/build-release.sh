@@ -3,11 +3,13 @@
 # WHMCS module, its lang and templates, the PHP host of the Wasm core, the .wasm and its PHP translation, which the
 # host runs where FFI is not available). Nothing native of ours, nothing
 # dev-only: no tests, no Rust sources, no node_modules. The zip is deterministic for a given commit (fixed file
-# order and timestamps). Prints the zip's path.
+# order and timestamps). The release version is the VERSION file at the top of the repository: it names the zip and is
+# written into the module's VERSION file and whmcs.json ("version"). Prints the zip's path.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)"
+version="$(tr -d '[:space:]' < VERSION)"
+[[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "VERSION must be MAJOR.MINOR.PATCH, got '$version'" >&2; exit 1; }
 wasm="$(scripts/build-wasm.sh)"
 
 stage="build/release"
@@ -23,6 +25,11 @@ cp "$wasm" "$dest/wasm/meshcentral_connector.wasm"
 # Connector::load finds the translation beside the .wasm (same name, .php).
 cp "${wasm%.wasm}.php" "$dest/wasm/meshcentral_connector.php"
 printf '%s\n' "$version" > "$dest/VERSION"
+# whmcs.json (WHMCS's Apps & Integrations metadata) carries the same version; WHMCS documents no version field in it
+# or in MetaData, so both are for admins and support (which release is installed).
+php -r '$f = $argv[1]; $j = json_decode(file_get_contents($f), true, 32, JSON_THROW_ON_ERROR); $j["version"] = $argv[2];
+  file_put_contents($f, json_encode($j, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR) . "\n");' \
+  "$dest/whmcs.json" "$version"
 
 mkdir -p dist
 zip_path="$root/dist/meshcentral-whmcs-$version.zip"

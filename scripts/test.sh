@@ -17,6 +17,8 @@ echo "== wasm2php (its own workspace; builds into the same target/, see tools/wa
   && cargo test --quiet --locked --workspace)
 echo "== release wasm, its PHP translation and zip (the module tests install dist/meshcentral-whmcs-*.zip)"
 scripts/build-release.sh
+echo "== the previous release's zip, for the upgrade test (built once from git history, cached by commit)"
+scripts/build-previous-release.sh
 echo "== cargo test"
 cargo test --workspace
 echo "== PHP tests (phpunit; backend auto = Wasmer through FFI here)"

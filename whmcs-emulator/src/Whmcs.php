@@ -62,8 +62,10 @@ final class Whmcs
         $whmcs->activate();
         foreach (
             [
-                // Utilities > Logs > Module Log: logModuleCall() records nothing unless debug logging is on.
-                'ModuleDebugMode' => 'on',
+                // Utilities > Logs > Module Debug Log: off in WHMCS until an admin turns it on ("Logging is not
+                // something that is always enabled", module-logging docs); logModuleCall() records nothing until then.
+                // Tests that read the module log turn it on: setSetting('ModuleDebugMode', 'on').
+                'ModuleDebugMode' => '',
                 'Template' => self::DEFAULT_THEME,
                 'SystemURL' => '',
                 'CompanyName' => 'WHMCS Emulator',

@@ -11,19 +11,26 @@ use WHMCS\Database\Capsule;
  * the last invite link), and the install tag that keeps service keys unique when several WHMCS installs share one
  * MeshCentral server. Created on first use with Capsule's schema builder.
  *
- * A row is written only by a successful CreateAccount (service key, username, group id), so a row with a `mesh_id`
- * names the account the connector provisioned. Existing installs: releases before this rule also wrote a row (key +
- * the WHMCS username) on the first module call, before anything was made; such rows have no `mesh_id` and their
- * username was never provisioned, so provisioned() ignores them (no column or data migration is needed: the rule is
- * "username counts only together with a mesh_id", and every older row with a mesh_id was written by a successful
- * Create with the username the core returned). Terminate clears both.
+ * A row is written only by a successful CreateAccount (service key, username, group id), so a stored username names
+ * the account the connector provisioned. Terminate clears both.
+ *
+ * Upgrades: the tables carry a schema version (`schema_version` in the settings table; none = 1, the releases up to
+ * 0.1.0) and migrate on first use in a request (migrate()). Release 0.1.0 also wrote a row (key + the WHMCS username)
+ * on the first module call, before anything was made, and its Terminate kept the username: migration 1 -> 2 clears
+ * every username that has no group id. Rows with a group id keep everything: 0.1.0's Create stored the group id with
+ * the username the core returned, as now, and service keys were `whmcs-<install tag>-<service id>` then too.
+ * provisioned() still counts a username only together with a group id. The retired-agents group is pinned per server
+ * by the first Terminate after the upgrade (0.1.0 did not pin it; the core finds it by its marker among trusted groups).
  */
 final class ServiceStore
 {
     public const TABLE = 'mod_meshcentral_services';
     public const SETTINGS_TABLE = 'mod_meshcentral_settings';
+    /** The tables' layout and the rules their rows follow (see the class comment); raised by each migration. */
+    public const SCHEMA_VERSION = 2;
 
-    private static bool $ready = false;
+    /** @var array<string, true> databases whose tables were checked in this process (a test process opens several) */
+    private static array $ready = [];
 
     /** @return array{service_id: int, service_key: string, mesh_id: ?string, username: ?string, invite_url: ?string, invite_expires: ?int}|null */
     public function find(int $serviceId): ?array
@@ -120,13 +127,22 @@ final class ServiceStore
         return (string) Capsule::table(self::SETTINGS_TABLE)->where('name', 'install_tag')->value('value');
     }
 
+    /** The schema version of the tables (1 for tables of releases that wrote none). */
+    public function schemaVersion(): int
+    {
+        $this->ensureTables();
+        return $this->storedSchemaVersion();
+    }
+
     private function ensureTables(): void
     {
-        if (self::$ready) {
+        $database = Capsule::connection()->getDatabaseName();
+        if (isset(self::$ready[$database])) {
             return;
         }
         $schema = Capsule::schema();
-        if (!$schema->hasTable(self::TABLE)) {
+        $fresh = !$schema->hasTable(self::TABLE);
+        if ($fresh) {
             $schema->create(self::TABLE, static function ($table): void {
                 $table->unsignedInteger('service_id')->primary();
                 $table->string('service_key', 64)->unique();
@@ -144,6 +160,41 @@ final class ServiceStore
                 $table->text('value');
             });
         }
-        self::$ready = true;
+        if ($fresh) {
+            $this->setSchemaVersion(self::SCHEMA_VERSION);
+        } else {
+            $this->migrate();
+        }
+        self::$ready[$database] = true;
+    }
+
+    /**
+     * Brings the tables of an older release up to SCHEMA_VERSION, one step at a time, each step and its version row
+     * in one transaction. Every step is idempotent: two requests migrating at once do the same thing twice.
+     */
+    private function migrate(): void
+    {
+        $version = $this->storedSchemaVersion();
+        if ($version < 2) {
+            Capsule::connection()->transaction(function (): void {
+                // A username without a group id was never provisioned (see the class comment).
+                Capsule::table(self::TABLE)
+                    ->where(static fn ($q) => $q->whereNull('mesh_id')->orWhere('mesh_id', ''))
+                    ->whereNotNull('username')
+                    ->update(['username' => null, 'updated_at' => date('Y-m-d H:i:s')]);
+                $this->setSchemaVersion(2);
+            });
+        }
+    }
+
+    private function storedSchemaVersion(): int
+    {
+        $value = Capsule::table(self::SETTINGS_TABLE)->where('name', 'schema_version')->value('value');
+        return is_string($value) && ctype_digit($value) ? (int) $value : 1;
+    }
+
+    private function setSchemaVersion(int $version): void
+    {
+        Capsule::table(self::SETTINGS_TABLE)->updateOrInsert(['name' => 'schema_version'], ['value' => (string) $version]);
     }
 }

@@ -40,6 +40,7 @@ final class ModuleLifecycleTest extends ModuleTestCase
         $stored = self::stored($id);
         self::assertNotNull($stored);
         self::assertStringStartsWith('whmcs-', $stored['service_key']);
+        self::assertSame('2', $w->db()->table('mod_meshcentral_settings')->where('name', 'schema_version')->value('value'), 'new tables start at the current schema version');
         self::assertSame($service['username'], $stored['username'], 'the MeshCentral username is the service username');
         $userId = 'user//' . strtolower($stored['username']);
         $group = self::serverGroups()[$stored['mesh_id']] ?? null;

@@ -37,6 +37,9 @@ abstract class ModuleTestCase extends ServiceTestCase
         if (self::$whmcs === null) {
             $root = sys_get_temp_dir() . '/meshconnector-whmcs-' . getmypid() . '-' . bin2hex(random_bytes(3));
             $whmcs = Whmcs::create($root);
+            // Module debug logging is off in a new WHMCS; these tests read the module log (every class's teardown
+            // checks it for secrets), so they turn it on as an admin would.
+            $whmcs->setSetting('ModuleDebugMode', 'on');
             self::unpackRelease($root);
             putenv('MESHCONNECTOR_CACHE_DIR=' . sys_get_temp_dir() . '/meshconnector-test-cache');
             self::$whmcs = $whmcs;

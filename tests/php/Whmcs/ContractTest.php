@@ -151,4 +151,78 @@ final class ContractTest extends WhmcsTestCase
         $this->expectException(ContractViolation::class);
         $this->whmcs->modules()->adminServicesTabFields($ids['service']);
     }
+
+    public function testSingleSignOnWithoutSuccessIsRefused(): void
+    {
+        $ids = $this->makeService();
+        $GLOBALS['EMUTEST']['ServiceSingleSignOn'] = static fn (): array => ['redirectTo' => 'https://panel.example.test/?t=1'];
+
+        $this->expectException(ContractViolation::class);
+        $this->expectExceptionMessage("must return ['success' => bool");
+        $this->whmcs->modules()->serviceSingleSignOn($ids['service']);
+    }
+
+    public function testAdminSingleSignOnWithAStringSuccessIsRefused(): void
+    {
+        $ids = $this->makeService();
+        $GLOBALS['EMUTEST']['AdminSingleSignOn'] = static fn (): array => ['success' => 'true', 'redirectTo' => 'https://panel.example.test/'];
+
+        $this->expectException(ContractViolation::class);
+        $this->whmcs->modules()->adminSingleSignOn($ids['server']);
+    }
+
+    /** WHMCS compares the result with 'success' exactly: anything else, 'Success' too, is the error text shown. */
+    public function testOnlyTheExactStringSuccessIsASuccess(): void
+    {
+        $ids = $this->makeService();
+        $GLOBALS['EMUTEST']['CreateAccount'] = static fn (): string => 'Success';
+
+        self::assertSame('Success', $this->whmcs->modules()->create($ids['service']));
+        self::assertSame('Pending', $this->whmcs->serviceRow($ids['service'])['domainstatus']);
+        self::assertContains('Module Create Failed - Service ID: ' . $ids['service'] . ' - Error: Success', $this->activity());
+    }
+
+    public function testTestConnectionMustReturnAnArray(): void
+    {
+        $ids = $this->makeService();
+        $GLOBALS['EMUTEST']['TestConnection'] = static fn (): string => 'success';
+
+        $this->expectException(ContractViolation::class);
+        $this->whmcs->modules()->testConnection($ids['server']);
+    }
+
+    public function testAnAdminCustomButtonCannotReturnAPage(): void
+    {
+        $ids = $this->makeService();
+        $suffix = array_values($this->whmcs->modules()->adminCustomButtons($ids['service']))[0] ?? null;
+        self::assertIsString($suffix, 'the fixture module has an admin button');
+        $GLOBALS['EMUTEST'][$suffix] = static fn (): array => ['templatefile' => 'page'];
+
+        $this->expectException(ContractViolation::class);
+        $this->expectExceptionMessage("must return 'success' or an error text");
+        $this->whmcs->modules()->customButton($ids['service'], $suffix);
+    }
+
+    public function testClientAreaCannotMixTemplatefileWithTheOverviewTemplates(): void
+    {
+        $ids = $this->makeService();
+        $GLOBALS['EMUTEST']['ClientArea'] = static fn (): array => ['templatefile' => 'clientarea', 'tabOverviewModuleOutputTemplate' => 'templates/overview.tpl'];
+
+        $this->expectException(ContractViolation::class);
+        $this->expectExceptionMessage('mixes the older templatefile');
+        $this->whmcs->modules()->clientArea($ids['service']);
+    }
+
+    /**
+     * Both overview templates at once are NOT refused: WHMCS's own licensing addon module returns
+     * tabOverviewReplacementTemplate and tabOverviewModuleOutputTemplate together, so WHMCS accepts it.
+     */
+    public function testClientAreaMayNameBothOverviewTemplates(): void
+    {
+        $ids = $this->makeService();
+        $both = ['tabOverviewReplacementTemplate' => 'templates/overview.tpl', 'tabOverviewModuleOutputTemplate' => 'templates/overview.tpl', 'templateVariables' => []];
+        $GLOBALS['EMUTEST']['ClientArea'] = static fn (): array => $both;
+
+        self::assertSame($both, $this->whmcs->modules()->clientArea($ids['service']));
+    }
 }

@@ -7,6 +7,28 @@ namespace MeshCentralConnector\Tests\Whmcs;
 /** logModuleCall() as WHMCS implements it: print_r of arrays, every secret VALUE masked everywhere. */
 final class LogModuleCallTest extends WhmcsTestCase
 {
+    /** These tests read the module log, which is off in a new WHMCS as in WHMCS itself: an admin turns it on. */
+    protected function setUp(): void
+    {
+        parent::setUp();
+        $this->whmcs->setSetting('ModuleDebugMode', 'on');
+    }
+
+    public function testModuleDebugLoggingIsOffInANewInstallation(): void
+    {
+        $fresh = \MeshCentralConnector\WhmcsEmulator\Whmcs::create($this->root . '-fresh');
+        try {
+            self::assertSame('', $fresh->setting('ModuleDebugMode'));
+            self::assertFalse(logModuleCall('emutest', 'x', 'a', 'b'));
+            self::assertSame([], $fresh->moduleLog());
+            $fresh->logActivity('always recorded');
+            self::assertSame(['always recorded'], array_column($fresh->activityLog(), 'description'), 'the activity log is always on');
+        } finally {
+            \MeshCentralConnector\Tests\Support\TempDir::remove($this->root . '-fresh');
+            $this->whmcs->activate();
+        }
+    }
+
     public function testMasksSecretValuesInRequestResponseAndProcessedData(): void
     {
         logModuleCall(
