@@ -12,8 +12,15 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 PREVIOUS_RELEASE=35dc312
 commit_arg="${1:-$PREVIOUS_RELEASE}"
 commit="$(git -C "$root" rev-parse --verify --quiet "${commit_arg}^{commit}")" || {
-  echo "commit $commit_arg is not in this checkout's history (a shallow clone? git fetch --unshallow)" >&2
-  exit 1
+  # A shallow clone (some CI checkouts) lacks the history: fetch it once from where the clone came from.
+  if [[ "$(git -C "$root" rev-parse --is-shallow-repository)" == true ]]; then
+    echo "shallow clone: fetching the history for $commit_arg" >&2
+    git -C "$root" fetch --quiet --unshallow >&2 || true
+  fi
+  commit="$(git -C "$root" rev-parse --verify --quiet "${commit_arg}^{commit}")" || {
+    echo "commit $commit_arg is not in this checkout's history (git fetch --unshallow)" >&2
+    exit 1
+  }
 }
 short="${commit:0:12}"
 cache="${MESHCONNECTOR_CACHE_HOME:-$HOME/.cache/meshcentral-connector}/release-$short"
