@@ -4,47 +4,40 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
-use MeshCentralConnector\Connector;
-use WHMCS\Database\Capsule;
-use WHMCS\Module\Server\Meshcentral\Config\ProductSettings;
+use WHMCS\Module\Server\Meshcentral\Module;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
+use WHMCS\Module\Server\Meshcentral\Usage\ServerUsage;
 
 /**
- * WHMCS's daily usage run, once per server: device counts of every active or suspended service on this server in one
- * MeshCentral session, written to the service's usage fields as WHMCS modules do (disk usage = devices, disk limit =
- * the product's device limit, bandwidth usage = devices online; there is no byte count in this product).
+ * WHMCS's daily usage run, once per server: counts the devices of every provisioned Active/Suspended service of the
+ * server in one MeshCentral connection (ServerUsage, shared with the MetricProvider of the same cron run) and records
+ * them in the module's table for the admin service tab.
+ *
+ * It writes nothing into tblhosting's usage fields: `diskusage`, `disklimit`, `bwusage` and `bwlimit` are megabytes
+ * (WHMCS shows them as MB and bills disk and bandwidth overage from them), and this product stores and transfers no
+ * megabytes WHMCS could bill. Devices are billed through usage metrics (Metrics\DeviceMetricsProvider).
+ *
+ * WHMCS's cron ignores the returned text; every failure has already been written to the activity log (ServerUsage).
+ * The text is returned anyway, for whoever runs the function by hand.
  */
 final class UsageUpdate
 {
     public function __invoke(ServiceContext $ctx): string
     {
-        $serverId = (int) ($ctx->params->raw['serverid'] ?? 0);
-        $services = Capsule::table('tblhosting')
-            ->join('tblproducts', 'tblproducts.id', '=', 'tblhosting.packageid')
-            ->where('tblhosting.server', $serverId)
-            ->whereIn('tblhosting.domainstatus', ['Active', 'Suspended'])
-            ->get(['tblhosting.id', 'tblproducts.configoption' . ProductSettings::DEVICE_LIMIT . ' as device_limit']);
-        $limits = [];
-        foreach ($services as $s) {
-            $limits[(int) $s->id] = (int) $s->device_limit;
+        try {
+            $run = ServerUsage::forServer($ctx, 'UsageUpdate');
+        } catch (\Throwable $e) {
+            return 'MeshCentral usage update failed: ' . Module::describe($e);
         }
-        $meshIds = $ctx->store->meshIds(array_keys($limits));
-        if ($meshIds === []) {
+        $failed = $run->failures();
+        if ($failed === []) {
             return 'success';
         }
-        $server = $ctx->server();
-        $usage = $ctx->run('UsageUpdate', ['groups' => count($meshIds)], static fn (Connector $c): array => $c->usage($server, array_values($meshIds)));
-        $now = date('Y-m-d H:i:s');
-        foreach ($meshIds as $serviceId => $meshId) {
-            $u = $usage[$meshId] ?? null;
-            Capsule::table('tblhosting')->where('id', $serviceId)->update([
-                'diskusage' => $u['devices'] ?? 0,
-                'disklimit' => $limits[$serviceId] ?? 0,
-                'bwusage' => $u['online'] ?? 0,
-                'bwlimit' => 0,
-                'lastupdate' => $now,
-            ]);
-        }
-        return 'success';
+        return sprintf(
+            'MeshCentral usage update: %d of %d services not counted (%s); see the activity log',
+            count($failed),
+            count($run->services),
+            implode(', ', array_map(static fn ($f): string => 'service ID ' . $f->serviceId, $failed))
+        );
     }
 }
