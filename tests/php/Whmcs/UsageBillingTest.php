@@ -41,11 +41,12 @@ final class UsageBillingTest extends WhmcsTestCase
         $units = new WholeNumber('Seats', 'Seat', 'Seats');
         self::assertSame('3 Seats', $units->decorate(3));
         self::assertSame('Seat', $units->perUnitName(1));
-        foreach ([
+        $typeErrors = [
             static fn () => new Metric('seats', 'Seats', null, 'Seats'),
             static fn () => (new Metric('seats'))->withUsage(3),
             static fn () => new Metric('seats', 'Seats', null, null, 3),
-        ] as $i => $wrong) {
+        ];
+        foreach ($typeErrors as $i => $wrong) {
             try {
                 $wrong();
                 self::fail("case $i was accepted");
@@ -53,13 +54,14 @@ final class UsageBillingTest extends WhmcsTestCase
                 self::addToAssertionCount(1);
             }
         }
-        foreach ([
+        $refused = [
             static fn () => new Usage('three'),
             static fn () => new Usage(3, 'yesterday'),
             static fn () => new Metric('seats', 'Seats', 'hourly'),
             static fn () => new Metric(''),
             static fn () => new WholeNumber(['Seats']),
-        ] as $i => $wrong) {
+        ];
+        foreach ($refused as $i => $wrong) {
             try {
                 $wrong();
                 self::fail("case $i was accepted");
