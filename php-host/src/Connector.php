@@ -428,8 +428,11 @@ final class Connector
     }
 
     /**
+     * One connection for all groups. A malformed id fails only its own entry.
+     *
      * @param list<string> $meshIds
-     * @return array<string, ?array{devices: int, online: int}> null for a group that no longer exists
+     * @return array<string, array{devices: int, online: int}|array{error: array{kind: string, message: string}}|null>
+     *         counts; null for a group that no longer exists; `error` for an id that is not a group id
      */
     public function usage(array $server, array $meshIds): array
     {

@@ -1,9 +1,11 @@
 //! Device counts for many services' groups in one connection: one `meshes` and one `nodes` request per server, not per
-//! service (WHMCS's daily UsageUpdate runs once per server).
+//! service (WHMCS's daily UsageUpdate runs once per server). A malformed group id fails only its own entry (one bad
+//! stored id must not stop the counts of every other service on the server).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{json, Map, Value};
 
 use crate::config::{ServerConfig, ServerInput};
@@ -30,17 +32,61 @@ pub struct GroupUsage {
 /// Per requested group: its counts, or `None` when the group no longer exists (or is not visible to the account).
 pub type Usage = BTreeMap<String, Option<GroupUsage>>;
 
-pub fn run<H: Host>(host: &mut H, input: UsageInput) -> Result<Usage> {
+/// What the `usage` op answers for one requested group id.
+#[derive(Debug, PartialEq, Eq, Clone)]
+pub enum GroupCount {
+    /// `{"devices": n, "online": n}`
+    Counted(GroupUsage),
+    /// `null`: the group no longer exists (or the account cannot see it).
+    Gone,
+    /// `{"error": {"kind": "invalid_input", "message": ...}}`: the id is not a group id; nothing was asked for it.
+    Invalid(String),
+}
+
+impl Serialize for GroupCount {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            GroupCount::Counted(u) => u.serialize(s),
+            GroupCount::Gone => s.serialize_none(),
+            GroupCount::Invalid(message) => {
+                let mut map = s.serialize_map(Some(1))?;
+                map.serialize_entry("error", &json!({"kind": "invalid_input", "message": message}))?;
+                map.end()
+            }
+        }
+    }
+}
+
+pub fn run<H: Host>(host: &mut H, input: UsageInput) -> Result<BTreeMap<String, GroupCount>> {
     let cfg = ServerConfig::from_input(input.server)?;
-    for id in &input.mesh_ids {
-        mesh_suffix(id)?;
+    let (valid, invalid) = partition(&input.mesh_ids);
+    let mut out: BTreeMap<String, GroupCount> = invalid.into_iter().collect();
+    if valid.is_empty() {
+        // Nothing to ask the server: no connection.
+        return Ok(out);
     }
     let mut session = Session::open_preferred(host, &cfg)?;
     let meshes = session.call("meshes", json!({}))?;
     // Every device of the server in one reply (MBs on a large server): skimmed, only `conn` of wanted groups is read.
     let nodes = session.call_text("nodes", json!({}))?;
     session.close();
-    count(&input.mesh_ids, &meshes, &nodes)
+    for (id, usage) in count(&valid, &meshes, &nodes)? {
+        out.insert(id, usage.map_or(GroupCount::Gone, GroupCount::Counted));
+    }
+    Ok(out)
+}
+
+/// Splits the requested ids into well-formed group ids and the per-id errors of the others.
+fn partition(ids: &[String]) -> (Vec<String>, Vec<(String, GroupCount)>) {
+    let mut valid = Vec::new();
+    let mut invalid = Vec::new();
+    for id in ids {
+        match mesh_suffix(id) {
+            Ok(_) => valid.push(id.clone()),
+            Err(e) => invalid.push((id.clone(), GroupCount::Invalid(e.to_string()))),
+        }
+    }
+    (valid, invalid)
 }
 
 /// Combines a `meshes` reply (which groups exist) with the text of an all-groups `nodes` reply (groups without
@@ -97,6 +143,37 @@ pub fn count(wanted: &[String], meshes: &Map<String, Value>, nodes: &str) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host::{ConnId, LogLevel, OpenSpec, TransportError};
+
+    /// A host whose network refuses every connection and counts the attempts.
+    #[derive(Default)]
+    struct NoNetwork {
+        connects: u32,
+    }
+    impl Host for NoNetwork {
+        fn ws_open(&mut self, _: &OpenSpec) -> std::result::Result<ConnId, TransportError> {
+            self.connects += 1;
+            Err(TransportError::Failed {
+                kind: "connect".into(),
+                message: "refused".into(),
+            })
+        }
+        fn ws_send(&mut self, _: ConnId, _: &str) -> std::result::Result<(), TransportError> {
+            Err(TransportError::BadHandle)
+        }
+        fn ws_recv(&mut self, _: ConnId, _: u32) -> std::result::Result<String, TransportError> {
+            Err(TransportError::BadHandle)
+        }
+        fn ws_close(&mut self, _: ConnId) {}
+        fn now_ms(&mut self) -> i64 {
+            0
+        }
+        fn random_fill(&mut self, buf: &mut [u8]) -> std::result::Result<(), TransportError> {
+            buf.fill(7);
+            Ok(())
+        }
+        fn log(&mut self, _: LogLevel, _: &str) {}
+    }
 
     #[test]
     fn empty_groups_count_zero_and_missing_groups_are_none() {
@@ -116,5 +193,39 @@ mod tests {
         ] {
             assert!(count(&wanted, meshes.as_object().unwrap(), broken).is_err(), "{broken}");
         }
+    }
+
+    #[test]
+    fn a_malformed_group_id_fails_only_its_own_entry() {
+        let ids = ["mesh//a", "not-a-group", "mesh//bad id", "mesh//b"].map(String::from);
+        let (valid, invalid) = partition(&ids);
+        assert_eq!(valid, ["mesh//a", "mesh//b"]);
+        assert_eq!(invalid.len(), 2);
+        for (id, entry) in &invalid {
+            let GroupCount::Invalid(message) = entry else {
+                panic!("{id}: {entry:?}");
+            };
+            assert!(message.contains(id.as_str()), "{message}");
+            let value = serde_json::to_value(entry).unwrap();
+            assert_eq!(value["error"]["kind"], "invalid_input", "{value}");
+        }
+        assert_eq!(
+            serde_json::to_value(GroupCount::Counted(GroupUsage { devices: 3, online: 1 })).unwrap(),
+            json!({"devices": 3, "online": 1})
+        );
+        assert_eq!(serde_json::to_value(GroupCount::Gone).unwrap(), Value::Null);
+    }
+
+    #[test]
+    fn only_malformed_ids_answer_without_connecting() {
+        let mut host = NoNetwork::default();
+        let input: UsageInput = serde_json::from_value(json!({
+            "server": {"url": "https://127.0.0.1:1", "username": "admin", "password": "x"},
+            "mesh_ids": ["nope"]
+        }))
+        .unwrap();
+        let out = run(&mut host, input).unwrap();
+        assert!(matches!(out["nope"], GroupCount::Invalid(_)));
+        assert_eq!(host.connects, 0);
     }
 }

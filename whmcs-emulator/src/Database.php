@@ -165,6 +165,27 @@ final class Database
             $t->dateTime('date');
             $text($t, 'module', 'action', 'request', 'response', 'arrdata');
         });
+        // Usage billing's collected metric usage. WHMCS's developer docs do not document where the cron stores what
+        // MetricProvider reports. tbltenant_stats (values per tenant and metric) has the name and columns of WHMCS's
+        // table as public WHMCS schema dumps show it; which table its tenant_id points at is not public, so
+        // emulator_tenants (one row per server and tenant) is the emulator's own. Modules must not depend on either.
+        $schema->create('emulator_tenants', static function (Blueprint $t): void {
+            $t->increments('id');
+            $t->integer('server_id');
+            $t->string('tenant');
+            $t->timestamps();
+            $t->unique(['server_id', 'tenant']);
+        });
+        $schema->create('tbltenant_stats', static function (Blueprint $t): void {
+            $t->increments('id');
+            $t->integer('tenant_id');
+            $t->string('metric');
+            $t->string('type');
+            $t->decimal('value', 19, 6)->default(0);
+            $t->decimal('measured_at', 18, 6)->default(0);
+            $t->integer('invoice_id')->default(0);
+            $t->timestamps();
+        });
         $schema->create('tblactivitylog', static function (Blueprint $t) use ($text): void {
             $t->increments('id');
             $t->dateTime('date');

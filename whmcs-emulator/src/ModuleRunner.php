@@ -242,36 +242,82 @@ final class ModuleRunner
     }
 
     /**
-     * The daily cron's usage update: <module>_UsageUpdate(server params) for each enabled server (or just $serverId)
-     * whose module has the function; the module writes tblhosting's usage columns itself. Returns per server id
-     * 'success' or the message of the exception the module threw.
+     * The daily cron's usage update: <module>_UsageUpdate(server params) once for each enabled server (or just
+     * $serverId) whose module has the function (developer docs "Usage Update": per server, not per product). The
+     * module writes tblhosting's usage columns itself. WHMCS discards what the function returns and shows nobody a
+     * failure; the emulator SURFACES it instead, so a test sees it: per server id 'success' (the function returned
+     * 'success' or nothing, as the docs' example does) or the failure (the returned text, or the message of the
+     * exception it threw). A module must log its own failures (logActivity) for an admin to see them in WHMCS.
      *
      * @return array<int, string>
      */
     public function usageUpdate(?int $serverId = null): array
     {
-        $this->whmcs->activate();
-        $query = $this->whmcs->db()->table('tblservers')->where('disabled', 0)->orderBy('name');
-        if ($serverId !== null) {
-            $query->where('id', $serverId);
-        }
         $results = [];
-        foreach ($query->get() as $server) {
-            $module = (string) $server->type;
-            if ($module === '' || !ModuleLoader::functionExists($this->whmcs, $module, 'UsageUpdate')) {
-                continue;
-            }
-            $this->whmcs->logActivity('Cron Job: Running Usage Stats Update for Server ID ' . (int) $server->id);
-            [$ok, $result] = $this->invoke($module, 'UsageUpdate', $this->serverParams((int) $server->id));
-            $results[(int) $server->id] = $ok ? 'success' : $result;
+        foreach ($this->cronServers($serverId, 'UsageUpdate') as $id => $module) {
+            $results[$id] = $this->runUsageUpdate($id, $module);
         }
         return $results;
     }
 
     /**
+     * The cron's whole usage task, per enabled server like WHMCS: UsageUpdate (when defined), then the usage-billing
+     * collection: <module>_MetricProvider(server params)->usage() (the docs: "used in a global context, such as by
+     * the cron when polling for all metric information"), checked against the documented shapes and stored per
+     * tenant in tbltenant_stats (see Database). Snapshot metrics add a row per collection; day/month metrics
+     * overwrite the value of their period, as the docs say WHMCS does.
+     *
+     * @return array<int, array{UsageUpdate: ?string, MetricProvider: array<string, array<string, float>>|string|null}>
+     *         per server: UsageUpdate's outcome (null: not defined), and the stored values per tenant and metric
+     *         (or the failure's message; null: no MetricProvider)
+     */
+    public function cronUsage(?int $serverId = null): array
+    {
+        $out = [];
+        foreach ($this->cronServers($serverId, null) as $id => $module) {
+            $update = ModuleLoader::functionExists($this->whmcs, $module, 'UsageUpdate') ? $this->runUsageUpdate($id, $module) : null;
+            $metrics = null;
+            if (ModuleLoader::functionExists($this->whmcs, $module, 'MetricProvider')) {
+                try {
+                    $metrics = $this->collectMetrics($id, $this->metricProvider($id));
+                } catch (ContractViolation $e) {
+                    throw $e;
+                } catch (\Throwable $e) {
+                    $this->lastException = $e;
+                    $metrics = $e->getMessage() !== '' ? $e->getMessage() : get_class($e);
+                }
+            }
+            $out[$id] = ['UsageUpdate' => $update, 'MetricProvider' => $metrics];
+        }
+        return $out;
+    }
+
+    /**
+     * The usage billing values the cron last stored for a service's tenant: metric => value. WHMCS does not document
+     * how it matches a tenant to a service; the emulator matches the service's username on the service's server (the
+     * account name WHMCS's own modules report as tenant).
+     *
+     * @return array<string, float>
+     */
+    public function metricUsage(int $serviceId): array
+    {
+        $service = $this->whmcs->serviceRow($serviceId);
+        $tenant = $this->whmcs->db()->table('emulator_tenants')
+            ->where('server_id', (int) $service['server'])->where('tenant', (string) $service['username'])->first();
+        if ($tenant === null) {
+            return [];
+        }
+        $out = [];
+        foreach ($this->whmcs->db()->table('tbltenant_stats')->where('tenant_id', $tenant->id)->orderBy('id')->get() as $row) {
+            $out[(string) $row->metric] = (float) $row->value;
+        }
+        return $out;
+    }
+
+    /**
      * WHMCS 7.9+ usage billing: `<module>_MetricProvider($params)` (server params) must return a
-     * WHMCS\UsageBilling\Contracts\Metrics\ProviderInterface; WHMCS's cron then reads `usage()` (keyed by tenant) and
-     * `tenantUsage($tenant)`. Returns the provider after checking its shape.
+     * WHMCS\UsageBilling\Contracts\Metrics\ProviderInterface whose metrics() are MetricInterface objects keyed by
+     * their system names (ProviderInterface's documentation). Returns the provider after checking that.
      */
     public function metricProvider(int $serverId): \WHMCS\UsageBilling\Contracts\Metrics\ProviderInterface
     {
@@ -282,14 +328,121 @@ final class ModuleRunner
             throw new \RuntimeException("{$module}_MetricProvider failed: $provider");
         }
         if (!$provider instanceof \WHMCS\UsageBilling\Contracts\Metrics\ProviderInterface) {
-            throw new ContractViolation("{$module}_MetricProvider must return a WHMCS\\UsageBilling\\Contracts\\Metrics\\ProviderInterface");
+            throw new ContractViolation("{$module}_MetricProvider must return a WHMCS\\UsageBilling\\Contracts\\Metrics\\ProviderInterface, got " . self::describe($provider));
         }
-        foreach ($provider->metrics() as $metric) {
+        $metrics = $provider->metrics();
+        if (!is_array($metrics)) {
+            throw new ContractViolation("{$module}_MetricProvider: metrics() must return an array, got " . self::describe($metrics));
+        }
+        foreach ($metrics as $key => $metric) {
             if (!$metric instanceof \WHMCS\UsageBilling\Contracts\Metrics\MetricInterface) {
-                throw new ContractViolation("{$module}_MetricProvider: metrics() must return MetricInterface objects");
+                throw new ContractViolation("{$module}_MetricProvider: metrics() must return MetricInterface objects, got " . self::describe($metric));
+            }
+            if ($key !== $metric->systemName()) {
+                throw new ContractViolation("{$module}_MetricProvider: metrics() must be keyed by system name; '{$metric->systemName()}' is under " . var_export($key, true));
             }
         }
         return $provider;
+    }
+
+    /**
+     * usage() of a provider, checked and stored: an array keyed by tenant, each a list of MetricInterface among
+     * metrics(), each usage a UsageInterface (or none: that metric is not stored).
+     *
+     * @return array<string, array<string, float>> tenant => metric => value stored
+     */
+    private function collectMetrics(int $serverId, \WHMCS\UsageBilling\Contracts\Metrics\ProviderInterface $provider): array
+    {
+        $known = $provider->metrics();
+        $usage = $provider->usage();
+        $where = get_class($provider) . '::usage()';
+        if (!is_array($usage)) {
+            throw new ContractViolation("$where must return an array keyed by tenant, got " . self::describe($usage));
+        }
+        $db = $this->whmcs->db();
+        $now = date('Y-m-d H:i:s');
+        $stored = [];
+        foreach ($usage as $tenant => $metrics) {
+            if (!is_array($metrics) || !array_is_list($metrics)) {
+                throw new ContractViolation("$where: tenant '$tenant' must have a list of MetricInterface, got " . self::describe($metrics));
+            }
+            foreach ($metrics as $metric) {
+                if (!$metric instanceof \WHMCS\UsageBilling\Contracts\Metrics\MetricInterface) {
+                    throw new ContractViolation("$where: tenant '$tenant' has " . self::describe($metric) . ', not a MetricInterface');
+                }
+                $name = $metric->systemName();
+                if (!isset($known[$name])) {
+                    throw new ContractViolation("$where: tenant '$tenant' reports metric '$name', which metrics() does not list");
+                }
+                $u = $metric->usage();
+                if ($u === null) {
+                    continue;
+                }
+                if (!$u instanceof \WHMCS\UsageBilling\Contracts\Metrics\UsageInterface) {
+                    throw new ContractViolation("$where: metric '$name' of tenant '$tenant' has usage " . self::describe($u) . ', not a UsageInterface');
+                }
+                $value = $u->value();
+                if (!is_int($value) && !is_float($value)) {
+                    throw new ContractViolation("$where: metric '$name' of tenant '$tenant' has a value that is not a number: " . self::describe($value));
+                }
+                $db->table('emulator_tenants')->insertOrIgnore(['server_id' => $serverId, 'tenant' => (string) $tenant, 'created_at' => $now, 'updated_at' => $now]);
+                $tenantId = (int) $db->table('emulator_tenants')->where('server_id', $serverId)->where('tenant', (string) $tenant)->value('id');
+                $measured = (float) $u->collectedAt()->format('U.u');
+                $type = $metric->type();
+                $period = match ($type) {
+                    \WHMCS\UsageBilling\Contracts\Metrics\MetricInterface::TYPE_PERIOD_DAY => 'Y-m-d',
+                    \WHMCS\UsageBilling\Contracts\Metrics\MetricInterface::TYPE_PERIOD_MONTH => 'Y-m',
+                    default => null,
+                };
+                $row = ['tenant_id' => $tenantId, 'metric' => $name, 'type' => $type, 'value' => (float) $value, 'measured_at' => $measured, 'updated_at' => $now];
+                $same = null;
+                if ($period !== null) {
+                    foreach ($db->table('tbltenant_stats')->where('tenant_id', $tenantId)->where('metric', $name)->get() as $old) {
+                        if (date($period, (int) $old->measured_at) === date($period, (int) $measured)) {
+                            $same = (int) $old->id;
+                        }
+                    }
+                }
+                if ($same !== null) {
+                    $db->table('tbltenant_stats')->where('id', $same)->update($row);
+                } else {
+                    $db->table('tbltenant_stats')->insert($row + ['created_at' => $now]);
+                }
+                $stored[(string) $tenant][$name] = (float) $value;
+            }
+        }
+        return $stored;
+    }
+
+    /** @return array<int, string> enabled servers (or just $serverId) with a module, and with $function if given */
+    private function cronServers(?int $serverId, ?string $function): array
+    {
+        $this->whmcs->activate();
+        $query = $this->whmcs->db()->table('tblservers')->where('disabled', 0)->orderBy('name');
+        if ($serverId !== null) {
+            $query->where('id', $serverId);
+        }
+        $out = [];
+        foreach ($query->get() as $server) {
+            $module = (string) $server->type;
+            if ($module !== '' && ($function === null || ModuleLoader::functionExists($this->whmcs, $module, $function))) {
+                $out[(int) $server->id] = $module;
+            }
+        }
+        return $out;
+    }
+
+    private function runUsageUpdate(int $serverId, string $module): string
+    {
+        $this->whmcs->logActivity('Cron Job: Running Usage Stats Update for Server ID ' . $serverId);
+        [$ok, $result] = $this->invoke($module, 'UsageUpdate', $this->serverParams($serverId));
+        if (!$ok) {
+            return (string) $result;
+        }
+        if ($result === null || $result === 'success') {
+            return 'success';
+        }
+        return is_string($result) && $result !== '' ? $result : 'UsageUpdate returned ' . self::describe($result);
     }
 
     /** @return array{success: bool, redirectTo?: string, errorMsg?: string} "Login to panel" on a server (admin area) */

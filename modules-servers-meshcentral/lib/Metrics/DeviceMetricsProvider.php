@@ -4,9 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\Metrics;
 
-use MeshCentralConnector\Connector;
-use WHMCS\Database\Capsule;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
+use WHMCS\Module\Server\Meshcentral\Usage\ServerUsage;
 use WHMCS\UsageBilling\Contracts\Metrics\MetricInterface;
 use WHMCS\UsageBilling\Contracts\Metrics\ProviderInterface;
 use WHMCS\UsageBilling\Metrics\Metric;
@@ -14,61 +13,97 @@ use WHMCS\UsageBilling\Metrics\Units\WholeNumber;
 use WHMCS\UsageBilling\Metrics\Usage;
 
 /**
- * WHMCS usage billing (7.9+): devices per service, so a product can price per device. Tenants are the services'
- * MeshCentral usernames (the module's ListAccounts unique identifier). One MeshCentral session per server for all
- * services, like UsageUpdate.
+ * WHMCS usage billing (7.9+, developer docs "Usage Metrics"): devices per service, so a product can price per device.
+ *
+ * - `devices` (Devices): the devices in the service's MeshCentral group, online or not. A snapshot (TYPE_SNAPSHOT):
+ *   devices stay enrolled until removed, MeshCentral never resets the count. This is the one to bill.
+ * - `devices_online` (Devices online): those connected at the moment of the count. Also a snapshot, of a moment;
+ *   informative, a poor basis for billing (it depends on the hour the cron runs).
+ * Both in whole numbers (Units\WholeNumber "Devices", per unit "Device"/"Devices").
+ *
+ * Tenants are the services' MeshCentral usernames as Create stored them (the value Create also writes into the
+ * service's username field, and ListAccounts' unique identifier). usage() serves every service of the server from
+ * the cron run's one count (ServerUsage, shared with UsageUpdate); tenantUsage() counts one service's group only
+ * unless that count already exists. metrics() never calls MeshCentral (WHMCS calls it on product pages too).
+ *
+ * A service that could not be counted (server unreachable, malformed stored group id, group gone) gets no usage
+ * rather than a wrong 0; the failure is in the activity log. Exceptions never escape to WHMCS.
  */
 final class DeviceMetricsProvider implements ProviderInterface
 {
+    public const DEVICES = 'devices';
+    public const DEVICES_ONLINE = 'devices_online';
+
     public function __construct(private readonly ServiceContext $ctx)
     {
     }
 
+    /** @return array<string, MetricInterface> keyed by system name, as ProviderInterface documents */
     public function metrics()
     {
+        $unit = new WholeNumber('Devices', 'Device', 'Devices');
         return [
-            'devices' => new Metric('devices', 'Devices', MetricInterface::TYPE_SNAPSHOT, new WholeNumber('Devices', 'Device', 'Devices')),
-            'devices_online' => new Metric('devices_online', 'Devices online', MetricInterface::TYPE_SNAPSHOT, new WholeNumber('Devices online', 'Device', 'Devices')),
+            self::DEVICES => new Metric(self::DEVICES, 'Devices', MetricInterface::TYPE_SNAPSHOT, $unit),
+            self::DEVICES_ONLINE => new Metric(self::DEVICES_ONLINE, 'Devices online', MetricInterface::TYPE_SNAPSHOT, $unit),
         ];
     }
 
+    /** @return array<string, list<MetricInterface>> tenant => its metrics with usage */
     public function usage()
     {
-        return $this->collect(null);
-    }
-
-    public function tenantUsage($tenant)
-    {
-        return $this->collect((string) $tenant)[(string) $tenant] ?? [];
-    }
-
-    /** @return array<string, list<MetricInterface>> tenant => metrics with usage */
-    private function collect(?string $onlyTenant): array
-    {
-        $serverId = (int) ($this->ctx->params->raw['serverid'] ?? 0);
-        $query = Capsule::table('tblhosting')->where('server', $serverId)->whereIn('domainstatus', ['Active', 'Suspended']);
-        if ($onlyTenant !== null) {
-            $query->where('username', $onlyTenant);
+        try {
+            $run = ServerUsage::forServer($this->ctx, 'MetricProvider');
+        } catch (\Throwable) {
+            return []; // logged by ServerUsage
         }
-        $tenants = [];
-        foreach ($query->get(['id', 'username']) as $row) {
-            $tenants[(int) $row->id] = (string) $row->username;
-        }
-        $meshIds = $this->ctx->store->meshIds(array_keys($tenants));
-        if ($meshIds === []) {
-            return [];
-        }
-        $server = $this->ctx->server();
-        $usage = $this->ctx->run('MetricProvider', ['groups' => count($meshIds)], static fn (Connector $c): array => $c->usage($server, array_values($meshIds)));
         $out = [];
-        foreach ($meshIds as $serviceId => $meshId) {
-            $u = $usage[$meshId] ?? null;
-            $values = ['devices' => $u['devices'] ?? 0, 'devices_online' => $u['online'] ?? 0];
-            $out[$tenants[$serviceId]] = array_values(array_map(
-                static fn (Metric $m): MetricInterface => $m->withUsage(new Usage($values[$m->systemName()])),
-                $this->metrics()
-            ));
+        foreach ($run->services as $count) {
+            if ($count->devices !== null) {
+                $out[$count->tenant] = $this->withUsage($count->devices, (int) $count->online);
+            }
         }
         return $out;
+    }
+
+    /** @return list<MetricInterface> the tenant's metrics, with usage when it could be counted */
+    public function tenantUsage($tenant)
+    {
+        $tenant = (string) $tenant;
+        $serviceId = $this->serviceOf($tenant);
+        if ($serviceId === null) {
+            $this->ctx->log->activity('MetricProvider', 0, 0, sprintf("no provisioned service on server ID %d has the MeshCentral user '%s'", $this->ctx->params->serverId(), $tenant));
+            return array_values($this->metrics());
+        }
+        try {
+            $count = ServerUsage::forService($this->ctx, $serviceId, 'MetricProvider');
+        } catch (\Throwable) {
+            $count = null; // logged by ServerUsage
+        }
+        if ($count === null || $count->devices === null) {
+            return array_values($this->metrics());
+        }
+        return $this->withUsage($count->devices, (int) $count->online);
+    }
+
+    /** @return list<MetricInterface> */
+    private function withUsage(int $devices, int $online): array
+    {
+        $values = [self::DEVICES => $devices, self::DEVICES_ONLINE => $online];
+        $out = [];
+        foreach ($this->metrics() as $name => $metric) {
+            $out[] = $metric->withUsage(new Usage($values[$name]));
+        }
+        return $out;
+    }
+
+    /** The provisioned service of this server whose stored MeshCentral user is $tenant. */
+    private function serviceOf(string $tenant): ?int
+    {
+        foreach (ServerUsage::services($this->ctx) as $serviceId => $row) {
+            if ($row['username'] === $tenant) {
+                return $serviceId;
+            }
+        }
+        return null;
     }
 }

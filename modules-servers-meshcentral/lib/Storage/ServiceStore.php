@@ -21,6 +21,11 @@ use WHMCS\Database\Capsule;
  * the username the core returned, as now, and service keys were `whmcs-<install tag>-<service id>` then too.
  * provisioned() still counts a username only together with a group id. The retired-agents group is pinned per server
  * by the first Terminate after the upgrade (0.1.0 did not pin it; the core finds it by its marker among trusted groups).
+ *
+ * The usage columns hold what the last usage run (the cron's UsageUpdate / MetricProvider) counted for the service,
+ * so pages show them without asking MeshCentral: `usage_devices`, `usage_online` and `usage_counted_at` (the last
+ * successful count; kept when a later run fails), `usage_checked_at` (the last attempt) and `usage_error` (why the
+ * last attempt did not count the service, or null). Added to older tables on first use.
  */
 final class ServiceStore
 {
@@ -81,13 +86,52 @@ final class ServiceStore
         ]);
     }
 
-    /** @param list<int> $serviceIds @return array<int, string> service id => mesh id */
-    public function meshIds(array $serviceIds): array
+    /**
+     * Records what a usage run found for a service: counts (null when it could not count, keeping the last counts)
+     * and the reason it could not.
+     */
+    public function saveUsage(int $serviceId, ?int $devices, ?int $online, ?string $error, string $at): void
+    {
+        $this->ensureTables();
+        $fields = ['usage_checked_at' => $at, 'usage_error' => $error];
+        if ($devices !== null && $online !== null) {
+            $fields += ['usage_devices' => $devices, 'usage_online' => $online, 'usage_counted_at' => $at];
+        }
+        Capsule::table(self::TABLE)->where('service_id', $serviceId)->update($fields);
+    }
+
+    /** @return array{devices: ?int, online: ?int, counted_at: ?string, checked_at: ?string, error: ?string}|null */
+    public function usage(int $serviceId): ?array
+    {
+        $this->ensureTables();
+        $row = Capsule::table(self::TABLE)->where('service_id', $serviceId)->first();
+        if ($row === null) {
+            return null;
+        }
+        return [
+            'devices' => $row->usage_devices !== null ? (int) $row->usage_devices : null,
+            'online' => $row->usage_online !== null ? (int) $row->usage_online : null,
+            'counted_at' => $row->usage_counted_at !== null ? (string) $row->usage_counted_at : null,
+            'checked_at' => $row->usage_checked_at !== null ? (string) $row->usage_checked_at : null,
+            'error' => $row->usage_error !== null ? (string) $row->usage_error : null,
+        ];
+    }
+
+    /**
+     * Provisioned services among $serviceIds (stored group id and username).
+     *
+     * @param list<int> $serviceIds
+     * @return array<int, array{mesh_id: string, username: string}>
+     */
+    public function provisionedMany(array $serviceIds): array
     {
         $this->ensureTables();
         $out = [];
-        foreach (Capsule::table(self::TABLE)->whereIn('service_id', $serviceIds)->whereNotNull('mesh_id')->get() as $row) {
-            $out[(int) $row->service_id] = (string) $row->mesh_id;
+        $rows = Capsule::table(self::TABLE)->whereIn('service_id', $serviceIds)->whereNotNull('mesh_id')->whereNotNull('username')->get();
+        foreach ($rows as $row) {
+            if ((string) $row->mesh_id !== '' && (string) $row->username !== '') {
+                $out[(int) $row->service_id] = ['mesh_id' => (string) $row->mesh_id, 'username' => (string) $row->username];
+            }
         }
         return $out;
     }
@@ -152,6 +196,20 @@ final class ServiceStore
                 $table->unsignedInteger('invite_expires')->nullable();
                 $table->timestamp('created_at')->nullable();
                 $table->timestamp('updated_at')->nullable();
+            });
+        }
+        // Usage columns (added in a later release: older tables get them here).
+        $usageColumns = ['usage_devices', 'usage_online', 'usage_counted_at', 'usage_checked_at', 'usage_error'];
+        $missing = array_values(array_filter($usageColumns, static fn (string $c): bool => !$schema->hasColumn(self::TABLE, $c)));
+        if ($missing !== []) {
+            $schema->table(self::TABLE, static function ($table) use ($missing): void {
+                foreach ($missing as $column) {
+                    match ($column) {
+                        'usage_devices', 'usage_online' => $table->unsignedInteger($column)->nullable(),
+                        'usage_error' => $table->text($column)->nullable(),
+                        default => $table->timestamp($column)->nullable(),
+                    };
+                }
             });
         }
         if (!$schema->hasTable(self::SETTINGS_TABLE)) {

@@ -86,19 +86,18 @@ final class ModuleLifecycleTest extends ModuleTestCase
         } while ($online === [] && microtime(true) < $deadline && usleep(250_000) === null);
         self::assertCount(1, $online, "the agent came online\n" . $this->agent->log());
 
-        // Usage: devices in diskusage, the product's limit in disklimit, devices online in bwusage
-        $runner->usageUpdate(self::serverId());
+        // Usage (the cron's run): devices go to usage billing, never into the megabyte fields
+        $run = $runner->cronUsage(self::serverId())[self::serverId()];
+        self::assertSame('success', $run['UsageUpdate']);
+        self::assertSame(['devices' => 1.0, 'devices_online' => 1.0], $run['MetricProvider'][$stored['username']]);
         $service = $w->serviceRow($id);
-        self::assertSame([1, 1], [(int) $service['diskusage'], (int) $service['bwusage']]);
-        self::assertSame(0, (int) $service['disklimit'], 'the view-only product has no device limit');
-        self::assertNotEmpty($service['lastupdate']);
+        self::assertSame([0, 0, 0], [(int) $service['diskusage'], (int) $service['disklimit'], (int) $service['bwusage']]);
 
-        // Usage billing (MetricProvider): devices per tenant (= the service username)
+        // Usage billing (MetricProvider): devices per tenant (= the service's MeshCentral user)
         $provider = $runner->metricProvider(self::serverId());
         self::assertSame(['devices', 'devices_online'], array_keys($provider->metrics()));
         $tenant = $provider->tenantUsage($stored['username']);
-        self::assertSame([1, 1], array_map(static fn ($m): int => $m->usage()->value(), $tenant));
-        self::assertArrayHasKey($stored['username'], $provider->usage());
+        self::assertSame([1.0, 1.0], array_map(static fn ($m): float => $m->usage()->value(), $tenant));
 
         // Server sync lists it
         $sync = $runner->listAccounts(self::serverId());
@@ -111,7 +110,8 @@ final class ModuleLifecycleTest extends ModuleTestCase
         // Admin side
         $fields = $runner->adminServicesTabFields($id);
         self::assertSame(htmlspecialchars($stored['mesh_id']), $fields['MeshCentral device group']);
-        self::assertSame('1 (1 online)', $fields['Devices']);
+        self::assertSame('1 (1 online)', $fields['Devices now']);
+        self::assertStringStartsWith('1 (1 online), counted ', $fields['Devices (last usage run)']);
         self::assertSame('success', $runner->customButton($id, 'InviteLink'));
         self::assertStringContainsString('/agentinvite?c=', (string) self::stored($id)['invite_url']);
 

@@ -123,7 +123,7 @@ final class PlansTest extends ModuleTestCase
         self::whmcs()->setServiceConfigurableOption($id, 'extra_devices', '10');
         self::assertSame('success', self::whmcs()->modules()->create($id), 'dropdown choice 10|Ten more arrives as 10');
         self::whmcs()->modules()->usageUpdate(self::serverId());
-        self::assertSame(12, (int) self::whmcs()->serviceRow($id)['disklimit'], 'product limit 2 + 10');
+        self::assertSame(0, (int) self::whmcs()->serviceRow($id)['disklimit'], "UsageUpdate leaves WHMCS's megabyte fields alone");
         self::assertSame('success', self::whmcs()->modules()->terminate($id));
     }
 
@@ -172,9 +172,9 @@ final class PlansTest extends ModuleTestCase
         $http->post("clientarea.php?action=productdetails&id=$id&modop=custom&a=InviteLink", ['token' => $token]);
         self::assertNotNull(self::stored($id)['invite_url'], 'below the limit: the invite link is made');
 
-        // UsageUpdate writes the plan's limit (not the product's 1) as the disk limit.
+        // UsageUpdate counts the device but writes nothing into WHMCS's megabyte fields (devices are billed as metrics).
         $w->modules()->usageUpdate(self::serverId());
-        self::assertSame([1, 3], [(int) $w->serviceRow($id)['diskusage'], (int) $w->serviceRow($id)['disklimit']]);
+        self::assertSame([0, 0], [(int) $w->serviceRow($id)['diskusage'], (int) $w->serviceRow($id)['disklimit']]);
 
         self::assertSame('success', $w->modules()->terminate($id));
     }

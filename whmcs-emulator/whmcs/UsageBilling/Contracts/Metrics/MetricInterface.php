@@ -4,22 +4,30 @@ declare(strict_types=1);
 
 namespace WHMCS\UsageBilling\Contracts\Metrics;
 
-/** WHMCS 7.9+ usage billing: one metric of a provider (classdocs: WHMCS\UsageBilling\Contracts\Metrics\MetricInterface). */
+/**
+ * One metric of a provider (classdocs: WHMCS\UsageBilling\Contracts\Metrics\MetricInterface). The constants' values
+ * are not in the classdocs; these are the strings WHMCS uses ("snapshot", "day", "month").
+ */
 interface MetricInterface
 {
     public const TYPE_SNAPSHOT = 'snapshot';
     public const TYPE_PERIOD_DAY = 'day';
     public const TYPE_PERIOD_MONTH = 'month';
 
-    public function systemName();
-
-    public function displayName();
-
-    public function type();
-
-    public function units();
-
+    /** @return UsageInterface|null */
     public function usage();
 
-    public function withUsage($usage = null);
+    public function withUsage(?UsageInterface $usage = null);
+
+    /** @return UnitInterface */
+    public function units();
+
+    /** @return string canonical name used by code and between systems */
+    public function systemName();
+
+    /** @return string name rendered to users */
+    public function displayName();
+
+    /** @return string one of the TYPE_* constants */
+    public function type();
 }

@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 namespace WHMCS\UsageBilling\Contracts\Metrics;
 
-/** What `<module>_MetricProvider($params)` returns (WHMCS docs, "Usage Metrics"). */
+/** What `<module>_MetricProvider($params)` returns (developer docs "Usage Metrics"; classdocs ProviderInterface). */
 interface ProviderInterface
 {
     /** @return MetricInterface[] all metrics supported by the provider, keyed by metric system name */

@@ -4,20 +4,11 @@ declare(strict_types=1);
 
 namespace WHMCS\UsageBilling\Metrics\Units;
 
-/** A count unit, e.g. new WholeNumber('MySQL Databases', 'Database', 'Databases') as WHMCS's own modules use it. */
-class WholeNumber
+/** A count (devices, mailboxes) (one of the two base units of the developer docs "Usage Metrics"). */
+class WholeNumber extends AbstractUnit
 {
-    public function __construct(private string $name = 'Whole Number', private string $singular = '', private string $plural = '')
+    public function type()
     {
-    }
-
-    public function name(): string
-    {
-        return $this->name;
-    }
-
-    public function format($value): string
-    {
-        return (int) $value . ' ' . ((int) $value === 1 ? ($this->singular ?: $this->name) : ($this->plural ?: $this->name));
+        return self::TYPE_INT;
     }
 }

@@ -1,0 +1,14 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\UsageBilling\Metrics\Units;
+
+/** One of the ready units the developer docs "Usage Metrics" list (the default names are the emulator's). */
+class Bytes extends FloatingPoint
+{
+    public function __construct($name = 'Bytes', $singlePerUnitName = 'B', $pluralPerUnitName = 'B', $prefix = null, $suffix = null)
+    {
+        parent::__construct($name, $singlePerUnitName, $pluralPerUnitName, $prefix, $suffix);
+    }
+}
