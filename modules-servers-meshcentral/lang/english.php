@@ -1,7 +1,8 @@
 <?php
 
 // Texts of the MeshCentral module (WHMCS convention: keys prefixed with the module name). Translations: copy this
-// file as lang/<language>.php; missing keys fall back to English.
+// file under WHMCS's name for the language (german.php, portuguese-br.php, ...) and translate the values; every
+// shipped file holds every key (tests/php/Module/LangFilesTest.php); a missing key falls back to English.
 $_LANG['meshcentral_open'] = 'Open MeshCentral';
 $_LANG['meshcentral_open_help'] = 'Signs you in to your remote management console. The link works once.';
 $_LANG['meshcentral_add_device'] = 'Add a device';
