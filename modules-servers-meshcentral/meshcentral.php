@@ -16,6 +16,7 @@ use WHMCS\Module\Server\Meshcentral\Module;
 use WHMCS\Module\Server\Meshcentral\ModuleFunction as F;
 use WHMCS\Module\Server\Meshcentral\Params;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
+use WHMCS\Module\Server\Meshcentral\Support\Lang;
 use WHMCS\UsageBilling\Contracts\Metrics\ProviderInterface;
 
 if (!defined('WHMCS')) {
@@ -98,7 +99,8 @@ function meshcentral_AdminCustomButtonArray(): array
 
 function meshcentral_ClientAreaCustomButtonArray(): array
 {
-    return ['New invite link' => 'InviteLink'];
+    // The label is shown to the client: in the client-area session's language (WHMCS passes no params here).
+    return [Lang::get('button_invite', Lang::active()) => 'InviteLink'];
 }
 
 function meshcentral_Resync(array $params): string

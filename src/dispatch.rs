@@ -35,6 +35,8 @@ enum Request {
     ChangePassword(ops::account::PasswordInput),
     /// Applies another rights preset.
     ChangePackage(ops::account::PackageInput),
+    /// Writes the client's real name and e-mail into the service's account.
+    UpdateContact(ops::account::ContactInput),
     /// Removes the service's user, devices and group.
     Terminate(ops::terminate::TerminateInput),
     /// Every service the connector provisioned on the server.
@@ -67,6 +69,7 @@ fn run<H: Host>(host: &mut H, input: &[u8]) -> Result<String> {
         Request::Unsuspend(input) => to_json(ops::account::set_locked(host, input, false)?),
         Request::ChangePassword(input) => to_json(ops::account::change_password(host, input)?),
         Request::ChangePackage(input) => to_json(ops::account::change_package(host, input)?),
+        Request::UpdateContact(input) => to_json(ops::account::update_contact(host, input)?),
         Request::Terminate(input) => to_json(ops::terminate::run(host, input)?),
         Request::ListAccounts(input) => to_json(ops::list_accounts::run(host, input)?),
         Request::InviteLink(input) => to_json(ops::invite_link::run(host, input)?),

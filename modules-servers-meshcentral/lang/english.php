@@ -1,7 +1,8 @@
 <?php
 
 // Texts of the MeshCentral module (WHMCS convention: keys prefixed with the module name). Translations: copy this
-// file as lang/<language>.php; missing keys fall back to English.
+// file under WHMCS's name for the language (german.php, portuguese-br.php, ...) and translate the values; every
+// shipped file holds every key (tests/php/Module/LangFilesTest.php); a missing key falls back to English.
 $_LANG['meshcentral_open'] = 'Open MeshCentral';
 $_LANG['meshcentral_open_help'] = 'Signs you in to your remote management console. The link works once.';
 $_LANG['meshcentral_add_device'] = 'Add a device';
@@ -27,3 +28,11 @@ $_LANG['meshcentral_inactive'] = 'This service is not active.';
 $_LANG['meshcentral_error_sso'] = 'Remote management sign-in is available once your service is active. Please contact support if it should be.';
 $_LANG['meshcentral_error_invite'] = 'A new invitation link could not be created. Please try again later or contact support.';
 $_LANG['meshcentral_error_password'] = 'The password could not be changed right now. Please try again later or contact support.';
+$_LANG['meshcentral_button_invite'] = 'New invitation link';
+$_LANG['meshcentral_platform_windows_x64'] = 'Windows (64-bit)';
+$_LANG['meshcentral_platform_windows_x86'] = 'Windows (32-bit)';
+$_LANG['meshcentral_platform_windows_arm64'] = 'Windows (ARM64)';
+$_LANG['meshcentral_platform_linux_x64'] = 'Linux (x86-64)';
+$_LANG['meshcentral_platform_linux_script'] = 'Linux install script';
+$_LANG['meshcentral_platform_macos'] = 'macOS (Universal)';
+$_LANG['meshcentral_error_addon'] = 'This add-on has no remote management of its own. Please use the service it belongs to or contact support.';

@@ -31,6 +31,7 @@ final class Module
     {
         $context = null;
         try {
+            self::refuseAddon($params);
             $context = new ServiceContext(new Params($params));
             return (new $function())($context);
         } catch (\Throwable $e) {
@@ -43,6 +44,27 @@ final class Module
             $log->activity(self::shortName($function) . ($e instanceof Refusal ? ' refused' : ' failed'), (int) ($params['serviceid'] ?? 0), self::clientId($params), $message);
             $key = $e instanceof Refusal ? $e->clientTextKey : $clientTextKey;
             return $onError($message, Lang::get($key, self::language($params)));
+        }
+    }
+
+    /**
+     * Product addons (WHMCS 7.2+) reach module functions with `$params['addonId']` set and `serviceid` naming the
+     * PARENT service: run as usual, Create would provision (or adopt) the parent's MeshCentral group and Terminate
+     * would delete it. The module is made for products: every function refuses an addon, changing nothing, with a
+     * staff text that says so (and the client's short `error_addon` text on client pages).
+     *
+     * @param array<string, mixed> $params
+     */
+    private static function refuseAddon(array $params): void
+    {
+        $addonId = (int) ($params['addonId'] ?? 0);
+        if ($addonId > 0) {
+            throw new Refusal(sprintf(
+                'the MeshCentral module provisions products, not product addons (addon ID %d on service ID %d): nothing '
+                . 'was changed in MeshCentral. Assign the module to a product instead of the addon.',
+                $addonId,
+                (int) ($params['serviceid'] ?? 0)
+            ), 'error_addon');
         }
     }
 
@@ -73,11 +95,14 @@ final class Module
         return Lang::get('error_generic', $language);
     }
 
-    /** @param array<string, mixed> $params */
+    /**
+     * The reader's language (see Lang::active: the client-area session's, the client's, the system default).
+     *
+     * @param array<string, mixed> $params
+     */
     public static function language(array $params): string
     {
-        $language = is_array($params['clientsdetails'] ?? null) ? (string) ($params['clientsdetails']['language'] ?? '') : '';
-        return $language !== '' ? $language : 'english';
+        return Lang::active($params);
     }
 
     /** @param array<string, mixed> $params */

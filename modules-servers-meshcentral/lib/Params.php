@@ -8,6 +8,7 @@ use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\Config\ProductSettings;
 use WHMCS\Module\Server\Meshcentral\Config\ServerSettings;
 use WHMCS\Module\Server\Meshcentral\Config\ServicePlan;
+use WHMCS\Module\Server\Meshcentral\Support\Lang;
 
 /**
  * WHMCS's `$params`, read once and defensively (every key may be missing), so no other code reads `configoptionN`.
@@ -17,6 +18,7 @@ final class Params
     private ?ProductSettings $product = null;
     private ?ServerSettings $server = null;
     private ?ServicePlan $plan = null;
+    private ?string $language = null;
 
     /** @param array<string, mixed> $raw */
     public function __construct(public readonly array $raw)
@@ -98,9 +100,10 @@ final class Params
         return array_map(static fn ($v): string => is_scalar($v) ? (string) $v : '', $c);
     }
 
+    /** The reader's language: the client-area session's, else the client's, else the system default (Lang::active). */
     public function language(): string
     {
-        return $this->client()['language'] ?? '' ?: 'english';
+        return $this->language ??= Lang::active($this->raw);
     }
 
     /** Values for the group name template. */

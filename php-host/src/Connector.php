@@ -386,6 +386,19 @@ final class Connector
     }
 
     /**
+     * Writes the client's real name and e-mail (stored verified) into the service's own account; a value that is
+     * null or empty is left as it is in MeshCentral.
+     *
+     * @param array<string, mixed> $server
+     * @param array{key: string, username?: string, mesh_id?: string} $service
+     * @return array{username: string, mesh_id: string, realname: ?string, email: ?string}
+     */
+    public function updateContact(array $server, array $service, ?string $realname, ?string $email): array
+    {
+        return (array) $this->call(['op' => 'update_contact', 'server' => $server, 'service' => $service, 'realname' => $realname, 'email' => $email]);
+    }
+
+    /**
      * Removes the service's user, parks its devices in the retired-agents group, deletes its group (idempotent).
      * `$retiredMeshId` is the retired-agents group pinned after an earlier terminate on this server (the result's
      * `retired_group` is the one to pin); it is used only while MeshCentral still says the connector owns it.

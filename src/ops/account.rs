@@ -1,4 +1,5 @@
-//! Changes to an existing service's account: suspend (lock), unsuspend, new password, new rights preset.
+//! Changes to an existing service's account: suspend (lock), unsuspend, new password, new rights preset, and the
+//! client's contact details (real name and e-mail, when the billing system's client record changed).
 //!
 //! Each first proves the account is the connector's own for this service (`service::not_ours_reason`), so a
 //! mistyped username in the billing system can never lock, re-key or re-link someone else's account.
@@ -10,6 +11,7 @@ use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::ops::objects::{link, load_state};
+use crate::ops::provision::{clean_realname, validate_email};
 use crate::ownership::Trust;
 use crate::rights::{check_customer_group_rights, site, RightsPreset};
 use crate::service::{self, find_account, find_group, not_ours_reason, Account, Group, ServiceRef};
@@ -36,6 +38,27 @@ pub struct PackageInput {
     pub server: ServerInput,
     pub service: ServiceRef,
     pub preset: RightsPreset,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactInput {
+    pub server: ServerInput,
+    pub service: ServiceRef,
+    /// The client's name; control characters dropped, trimmed, cut to 256 characters (MeshCentral's limit).
+    #[serde(default)]
+    pub realname: Option<String>,
+    /// The client's e-mail address (stored verified: the billing system owns it).
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ContactState {
+    pub username: String,
+    pub mesh_id: String,
+    pub realname: Option<String>,
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -150,4 +173,120 @@ pub fn change_package<H: Host>(host: &mut H, input: PackageInput) -> Result<Acco
         link(session, &group.id, &account.id, rights)?;
         Ok(state(account, group, account.locked(), Some(rights), true))
     })
+}
+
+/// The `edituser` fields for new contact details, checked before anything connects. MeshCentral's `edituser` takes
+/// `realname` (0-256 characters) and `email` (0-1024, stored lower-cased, no format check of its own, ignored on a
+/// domain with `usernameisemail`) and silently skips a value it does not accept, answering `ok` either way; so the
+/// values are validated here and an empty value is never sent (it would delete the field).
+pub fn contact_fields(user_id: &str, input: &ContactInput) -> Result<(Value, Option<String>, Option<String>)> {
+    let realname = input.realname.as_deref().and_then(clean_realname);
+    let email = input
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_string);
+    if let Some(e) = &email {
+        validate_email(e)?;
+    }
+    if realname.is_none() && email.is_none() {
+        return Err(Error::InvalidInput(
+            "update_contact needs a real name or an e-mail address (an empty value is never sent: it would clear the \
+             field)"
+                .into(),
+        ));
+    }
+    let mut fields = json!({ "userid": user_id });
+    if let Some(n) = &realname {
+        fields["realname"] = json!(n);
+    }
+    if let Some(e) = &email {
+        fields["email"] = json!(e);
+        fields["emailVerified"] = json!(true);
+    }
+    Ok((fields, realname, email))
+}
+
+/// Writes the client's real name and e-mail into the service's own MeshCentral account (only an account proven the
+/// connector's for this service, as for every other change).
+pub fn update_contact<H: Host>(host: &mut H, input: ContactInput) -> Result<ContactState> {
+    // Checked once before connecting, so a bad address never opens a session.
+    contact_fields("", &input)?;
+    with_owned_account(host, input.server.clone(), &input.service, |session, group, account| {
+        let (fields, realname, email) = contact_fields(&account.id, &input)?;
+        let reply = session.call("edituser", fields)?;
+        expect_ok(&reply, "edituser")?;
+        Ok(ContactState {
+            username: account.name.clone(),
+            mesh_id: group.id.clone(),
+            realname,
+            email,
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(realname: Option<&str>, email: Option<&str>) -> ContactInput {
+        serde_json::from_value(json!({
+            "server": {"url": "https://127.0.0.1:4430", "username": "admin", "password": "pw"},
+            "service": {"key": "whmcs-abc-1"},
+            "realname": realname,
+            "email": email,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn contact_fields_are_what_edituser_takes() {
+        let (fields, name, email) = contact_fields(
+            "user//mc-1",
+            &input(Some("  Ada\u{7} Lovelace "), Some(" Ada@Example.test ")),
+        )
+        .unwrap();
+        assert_eq!(
+            fields,
+            json!({"userid": "user//mc-1", "realname": "Ada Lovelace", "email": "Ada@Example.test", "emailVerified": true})
+        );
+        assert_eq!(name.as_deref(), Some("Ada Lovelace"));
+        assert_eq!(email.as_deref(), Some("Ada@Example.test"));
+    }
+
+    #[test]
+    fn an_empty_value_is_left_out_never_sent_as_a_deletion() {
+        let (fields, _, _) = contact_fields("u", &input(Some("Ada"), Some("  "))).unwrap();
+        assert_eq!(fields, json!({"userid": "u", "realname": "Ada"}));
+        let (fields, _, _) = contact_fields("u", &input(Some(" \n "), Some("a@b.example"))).unwrap();
+        assert_eq!(
+            fields,
+            json!({"userid": "u", "email": "a@b.example", "emailVerified": true})
+        );
+        let err = contact_fields("u", &input(Some(""), None)).unwrap_err();
+        assert_eq!(err.kind(), "invalid_input");
+    }
+
+    #[test]
+    fn a_bad_address_or_a_long_name_is_handled_before_sending() {
+        assert_eq!(
+            contact_fields("u", &input(None, Some("not an address")))
+                .unwrap_err()
+                .kind(),
+            "invalid_input"
+        );
+        let long = "x".repeat(300);
+        let (fields, _, _) = contact_fields("u", &input(Some(&long), None)).unwrap();
+        assert_eq!(fields["realname"].as_str().unwrap().chars().count(), 256);
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let bad = serde_json::from_value::<ContactInput>(json!({
+            "server": {"url": "https://127.0.0.1:4430", "username": "admin"},
+            "service": {"key": "k"}, "phone": "1"
+        }));
+        assert!(bad.is_err());
+    }
 }

@@ -131,12 +131,7 @@ fn plan(input: &ProvisionInput) -> Result<Plan> {
     if let Some(e) = email {
         validate_email(e)?;
     }
-    let realname = input
-        .realname
-        .as_deref()
-        .map(|n| n.chars().filter(|c| !c.is_control()).collect::<String>())
-        .map(|n| n.trim().chars().take(256).collect::<String>())
-        .filter(|n| !n.is_empty());
+    let realname = input.realname.as_deref().and_then(clean_realname);
     Ok(Plan {
         service: input.service.clone(),
         username,
@@ -253,6 +248,14 @@ fn with_undo_note(e: Error, undo: Result<()>) -> Error {
             }
         }
     }
+}
+
+/// A real name as MeshCentral keeps it: control characters dropped, trimmed, at most 256 characters (`edituser` and
+/// `adduser` ignore a longer one); None when nothing is left.
+pub fn clean_realname(name: &str) -> Option<String> {
+    let kept: String = name.chars().filter(|c| !c.is_control()).collect();
+    let name: String = kept.trim().chars().take(256).collect();
+    (!name.is_empty()).then_some(name)
 }
 
 /// A conservative check (MeshCentral refuses many more shapes with `Invalid email`).

@@ -15,6 +15,9 @@ namespace MeshCentralConnector\WhmcsEmulator;
  *   has ChangePassword) runs the module's ChangePassword; its error text is shown to the client as
  *   $modulechangepasswordmessage with $modulechangepwresult 'error' ('success' otherwise);
  * - ?systpl=six|twenty-one switches the theme for the session (WHMCS's own parameter);
+ * - ?language=<name> (WHMCS's language chooser) sets the session's language, $_SESSION['Language'], to one of WHMCS's
+ *   client-area languages (others are ignored, as WHMCS ignores a name it has no file for); a login sets it to the
+ *   client's own language when the client has one. Modules read it in the client area as the visitor's language;
  * - the themes' Bootstrap (Debian's libjs-bootstrap 3.4 for "six", libjs-bootstrap4 for "twenty-one") and jQuery,
  *   and the non-PHP files under modules/ and templates/ (module CSS/JS/images), as a web server would.
  */
@@ -67,6 +70,9 @@ final class ClientArea
         if (isset($get['systpl']) && in_array($get['systpl'], Whmcs::THEMES, true)) {
             $session['Template'] = $get['systpl'];
         }
+        if (isset($get['language']) && is_string($get['language']) && in_array(strtolower($get['language']), Whmcs::CLIENT_LANGUAGES, true)) {
+            $session['Language'] = strtolower($get['language']);
+        }
         if (!isset($session['tkval'])) {
             $session['tkval'] = bin2hex(random_bytes(16));
         }
@@ -88,6 +94,11 @@ final class ClientArea
         $clientId = (int) ($get['clientid'] ?? 0);
         if ($clientId > 0 && $this->whmcs->db()->table('tblclients')->where('id', $clientId)->exists()) {
             $session['uid'] = $clientId;
+            // WHMCS switches the session to the client's own language at login ('' = keep the current one).
+            $language = strtolower((string) $this->whmcs->db()->table('tblclients')->where('id', $clientId)->value('language'));
+            if (in_array($language, Whmcs::CLIENT_LANGUAGES, true)) {
+                $session['Language'] = $language;
+            }
             // A new login gets a new CSRF token.
             $session['tkval'] = bin2hex(random_bytes(16));
             $goto = (string) ($get['goto'] ?? '');

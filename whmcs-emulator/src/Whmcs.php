@@ -26,6 +26,16 @@ final class Whmcs
     private readonly ModuleRunner $runner;
     private bool $moduleHooksLoaded = false;
 
+    /**
+     * The client-area languages WHMCS ships (file names of its lang/ directory, which is also what tblclients.language
+     * and the `Language` setting hold).
+     */
+    public const CLIENT_LANGUAGES = [
+        'arabic', 'azerbaijani', 'catalan', 'chinese', 'croatian', 'czech', 'danish', 'dutch', 'english', 'estonian',
+        'farsi', 'french', 'german', 'hebrew', 'hungarian', 'italian', 'macedonian', 'norwegian', 'portuguese-br',
+        'portuguese-pt', 'romanian', 'russian', 'spanish', 'swedish', 'turkish', 'ukranian',
+    ];
+
     private function __construct(private readonly string $root, string $installationHash)
     {
         $this->capsule = Database::connect($root . '/whmcs.sqlite');
@@ -471,6 +481,41 @@ final class Whmcs
             $fields['password'] = $this->encrypt((string) $fields['password']);
         }
         $this->capsule->table('tblhosting')->where('id', $serviceId)->update($fields);
+    }
+
+    /**
+     * Saves a client's details as WHMCS's admin "Profile" tab, the client's "Your Details" page and the UpdateClient
+     * API do, then runs the ClientEdit hook with WHMCS's documented variables: `userid`, the client's columns after
+     * the change and `olddata` (the columns before). A hook that throws propagates, as it would break WHMCS's page.
+     *
+     * @param array<string, mixed> $fields tblclients columns to change
+     */
+    public function updateClient(int $clientId, array $fields): void
+    {
+        $old = $this->clientRow($clientId);
+        unset($fields['id']);
+        $this->capsule->table('tblclients')->where('id', $clientId)->update($fields);
+        $new = $this->clientRow($clientId);
+        $vars = ['userid' => $clientId] + array_diff_key($new, ['id' => 0, 'password' => 0]);
+        $vars['olddata'] = array_diff_key($old, ['password' => 0]);
+        $this->runHook('ClientEdit', $vars);
+    }
+
+    /**
+     * Deletes a service record as WHMCS's admin "Delete" button does: no module function runs (the module's
+     * TerminateAccount is a separate action); the row is gone, then ServiceDelete runs with `userid`, `clientId` and
+     * `serviceid`.
+     */
+    public function deleteService(int $serviceId): void
+    {
+        $row = $this->serviceRow($serviceId);
+        $this->capsule->table('tblhostingconfigoptions')->where('relid', $serviceId)->delete();
+        $this->capsule->table('tblcustomfieldsvalues')->where('relid', $serviceId)
+            ->whereIn('fieldid', $this->capsule->table('tblcustomfields')->where('type', 'product')->pluck('id')->all())
+            ->delete();
+        $this->capsule->table('tblhosting')->where('id', $serviceId)->delete();
+        $clientId = (int) $row['userid'];
+        $this->runHook('ServiceDelete', ['userid' => $clientId, 'clientId' => $clientId, 'serviceid' => $serviceId]);
     }
 
     /** @return array<string, mixed> the tblhosting row (password still encrypted, as stored) */

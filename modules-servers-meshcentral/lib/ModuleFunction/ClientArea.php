@@ -75,7 +75,11 @@ final class ClientArea
             $vars['online_count'] = count(array_filter($devices, static fn (array $d): bool => (bool) $d['online']));
             $vars['at_limit'] = $plan->limitReached(count($devices));
             if (!$vars['at_limit']) {
-                $vars['installers'] = $ctx->connector()->installerLinks($base, $meshId, $product->installers);
+                // The core's labels are English; the client reads them in its own language (one key per platform).
+                $vars['installers'] = array_map(static function (array $i) use ($lang): array {
+                    $i['label'] = $lang['meshcentral_platform_' . $i['platform']] ?? (string) $i['label'];
+                    return $i;
+                }, $ctx->connector()->installerLinks($base, $meshId, $product->installers));
                 if (($row['invite_url'] ?? null) !== null && (int) $row['invite_expires'] > time()) {
                     $vars['invite_url'] = $row['invite_url'];
                     $vars['invite_expires'] = gmdate('Y-m-d H:i', (int) $row['invite_expires']) . ' UTC';

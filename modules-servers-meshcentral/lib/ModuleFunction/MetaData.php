@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
 use WHMCS\Module\Server\Meshcentral\Config\ProductSettings;
+use WHMCS\Module\Server\Meshcentral\Support\Lang;
 
 /** What WHMCS shows and needs to know about the module (server type, SSO labels, Server Sync fields). */
 final class MetaData
@@ -18,7 +19,8 @@ final class MetaData
             'RequiresServer' => true,
             'DefaultSSLPort' => '443',
             'DefaultNonSSLPort' => '80',
-            'ServiceSingleSignOnLabel' => 'Open MeshCentral',
+            // Shown to the client on the service page (WHMCS's own SSO button): in the reader's language.
+            'ServiceSingleSignOnLabel' => Lang::get('open', Lang::active()),
             'AdminSingleSignOnLabel' => 'Open MeshCentral (service account)',
             'ListAccountsUniqueIdentifierField' => 'username',
             'ListAccountsUniqueIdentifierDisplayName' => 'MeshCentral user',

@@ -86,4 +86,44 @@ final class HooksTest extends WhmcsTestCase
 
         self::assertSame([['PreModuleUnsuspend', $ids['service']], ['AfterModuleUnsuspend', $ids['service']]], $events);
     }
+
+    public function testUpdateClientRunsClientEditWithTheNewColumnsAndOlddata(): void
+    {
+        $ids = $this->makeService();
+        $seen = [];
+        add_hook('ClientEdit', 1, static function (array $vars) use (&$seen): void {
+            $seen[] = $vars;
+        });
+        $this->whmcs->updateClient($ids['client'], ['firstname' => 'Grace', 'email' => 'grace@example.test']);
+        self::assertCount(1, $seen);
+        self::assertSame($ids['client'], $seen[0]['userid']);
+        self::assertSame('Grace', $seen[0]['firstname']);
+        self::assertSame('grace@example.test', $seen[0]['email']);
+        self::assertIsArray($seen[0]['olddata']);
+        self::assertNotSame('Grace', $seen[0]['olddata']['firstname']);
+        self::assertArrayNotHasKey('password', $seen[0]);
+        self::assertSame('Grace', $this->whmcs->clientRow($ids['client'])['firstname']);
+    }
+
+    public function testDeleteServiceRunsServiceDeleteAfterTheRowIsGoneAndNoModuleFunction(): void
+    {
+        $ids = $this->makeService();
+        $seen = [];
+        $whmcs = $this->whmcs;
+        add_hook('ServiceDelete', 1, static function (array $vars) use (&$seen, $whmcs): void {
+            $seen[] = $vars + ['row_exists' => $whmcs->db()->table('tblhosting')->where('id', $vars['serviceid'])->exists()];
+        });
+        $logBefore = count($this->whmcs->moduleLog());
+        $this->whmcs->deleteService($ids['service']);
+        self::assertSame([['userid' => $ids['client'], 'clientId' => $ids['client'], 'serviceid' => $ids['service'], 'row_exists' => false]], $seen);
+        self::assertCount($logBefore, $this->whmcs->moduleLog(), 'no module function ran');
+    }
+
+    public function testSettingReadsTblconfiguration(): void
+    {
+        self::assertSame('english', \WHMCS\Config\Setting::getValue('Language'));
+        \WHMCS\Config\Setting::setValue('Language', 'german');
+        self::assertSame('german', $this->whmcs->setting('Language'));
+        self::assertNull(\WHMCS\Config\Setting::getValue('NoSuchSetting'));
+    }
 }
