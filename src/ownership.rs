@@ -114,6 +114,7 @@ mod tests {
             retired: false,
             creator_id: creator.map(str::to_string),
             links: links.iter().map(|l| (l.to_string(), 0xFFFF_FFFF)).collect(),
+            creation_ms: None,
         }
     }
 

@@ -188,6 +188,8 @@ pub struct Group {
     pub creator_id: Option<String>,
     /// Who has rights on it (`links`: user and user-group ids with their rights).
     pub links: Vec<(String, u32)>,
+    /// When MeshCentral created it (`creation`, milliseconds since the epoch, set by the server at `createmesh`).
+    pub creation_ms: Option<u64>,
 }
 
 /// A user as `users` lists it.
@@ -200,6 +202,8 @@ pub struct Account {
     pub mesh_links: Vec<(String, u32)>,
     /// Links to anything else (single devices, user groups).
     pub other_links: usize,
+    /// The account's e-mail address as MeshCentral stores it.
+    pub email: Option<String>,
 }
 
 impl Account {
@@ -241,6 +245,7 @@ pub fn parse_groups(reply: &Map<String, Value>) -> Result<Vec<Group>> {
                         (id.clone(), rights)
                     })
                     .collect(),
+                creation_ms: m.get("creation").and_then(Value::as_u64),
             })
         })
         .collect())
@@ -278,6 +283,12 @@ pub fn parse_accounts(reply: &Map<String, Value>) -> Result<Vec<Account>> {
                 site_rights: u.get("siteadmin").and_then(Value::as_u64).unwrap_or(0) as u32,
                 mesh_links,
                 other_links,
+                email: u
+                    .get("email")
+                    .and_then(Value::as_str)
+                    .map(str::trim)
+                    .filter(|e| !e.is_empty())
+                    .map(str::to_string),
             })
         })
         .collect())
@@ -432,6 +443,7 @@ mod tests {
             retired: false,
             creator_id: Some("user//admin".into()),
             links: vec![("user//admin".into(), 0xFFFF_FFFF)],
+            creation_ms: None,
         };
         let ours = Account {
             id: "user//mc-k1".into(),
@@ -439,6 +451,7 @@ mod tests {
             site_rights: CUSTOMER_SITE_RIGHTS | 32,
             mesh_links: vec![("mesh//g".into(), 8)],
             other_links: 0,
+            email: None,
         };
         assert_eq!(not_ours_reason(&ours, Some(&group), &s, "user//admin"), None);
         let admin = Account {
@@ -467,6 +480,7 @@ mod tests {
             retired: false,
             creator_id: Some(creator.into()),
             links: vec![(creator.into(), 0xFFFF_FFFF)],
+            creation_ms: None,
         }
     }
 

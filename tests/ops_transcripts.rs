@@ -84,6 +84,24 @@ fn list_accounts_reads_three_lists_in_one_session() {
     let (doc, host) = replay("list-accounts");
     assert_eq!(actions(&host), ["meshes", "users", "nodes"]);
     assert_eq!(doc["result"]["ok"][0]["locked"], true);
+    // The group's `creation` (ms) and the user's e-mail, as MeshCentral recorded them.
+    assert_eq!(doc["result"]["ok"][0]["created_ms"], 1_796_117_583_911_u64);
+    assert_eq!(doc["result"]["ok"][0]["email"], "c@example.com");
+}
+
+#[test]
+fn list_accounts_filtered_by_username_keeps_only_that_services_group() {
+    let doc = transcript("op-list-accounts");
+    for (wanted, count) in [("MC-Capture-1", 1), ("mc-someone-else", 0)] {
+        let sessions = doc["sessions"].as_array().unwrap().iter().map(frames).collect();
+        let mut host = ReplayHost::from_sessions(sessions);
+        let mut request = doc["request"].clone();
+        request["server"] = json!({"url": "https://127.0.0.1:4430", "username": "connector-admin",
+            "password": "Capture-Pass-1", "timeout_ms": 3000});
+        request["username"] = json!(wanted);
+        let out: Value = serde_json::from_slice(&dispatch::handle(&mut host, request.to_string().as_bytes())).unwrap();
+        assert_eq!(out["value"].as_array().map(Vec::len), Some(count), "{wanted}");
+    }
 }
 
 #[test]

@@ -415,13 +415,18 @@ final class Connector
     }
 
     /**
-     * Every service the connector provisioned on this server (optionally only keys starting with `$keyPrefix`).
+     * Every service the connector provisioned on this server (optionally only keys starting with `$keyPrefix`, and
+     * only the group whose marker names MeshCentral user `$username`). `created_ms`: the group's creation time.
      *
-     * @return list<array{service_key: string, mesh_id: string, group_name: string, username: string, user_exists: bool, locked: bool, preset: ?string, devices: int, online: int}>
+     * @return list<array{service_key: string, mesh_id: string, group_name: string, username: string, user_exists: bool, locked: bool, preset: ?string, devices: int, online: int, created_ms: ?int, email: ?string}>
      */
-    public function listAccounts(array $server, string $keyPrefix = ''): array
+    public function listAccounts(array $server, string $keyPrefix = '', ?string $username = null): array
     {
-        return (array) $this->call(['op' => 'list_accounts', 'server' => $server, 'key_prefix' => $keyPrefix]);
+        $request = ['op' => 'list_accounts', 'server' => $server, 'key_prefix' => $keyPrefix];
+        if ($username !== null) {
+            $request['username'] = $username;
+        }
+        return (array) $this->call($request);
     }
 
     /**

@@ -20,6 +20,10 @@ pub struct ListAccountsInput {
     /// Only services whose key starts with this (one billing install's services); all when empty.
     #[serde(default)]
     pub key_prefix: String,
+    /// Only the service whose marker names this MeshCentral user (case-insensitive, as MeshCentral compares names);
+    /// how an imported WHMCS service finds the group it must bind to.
+    #[serde(default)]
+    pub username: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -35,6 +39,12 @@ pub struct ServiceAccount {
     pub preset: Option<&'static str>,
     pub devices: u32,
     pub online: u32,
+    /// When MeshCentral created the group (`creation`, ms since the epoch); `None` for groups of servers that did
+    /// not record it. The group, not the user, because the group is the service in MeshCentral: it is made first,
+    /// carries the marker and the devices, and Re-sync may recreate a lost user without the service being new.
+    pub created_ms: Option<u64>,
+    /// The MeshCentral user's e-mail, when it has one.
+    pub email: Option<String>,
 }
 
 pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<Vec<ServiceAccount>> {
@@ -57,6 +67,12 @@ pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<Vec<Servic
         .iter()
         .filter_map(|g| g.marker.as_ref().map(|m| (g, m)))
         .filter(|(_, (key, _))| key.starts_with(&input.key_prefix))
+        .filter(|(_, (_, user))| {
+            input
+                .username
+                .as_deref()
+                .is_none_or(|wanted| wanted.eq_ignore_ascii_case(user))
+        })
         .filter(|(g, (_, user))| trust.doubt(g, Some(&user_id(&cfg.domain, user))).is_none())
         .collect();
     let ids: Vec<String> = ours.iter().map(|(g, _)| g.id.clone()).collect();
@@ -79,6 +95,8 @@ pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<Vec<Servic
                     .map(RightsPreset::name),
                 devices: c.map_or(0, |c| c.devices),
                 online: c.map_or(0, |c| c.online),
+                created_ms: g.creation_ms,
+                email: account.and_then(|a| a.email.clone()),
             }
         })
         .collect();

@@ -225,20 +225,48 @@ final class ModuleRunner
         if (!is_array($result['accounts'] ?? null) || !array_is_list($result['accounts'])) {
             throw new ContractViolation("$fn must return a list under 'accounts'");
         }
-        $uniqueField = (string) ($this->metaData($module)['ListAccountsUniqueIdentifierField'] ?? 'uniqueIdentifier');
+        self::uniqueField($this->metaData($module), $fn);
+        $seen = [];
         foreach ($result['accounts'] as $i => $account) {
             $missing = is_array($account) ? array_diff(self::LIST_ACCOUNT_KEYS, array_keys($account)) : self::LIST_ACCOUNT_KEYS;
             if ($missing !== []) {
                 throw new ContractViolation("$fn account $i lacks " . implode(', ', $missing));
             }
-            if (!in_array($account['status'], \WHMCS\Service\Status::ALL, true)) {
-                throw new ContractViolation("$fn account $i has status " . self::describe($account['status']) . ', not a WHMCS service status');
+            foreach (self::LIST_ACCOUNT_KEYS as $key) {
+                if (!is_string($account[$key])) {
+                    throw new ContractViolation("$fn account $i: '$key' must be a string, got " . self::describe($account[$key]));
+                }
             }
-            if (!array_key_exists($uniqueField, $account)) {
-                throw new ContractViolation("$fn account $i lacks the MetaData ListAccountsUniqueIdentifierField '$uniqueField'");
+            // The sync tool offers only these two: WHMCS\Service\Status::ACTIVE or ::SUSPENDED.
+            if (!in_array($account['status'], [\WHMCS\Service\Status::ACTIVE, \WHMCS\Service\Status::SUSPENDED], true)) {
+                throw new ContractViolation("$fn account $i has status " . self::describe($account['status']) . ', not Active or Suspended');
             }
+            // 'created' is written into the service's registration date: a real date and time in Y-m-d H:i:s.
+            $created = \DateTimeImmutable::createFromFormat('!Y-m-d H:i:s', $account['created']);
+            if ($created === false || $created->format('Y-m-d H:i:s') !== $account['created']) {
+                throw new ContractViolation("$fn account $i: 'created' " . self::describe($account['created']) . ' is not a date in Y-m-d H:i:s');
+            }
+            $id = trim($account['uniqueIdentifier']);
+            if ($id === '') {
+                throw new ContractViolation("$fn account $i has an empty uniqueIdentifier: WHMCS could not match it to a service");
+            }
+            if (isset($seen[$id])) {
+                throw new ContractViolation("$fn accounts {$seen[$id]} and $i share the uniqueIdentifier " . self::describe($id) . ': the match would be ambiguous');
+            }
+            $seen[$id] = $i;
         }
         return $result;
+    }
+
+    /**
+     * The Sync Accounts tool of a server (Configuration > System Settings > Servers): see ServerSync.
+     *
+     * @param list<string>|null $only the uniqueIdentifiers (and ids of missing services) to act on; null = all
+     * @return array<string, mixed> the report
+     */
+    public function sync(int $serverId, bool $terminateMissing = false, bool $apply = true, ?array $only = null): array
+    {
+        return (new ServerSync($this->whmcs))->run($serverId, $terminateMissing, $apply, $only);
     }
 
     /**
@@ -501,6 +529,21 @@ final class ModuleRunner
             throw new ContractViolation("$fn: ListAccountsProductField must name a configoptionN");
         }
         return $this->metaDataCache[$module] = $meta;
+    }
+
+    /**
+     * The service field MetaData's ListAccountsUniqueIdentifierField names (WHMCS's developer docs: the field the
+     * accounts' `uniqueIdentifier` is matched against): `domain` (the default), `username` or `customfield.<name>`.
+     *
+     * @param array<string, mixed> $meta
+     */
+    public static function uniqueField(array $meta, string $fn): string
+    {
+        $field = (string) ($meta['ListAccountsUniqueIdentifierField'] ?? 'domain');
+        if (!in_array($field, ['domain', 'username'], true) && preg_match('/^customfield\.\S.*$/', $field) !== 1) {
+            throw new ContractViolation("$fn: ListAccountsUniqueIdentifierField " . self::describe($field) . " must be 'domain', 'username' or 'customfield.<name>'");
+        }
+        return $field;
     }
 
     /**
@@ -816,7 +859,7 @@ final class ModuleRunner
         return $buttons;
     }
 
-    private function moduleOfServer(int $serverId): string
+    public function moduleOfServer(int $serverId): string
     {
         $this->whmcs->activate();
         $module = (string) $this->whmcs->serverRow($serverId)['type'];

@@ -118,19 +118,39 @@ final class ServiceStore
     }
 
     /**
-     * Provisioned services among $serviceIds (stored group id and username).
+     * Which WHMCS service holds each service key (any row, provisioned or not: a key is bound to one service for
+     * good, see CreateAccount's adoption of an imported service).
      *
-     * @param list<int> $serviceIds
-     * @return array<int, array{mesh_id: string, username: string}>
+     * @param list<string> $keys
+     * @return array<string, int> service key => service id
      */
-    public function provisionedMany(array $serviceIds): array
+    public function servicesByKey(array $keys): array
     {
         $this->ensureTables();
         $out = [];
-        $rows = Capsule::table(self::TABLE)->whereIn('service_id', $serviceIds)->whereNotNull('mesh_id')->whereNotNull('username')->get();
-        foreach ($rows as $row) {
-            if ((string) $row->mesh_id !== '' && (string) $row->username !== '') {
-                $out[(int) $row->service_id] = ['mesh_id' => (string) $row->mesh_id, 'username' => (string) $row->username];
+        foreach (array_chunk($keys, 500) as $chunk) {
+            foreach (Capsule::table(self::TABLE)->whereIn('service_key', $chunk)->get(['service_key', 'service_id']) as $row) {
+                $out[(string) $row->service_key] = (int) $row->service_id;
+            }
+        }
+        return $out;
+    }
+
+    /**
+     * The provisioned rows (group id and username stored) of these services.
+     *
+     * @param list<int> $serviceIds
+     * @return array<int, array{service_key: string, mesh_id: string, username: string}> by service id
+     */
+    public function provisionedRows(array $serviceIds): array
+    {
+        $this->ensureTables();
+        $out = [];
+        foreach (array_chunk($serviceIds, 500) as $chunk) {
+            $rows = Capsule::table(self::TABLE)->whereIn('service_id', $chunk)->whereNotNull('mesh_id')->where('mesh_id', '!=', '')
+                ->whereNotNull('username')->where('username', '!=', '')->get();
+            foreach ($rows as $row) {
+                $out[(int) $row->service_id] = ['service_key' => (string) $row->service_key, 'mesh_id' => (string) $row->mesh_id, 'username' => (string) $row->username];
             }
         }
         return $out;

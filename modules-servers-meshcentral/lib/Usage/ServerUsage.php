@@ -94,7 +94,7 @@ final class ServerUsage
             ->pluck('id')
             ->map(static fn ($id): int => (int) $id)
             ->all();
-        return $ids === [] ? [] : $ctx->store->provisionedMany($ids);
+        return $ids === [] ? [] : $ctx->store->provisionedRows($ids);
     }
 
     /**
