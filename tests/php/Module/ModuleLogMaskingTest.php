@@ -14,6 +14,7 @@ use WHMCS\Module\Server\Meshcentral\Support\ModuleLog;
  * copy the other module tests load (whose paths lead to its wasm/ and lang/).
  *
  * @runTestsInSeparateProcesses
+ * @preserveGlobalState disabled
  */
 final class ModuleLogMaskingTest extends TestCase
 {
