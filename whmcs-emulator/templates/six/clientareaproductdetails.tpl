@@ -57,7 +57,7 @@
                             <div class="product-status product-status-{$rawstatus|escape:'htmlall'} text-center">
                                 <h3>{$product|escape:'html'}</h3>
                                 <h4>{$groupname|escape:'html'}</h4>
-                                <div class="product-status-text"><span class="label label-{$rawstatus|escape:'htmlall'}" id="serviceStatus">{$status|escape:'html'}</span></div>
+                                <div class="product-status-text"><span class="label label-default label-{$rawstatus|escape:'htmlall'}" id="serviceStatus">{$status|escape:'html'}</span></div>
                             </div>
                             {if $showcancelbutton || $packagesupgrade}
                                 <div class="row">
