@@ -84,7 +84,7 @@ function meshcentral_AdminSingleSignOn(array $params): array
 
 function meshcentral_ClientArea(array $params): array
 {
-    return Module::run(F\ClientArea::class, $params, static fn (string $e, string $c): array => ['tabOverviewReplacementTemplate' => 'templates/clientareadetails.tpl', 'templateVariables' => ['error' => $c, 'ready' => false]]);
+    return Module::run(F\ClientArea::class, $params, static fn (string $e, string $c): array => F\ClientArea::errorOutput($c));
 }
 
 function meshcentral_AdminServicesTabFields(array $params): array
@@ -101,6 +101,21 @@ function meshcentral_ClientAreaCustomButtonArray(): array
 {
     // The label is shown to the client: in the client-area session's language (WHMCS passes no params here).
     return [Lang::get('button_invite', Lang::active()) => 'InviteLink'];
+}
+
+/**
+ * Client functions that are not buttons (WHMCS's ClientAreaAllowedFunctions): Connect is reached from the device
+ * list's forms (modop=custom&a=Connect) with the device and the mode.
+ */
+function meshcentral_ClientAreaAllowedFunctions(): array
+{
+    return ['Connect'];
+}
+
+/** Per-device SSO deep link, minted at click time; a custom page (templatefile) or the error text. */
+function meshcentral_Connect(array $params): array|string
+{
+    return Module::run(F\Connect::class, $params, static fn (string $e, string $c): string => Module::audienceText($e, $c), 'error_connect');
 }
 
 function meshcentral_Resync(array $params): string

@@ -76,7 +76,7 @@ try {
 
     echo "\nOpen these (all on 127.0.0.1):\n";
     echo "  Client area:  {$base}login.php?clientid=$client  then  {$base}clientarea.php?action=productdetails&id=$service\n";
-    echo "                (themes: add &systpl=six or &systpl=twenty-one; the 'Open MeshCentral' button signs in by SSO)\n";
+    echo "                (themes: add &systpl=six, &systpl=twenty-one or &systpl=nexus; the 'Open MeshCentral' button signs in by SSO)\n";
     echo "  MeshCentral:  {$mc->httpsUrl()}/  admin '{$mc->adminUser()}' / '{$mc->adminPassword()}'\n";
     echo "                (its certificate is from its own CA: {$mc->caFile()})\n";
     if ($check) {

@@ -85,8 +85,9 @@ pub struct InstallerLink {
     pub platform: Platform,
     pub label: &'static str,
     pub url: String,
-    /// For the Linux install script: the shell command that downloads it and enrols the machine into this group (the
-    /// script itself is the same for every group; MeshCentral's own UI shows the same command).
+    /// For the Linux install script and the Linux binary: the one-line shell command that downloads it and enrols the
+    /// machine into this group (the script itself is the same for every group; MeshCentral's own UI shows the same
+    /// command for it).
     pub command: Option<String>,
 }
 
@@ -124,13 +125,18 @@ pub fn run(input: InstallerLinksInput) -> Result<Vec<InstallerLink>> {
             url.set_query(None);
             url.query_pairs_mut()
                 .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
-            let command = (p == Platform::LinuxScript).then(|| {
-                let server = base.as_str().trim_end_matches('/');
-                format!(
+            let server = base.as_str().trim_end_matches('/');
+            let command = match p {
+                Platform::LinuxScript => Some(format!(
                     "wget '{url}' -O ./meshinstall.sh && chmod 755 ./meshinstall.sh && sudo -E ./meshinstall.sh \
                      '{server}' '{suffix}'"
-                )
-            });
+                )),
+                // The binary carries this group's settings (`meshinstall`); `-install` makes it a service.
+                Platform::LinuxX64 => Some(format!(
+                    "wget '{url}' -O ./meshagent && chmod 755 ./meshagent && sudo ./meshagent -install"
+                )),
+                _ => None,
+            };
             InstallerLink {
                 platform: p,
                 label: p.label(),
@@ -204,5 +210,22 @@ mod tests {
             )
         );
         assert_eq!(links[1].command, None);
+    }
+
+    #[test]
+    fn the_linux_binary_comes_with_a_one_line_install_command() {
+        let links = run(InstallerLinksInput {
+            base_url: "https://mc.example.test/".into(),
+            mesh_id: "mesh//ab$c@d".into(),
+            platforms: Some(vec![Platform::LinuxX64]),
+        })
+        .unwrap();
+        assert_eq!(
+            links[0].command.as_deref(),
+            Some(
+                "wget 'https://mc.example.test/meshagents?id=ab%24c%40d&installflags=0&meshinstall=6' -O ./meshagent \
+                 && chmod 755 ./meshagent && sudo ./meshagent -install"
+            )
+        );
     }
 }

@@ -6,7 +6,7 @@
 // Config: {
 //   chromium: "/usr/bin/chromium", whmcsUrl: "http://127.0.0.1:N/", meshcentralUrl: "https://127.0.0.1:M",
 //   spki: "<base64 sha256 of MeshCentral's certificate SPKI>", clientId, serviceId, otherClientId, otherServiceId,
-//   themes: ["six", "twenty-one"], artifactsDir, timeoutMs (whole run), stepTimeoutMs (one navigation or wait)
+//   themes: ["six", "twenty-one", "nexus"], artifactsDir, timeoutMs (whole run), stepTimeoutMs (one navigation or wait)
 // }
 // Prints one JSON object on stdout and nothing else: {ok, error?, themes: {<theme>: {...}}, sso: {...},
 // otherClient: {...}, wrongPin: {...}, dialogs: [...], pageErrors: [...], totalMs}. It observes and reports; the PHP test asserts.
@@ -35,7 +35,7 @@ function readConfig() {
   }
   return {
     chromium: '/usr/bin/chromium',
-    themes: ['six', 'twenty-one'],
+    themes: ['six', 'twenty-one', 'nexus'],
     timeoutMs: 150000,
     stepTimeoutMs: 45000,
     ...config,
@@ -89,6 +89,10 @@ async function clientAreaPage(page, config, theme) {
       title: document.title,
       theme: document.body ? document.body.dataset.template || null : null,
       hasServiceBlock: document.querySelector('#meshcentral-service') !== null,
+      hasOverview: document.querySelector('#overviewNextDueDate') !== null && document.querySelector('#overviewPaymentMethod') !== null,
+      blockInModuleArea: document.querySelector('#moduleClientArea #meshcentral-service') !== null,
+      family: document.querySelector('#meshcentral-service') ? document.querySelector('#meshcentral-service').dataset.themeFamily || null : null,
+      connectButtons: document.querySelectorAll('#meshcentral-devices .meshcentral-connect button').length,
       error: text(document.querySelector('#meshcentral-error')),
       deviceTable: table !== null,
       imgInDeviceTable: table ? table.querySelectorAll('img').length : null,

@@ -50,11 +50,12 @@ final class DeviceRecords
 
     /**
      * Appends $n devices to $meshId's group, shaped like $template, named "<prefix>-0001"..., ids derived from the
-     * prefix (the same prefix twice gives the same ids: use one per group). Call with the server stopped.
+     * prefix (the same prefix twice gives the same ids: use one per group), or all named $name when given (a name
+     * the machine's owner chose, hostile ones included). Call with the server stopped.
      *
      * @param array<string, mixed> $template
      */
-    public static function append(string $dataDir, string $meshId, int $n, string $prefix, array $template): void
+    public static function append(string $dataDir, string $meshId, int $n, string $prefix, array $template, ?string $name = null): void
     {
         $lines = '';
         $now = (int) (microtime(true) * 1000);
@@ -62,7 +63,7 @@ final class DeviceRecords
             $doc = $template;
             $doc['meshid'] = $meshId;
             $doc['_id'] = 'node//' . substr(strtr(base64_encode(hash('sha384', "$prefix-node-$i", true)), '+/', '@$'), 0, 64);
-            $doc['name'] = $doc['rname'] = sprintf('%s-%04d', $prefix, $i);
+            $doc['name'] = $doc['rname'] = $name ?? sprintf('%s-%04d', $prefix, $i);
             unset($doc['conn'], $doc['pwr']);
             $lines .= json_encode($doc, JSON_UNESCAPED_SLASHES) . "\n";
             $lastConnect = ['_id' => 'lc' . $doc['_id'], 'type' => 'lastconnect', 'domain' => '', 'meshid' => $meshId, 'time' => $now - $i * 60_000, 'cause' => 0, 'connectType' => 1];

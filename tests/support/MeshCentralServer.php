@@ -253,6 +253,17 @@ final class MeshCentralServer
         return $next;
     }
 
+    /**
+     * restart() for the shared server: later shared() calls get the restarted one (same data dir, port, accounts),
+     * so records written while it was stopped (tests/support/DeviceRecords.php) are served to every test after.
+     *
+     * @param null|callable(string): void $whileStopped
+     */
+    public static function restartShared(?callable $whileStopped = null): self
+    {
+        return self::$shared = self::shared()->restart($whileStopped);
+    }
+
     /** One server per PHP process, started on first use and stopped when the process ends. */
     public static function shared(): self
     {

@@ -23,9 +23,11 @@ namespace MeshCentralConnector\WhmcsEmulator;
  */
 final class ClientArea
 {
+    /** Bootstrap of each parent theme; a child theme gets its parent's (its own css/js files win). */
     private const ASSET_DIRS = [
         'six' => '/usr/share/javascript/bootstrap',
         'twenty-one' => '/usr/share/javascript/bootstrap4',
+        'nexus' => '/usr/share/javascript/bootstrap4',
     ];
     private const MIME = [
         'css' => 'text/css', 'js' => 'application/javascript', 'map' => 'application/json', 'png' => 'image/png',
@@ -67,7 +69,7 @@ final class ClientArea
      */
     private function route(string $method, string $path, array $get, array $post, array &$session, string $systemUrl): HttpResponse
     {
-        if (isset($get['systpl']) && in_array($get['systpl'], Whmcs::THEMES, true)) {
+        if (isset($get['systpl']) && is_string($get['systpl']) && $this->whmcs->themeChain($get['systpl']) !== null) {
             $session['Template'] = $get['systpl'];
         }
         if (isset($get['language']) && is_string($get['language']) && in_array(strtolower($get['language']), Whmcs::CLIENT_LANGUAGES, true)) {
@@ -166,7 +168,7 @@ final class ClientArea
             if ($method !== 'POST' || !hash_equals($this->token($session), (string) ($post['token'] ?? ''))) {
                 return HttpResponse::text(403, 'Invalid CSRF Protection Token');
             }
-            if (!in_array($suffix, $runner->clientAreaCustomButtons($serviceId), true)) {
+            if (!in_array($suffix, $runner->clientAreaFunctions($serviceId), true)) {
                 return HttpResponse::text(400, 'Invalid custom action');
             }
             $result = $runner->customButton($serviceId, $suffix, true);
@@ -188,14 +190,14 @@ final class ClientArea
         $module = $runner->moduleOfService($serviceId);
         $engine = $this->engine($session);
         $params = $runner->params($serviceId);
-        $vars = $this->serviceVars($serviceId, $params) + $extra + [
+        $vars = $this->serviceVars($serviceId, $params, $module) + $extra + [
             'modulecustombuttonresult' => '',
             'modulechangepwresult' => '',
             'modulechangepasswordmessage' => '',
             'ssoerror' => '',
             'moduleclientarea' => '',
-            'tabOverviewReplacementTemplate' => '',
-            'tabOverviewModuleOutputTemplate' => '',
+            'tplOverviewTabOutput' => '',
+            'hookOutput' => [],
         ];
         $vars['modulecustombuttons'] = $runner->clientAreaCustomButtons($serviceId);
         $meta = $runner->metaData($module);
@@ -203,21 +205,26 @@ final class ClientArea
         $vars['showSingleSignOn'] = ModuleLoader::functionExists($this->whmcs, $module, 'ServiceSingleSignOn');
         $vars['singleSignOnLabel'] = (string) ($meta['ServiceSingleSignOnLabel'] ?? 'Log in to Control Panel');
 
+        // What the themes print (Six, Twenty-One; Nexus alike): {$tplOverviewTabOutput} INSTEAD of the whole
+        // overview (status, dates, amounts, billing cycle, payment method, Upgrade/Cancel, the tabs below), or the
+        // overview with {$moduleclientarea} in its "Manage" tab (in the domain tab when the service has a domain).
+        // Module templates are rendered with the page's variables plus the module's templateVariables.
         $output = $runner->clientArea($serviceId);
         $templateVariables = [];
+        $pageVars = fn (array $more): array => $more + $vars + $this->commonVars($session, $systemUrl, $params);
         if (is_string($output)) {
-            // A string return is HTML, shown in the module output area of the overview.
+            // A string return is HTML, shown as module output.
             $vars['moduleclientarea'] = $output;
         } elseif (is_array($output)) {
-            foreach (['tabOverviewReplacementTemplate', 'tabOverviewModuleOutputTemplate'] as $key) {
-                if (isset($output[$key])) {
-                    // The theme includes these files itself ({include file=$tabOverview...}), with the page's variables.
-                    $vars[$key] = $engine->findModuleTemplate($module, $output[$key]);
-                }
-            }
             $templateVariables = $output['templateVariables'] ?? [];
             if (isset($output['overrideDisplayTitle'])) {
                 $vars['displayTitle'] = (string) $output['overrideDisplayTitle'];
+            }
+            if (isset($output['tabOverviewModuleOutputTemplate'])) {
+                $vars['moduleclientarea'] = $this->renderModule($engine, $engine->findModuleTemplate($module, $output['tabOverviewModuleOutputTemplate']), $pageVars($templateVariables));
+            }
+            if (isset($output['tabOverviewReplacementTemplate'])) {
+                $vars['tplOverviewTabOutput'] = $this->renderModule($engine, $engine->findModuleTemplate($module, $output['tabOverviewReplacementTemplate']), $pageVars($templateVariables));
             }
             if (isset($output['templatefile'])) {
                 // The older form: the template gets the module parameters plus 'vars', shown as module output.
@@ -253,7 +260,7 @@ final class ClientArea
         $body = $this->renderModule(
             $engine,
             $engine->findModuleTemplate($module, (string) $page['templatefile']),
-            ($page['vars'] ?? []) + $this->serviceVars($serviceId, $params) + $this->commonVars($session, $systemUrl, $params)
+            ($page['vars'] ?? []) + $this->serviceVars($serviceId, $params, $module) + $this->commonVars($session, $systemUrl, $params)
         );
         return $this->page('clientareamodulepage.tpl', $session, $systemUrl, [
             'pagetitle' => (string) ($page['pagetitle'] ?? ''),
@@ -284,7 +291,7 @@ final class ClientArea
      * @param array<string, mixed> $params
      * @return array<string, mixed>
      */
-    private function serviceVars(int $serviceId, array $params): array
+    private function serviceVars(int $serviceId, array $params, string $module): array
     {
         $s = $this->whmcs->serviceRow($serviceId);
         $p = $this->whmcs->productRow((int) $s['packageid']);
@@ -306,7 +313,6 @@ final class ClientArea
             'groupname' => (string) ($db->table('tblproductgroups')->where('id', $p['gid'])->value('name') ?? ''),
             'type' => (string) $p['type'],
             'module' => (string) $p['servertype'],
-            'regdate' => (string) $s['regdate'],
             'domain' => (string) $s['domain'],
             'username' => (string) $s['username'],
             'status' => (string) $s['domainstatus'],
@@ -320,14 +326,57 @@ final class ClientArea
             'bwlimit' => (int) $s['bwlimit'],
             'lastupdate' => (string) ($s['lastupdate'] ?? ''),
             'billingcycle' => (string) $s['billingcycle'],
-            'nextduedate' => (string) $s['nextduedate'],
+            // WHMCS formats dates in the client date format (General Settings > Localisation, DD/MM/YYYY by
+            // default) and amounts with the client's currency (prefix and suffix).
+            'regdate' => self::clientDate((string) $s['regdate']),
+            'nextduedate' => self::clientDate((string) $s['nextduedate']),
+            'firstpaymentamount' => self::money((float) $s['firstpaymentamount']),
+            'recurringamount' => self::money((float) $s['amount']),
+            'paymentmethod' => self::GATEWAYS[(string) $s['paymentmethod']] ?? ucfirst((string) $s['paymentmethod']),
+            'showcancelbutton' => $this->whmcs->setting('ShowCancellationButton') !== ''
+                && in_array((string) $s['domainstatus'], ['Active', 'Suspended'], true),
+            'pendingcancellation' => false,
+            'packagesupgrade' => false,
+            'metricStats' => $this->metricStats((int) $s['server'], $module),
             'productcustomfields' => $customFields,
+            'customfields' => $customFields,
             'configurableoptions' => array_map(
                 static fn (string $name, int|string $value): array => ['optionname' => $name, 'selectedoption' => $value],
                 array_keys($params['configoptions']),
                 array_values($params['configoptions'])
             ),
         ];
+    }
+
+    private const GATEWAYS = ['mailin' => 'Mail In Payment', 'banktransfer' => 'Bank Transfer', 'paypal' => 'PayPal', 'stripe' => 'Credit Card'];
+
+    private static function clientDate(string $ymd): string
+    {
+        $t = $ymd !== '' && $ymd !== '0000-00-00' ? strtotime($ymd) : false;
+        return $t === false ? '-' : date('d/m/Y', $t);
+    }
+
+    private static function money(float $amount): string
+    {
+        return '$' . number_format($amount, 2) . ' USD';
+    }
+
+    /**
+     * The usage-billing tab's rows (Twenty-One and Nexus print them from $metricStats): the metrics of the module's
+     * MetricProvider, when it has one.
+     *
+     * @return list<array{systemName: string, displayName: string, currentValue: string}>
+     */
+    private function metricStats(int $serverId, string $module): array
+    {
+        if ($serverId <= 0 || !ModuleLoader::functionExists($this->whmcs, $module, 'MetricProvider')) {
+            return [];
+        }
+        $rows = [];
+        foreach ($this->whmcs->modules()->metricProvider($serverId)->metrics() as $metric) {
+            $rows[] = ['systemName' => (string) $metric->systemName(), 'displayName' => (string) $metric->displayName(), 'currentValue' => '-'];
+        }
+        return $rows;
     }
 
     /**
@@ -399,7 +448,7 @@ final class ClientArea
     private function theme(array $session): string
     {
         $theme = (string) ($session['Template'] ?? $this->whmcs->setting('Template'));
-        return in_array($theme, Whmcs::THEMES, true) ? $theme : Whmcs::DEFAULT_THEME;
+        return $this->whmcs->themeChain($theme) !== null ? $theme : Whmcs::DEFAULT_THEME;
     }
 
     /**
@@ -420,8 +469,17 @@ final class ClientArea
             return HttpResponse::text(404, 'Not Found');
         }
         $file = null;
-        if (count($parts) === 4 && $parts[0] === 'templates' && isset(self::ASSET_DIRS[$parts[1]]) && in_array($parts[2], ['css', 'js', 'fonts'], true)) {
-            $file = self::ASSET_DIRS[$parts[1]] . '/' . $parts[2] . '/' . $parts[3];
+        $chain = count($parts) === 4 && $parts[0] === 'templates' ? $this->whmcs->themeChain($parts[1]) : null;
+        if ($chain !== null && !is_file($this->whmcs->root() . $path) && in_array($parts[2], ['css', 'js', 'fonts'], true)) {
+            // A theme's own files first (theme.css of the emulator's Nexus, a child theme's custom.css), else the
+            // Bootstrap of the parent theme it descends from.
+            foreach ($chain as $theme) {
+                if (is_file($this->whmcs->root() . "/templates/$theme/{$parts[2]}/{$parts[3]}")) {
+                    $file = $this->whmcs->root() . "/templates/$theme/{$parts[2]}/{$parts[3]}";
+                    break;
+                }
+            }
+            $file ??= self::ASSET_DIRS[$chain[count($chain) - 1]] . '/' . $parts[2] . '/' . $parts[3];
         } elseif ($parts === ['assets', 'js', 'jquery.min.js']) {
             $file = '/usr/share/javascript/jquery/jquery.min.js';
         } elseif (in_array($parts[0], ['modules', 'templates'], true)) {

@@ -146,7 +146,7 @@ final class ModuleRunner
 
     /**
      * A custom button: <module>_<suffix>($params). The suffix must be listed by AdminCustomButtonArray (or, with
-     * $fromClientArea, by ClientAreaCustomButtonArray): WHMCS runs nothing else. Returns 'success', the error text,
+     * $fromClientArea, by ClientAreaCustomButtonArray or ClientAreaAllowedFunctions): WHMCS runs nothing else. Returns 'success', the error text,
      * or (client area only) an array describing a custom page (templatefile, breadcrumb, vars).
      *
      * @return string|array<string, mixed>
@@ -155,7 +155,7 @@ final class ModuleRunner
     {
         $this->whmcs->activate();
         $module = $this->moduleOfService($serviceId);
-        $buttons = $fromClientArea ? $this->clientAreaCustomButtons($serviceId) : $this->adminCustomButtons($serviceId);
+        $buttons = $fromClientArea ? $this->clientAreaFunctions($serviceId) : $this->adminCustomButtons($serviceId);
         if (!in_array($suffix, $buttons, true)) {
             throw new \InvalidArgumentException("'$suffix' is not a custom button of module $module");
         }
@@ -636,6 +636,32 @@ final class ModuleRunner
     public function clientAreaCustomButtons(int $serviceId): array
     {
         return $this->buttonArray($this->moduleOfService($serviceId), 'ClientAreaCustomButtonArray');
+    }
+
+    /**
+     * What a client may invoke through modop=custom&a=<suffix>: the ClientAreaCustomButtonArray functions (shown as
+     * buttons) and the ClientAreaAllowedFunctions ones ("customers can invoke, but are not shown as buttons": the
+     * module's own output links to them). The developer docs' "Supported Functions" list both.
+     *
+     * @return list<string> function suffixes
+     */
+    public function clientAreaFunctions(int $serviceId): array
+    {
+        $module = $this->moduleOfService($serviceId);
+        $allowed = array_values($this->clientAreaCustomButtons($serviceId));
+        if (ModuleLoader::functionExists($this->whmcs, $module, 'ClientAreaAllowedFunctions')) {
+            $list = call_user_func(ModuleLoader::functionName($module, 'ClientAreaAllowedFunctions'));
+            if (!is_array($list)) {
+                throw new ContractViolation("{$module}_ClientAreaAllowedFunctions must return a list of function suffixes, got " . self::describe($list));
+            }
+            foreach ($list as $suffix) {
+                if (!is_string($suffix) || !function_exists(ModuleLoader::functionName($module, $suffix))) {
+                    throw new ContractViolation("{$module}_ClientAreaAllowedFunctions names no function " . ModuleLoader::functionName($module, (string) $suffix));
+                }
+                $allowed[] = $suffix;
+            }
+        }
+        return array_values(array_unique($allowed));
     }
 
     /**

@@ -13,11 +13,22 @@ final class TemplateEngine
 {
     private const SMARTY = '/usr/share/php/smarty3/Smarty.class.php';
 
+    /** @var list<string> the theme, then its parents (child themes inherit every template they do not have) */
+    private readonly array $chain;
+
     public function __construct(private readonly Whmcs $whmcs, private readonly string $theme)
     {
-        if (!in_array($theme, Whmcs::THEMES, true)) {
+        $chain = $whmcs->themeChain($theme);
+        if ($chain === null) {
             throw new \InvalidArgumentException("unknown theme $theme");
         }
+        $this->chain = $chain;
+    }
+
+    /** The parent theme at the root of the chain (six, twenty-one or nexus). */
+    public function family(): string
+    {
+        return $this->chain[count($this->chain) - 1];
     }
 
     public function theme(): string
@@ -31,7 +42,7 @@ final class TemplateEngine
             require_once self::SMARTY;
         }
         $smarty = new \Smarty();
-        $smarty->setTemplateDir($this->whmcs->root() . '/templates/' . $this->theme . '/');
+        $smarty->setTemplateDir(array_map(fn (string $t): string => $this->whmcs->root() . '/templates/' . $t . '/', $this->chain));
         $smarty->setCompileDir($this->whmcs->root() . '/templates_c/');
         // WHMCS does not auto-escape; templates must escape values themselves.
         $smarty->setEscapeHtml(false);
@@ -88,7 +99,8 @@ final class TemplateEngine
      *    templates/<theme>/modules/servers/cpanel/overview.tpl);
      * 2. a theme-specific template of the module: modules/servers/<module>/templates/<theme>/<file>.tpl;
      * 3. the path as given, relative to the module directory; 4. the module's templates/ folder.
-     * The name may be given with or without ".tpl".
+     * The name may be given with or without ".tpl". With a child theme, 1 and 2 are tried for the child, then for
+     * each parent (a child theme inherits what it does not override).
      */
     public function findModuleTemplate(string $module, string $name): string
     {
@@ -101,12 +113,15 @@ final class TemplateEngine
         }
         $base = str_starts_with($name, 'templates/') ? substr($name, strlen('templates/')) : $name;
         $moduleDir = ModuleLoader::moduleDir($this->whmcs, $module);
-        $candidates = [
-            $this->whmcs->root() . "/templates/{$this->theme}/modules/servers/$module/$base.tpl",
-            "$moduleDir/templates/{$this->theme}/$base.tpl",
-            "$moduleDir/$name.tpl",
-            "$moduleDir/templates/$base.tpl",
-        ];
+        $candidates = [];
+        foreach ($this->chain as $theme) {
+            $candidates[] = $this->whmcs->root() . "/templates/$theme/modules/servers/$module/$base.tpl";
+        }
+        foreach ($this->chain as $theme) {
+            $candidates[] = "$moduleDir/templates/$theme/$base.tpl";
+        }
+        $candidates[] = "$moduleDir/$name.tpl";
+        $candidates[] = "$moduleDir/templates/$base.tpl";
         foreach ($candidates as $file) {
             if (is_file($file)) {
                 return $file;

@@ -15,7 +15,8 @@ use Illuminate\Database\Capsule\Manager as Capsule;
  */
 final class Whmcs
 {
-    public const THEMES = ['six', 'twenty-one'];
+    /** The parent themes WHMCS ships (Six: Bootstrap 3.4; Twenty-One: Bootstrap 4.5; Nexus: WHMCS 9, Bootstrap 4 based). */
+    public const THEMES = ['six', 'twenty-one', 'nexus'];
     public const DEFAULT_THEME = 'twenty-one';
 
     private static ?self $current = null;
@@ -81,6 +82,8 @@ final class Whmcs
                 'CompanyName' => 'WHMCS Emulator',
                 'Language' => 'english',
                 'GenerateRandomUsername' => '',
+                // Other tab: "Show Cancellation Link" (on by default in a new WHMCS).
+                'ShowCancellationButton' => 'on',
             ] as $setting => $value
         ) {
             $whmcs->setSetting($setting, $value);
@@ -125,6 +128,62 @@ final class Whmcs
         self::$current = $this;
         $this->capsule->setAsGlobal();
         $this->capsule->bootEloquent();
+    }
+
+    /**
+     * A child theme (WHMCS 8.1+, developer docs "Child Themes" / "The Theme Configuration File"): templates/<name>/
+     * with a theme.yaml whose `config: parent:` names its parent; templates it lacks come from the parent.
+     *
+     * @param array<string, string> $files extra files, path inside the theme => content (e.g. a template override)
+     */
+    public function addChildTheme(string $name, string $parent, array $files = []): void
+    {
+        if (preg_match('/^[a-z0-9][a-z0-9_-]*$/', $name) !== 1 || in_array($name, self::THEMES, true)) {
+            throw new \InvalidArgumentException("'$name' is not a usable child theme name");
+        }
+        if ($this->themeChain($parent) === null) {
+            throw new \InvalidArgumentException("no theme '$parent' to be the parent of '$name'");
+        }
+        $dir = $this->root . '/templates/' . $name;
+        if (!is_dir($dir) && !mkdir($dir, 0700, true)) {
+            throw new \RuntimeException("cannot create $dir");
+        }
+        file_put_contents($dir . '/theme.yaml', "name: \"$name\"\ndescription: \"Child theme of $parent\"\nconfig:\n  parent: $parent\n");
+        foreach ($files as $path => $content) {
+            if (in_array('..', explode('/', $path), true)) {
+                throw new \InvalidArgumentException("'$path' is not a path inside the theme");
+            }
+            if (!is_dir(dirname($dir . '/' . $path))) {
+                mkdir(dirname($dir . '/' . $path), 0700, true);
+            }
+            file_put_contents($dir . '/' . $path, $content);
+        }
+    }
+
+    /**
+     * The theme and its ancestors, child first, ending in one of THEMES; null when $theme is not an installed theme
+     * (no templates/<theme>/theme.yaml, a parent missing, or a cycle). WHMCS reads `config: parent:` of theme.yaml.
+     *
+     * @return list<string>|null
+     */
+    public function themeChain(string $theme): ?array
+    {
+        $chain = [];
+        while (preg_match('/^[A-Za-z0-9][A-Za-z0-9_-]*$/', $theme) === 1 && !in_array($theme, $chain, true) && count($chain) < 8) {
+            $yaml = @file_get_contents($this->root . '/templates/' . $theme . '/theme.yaml');
+            if ($yaml === false) {
+                return null;
+            }
+            $chain[] = $theme;
+            if (in_array($theme, self::THEMES, true)) {
+                return $chain;
+            }
+            if (preg_match('/^config:[ \t]*\r?\n(?:[ \t]+.*\r?\n)*?[ \t]+parent:[ \t]*["\']?([^"\'\s#]+)/m', $yaml, $m) !== 1) {
+                return null;
+            }
+            $theme = $m[1];
+        }
+        return null;
     }
 
     public function root(): string

@@ -9,10 +9,14 @@ use WHMCS\Module\Server\Meshcentral\Exception\Refusal;
 use WHMCS\Module\Server\Meshcentral\Module;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 use WHMCS\Module\Server\Meshcentral\Support\Lang;
+use WHMCS\Module\Server\Meshcentral\Support\ThemeFamily;
 
 /**
- * The service's overview tab: the SSO button, installer links and invite link for the service's own group, and its
- * devices with online/offline and last seen. One control-channel session per page load (nodes + lastconnects), logged
+ * The module's block on the service's overview tab (tabOverviewModuleOutputTemplate: WHMCS keeps its own overview
+ * with status, dates, amounts, billing cycle, payment method, Upgrade/Cancel and usage billing, and prints this block
+ * in it): the SSO button, per-device Connect (desktop / terminal / files as the rights preset allows; the deep link
+ * is minted on click by the Connect custom function), installer links with the Linux one-line install commands and
+ * the invite link for the service's own group, and its devices with online/offline and last seen. One control-channel session per page load (nodes + lastconnects), logged
  * in as the service's own MeshCentral account when the server has a login token key; the links are built locally.
  * Every value from MeshCentral is escaped by the template.
  */
@@ -24,6 +28,8 @@ final class ClientArea
         $lang = Lang::texts($params->language());
         $vars = [
             'lang' => $lang,
+            'mcTheme' => ThemeFamily::forWhmcs(),
+            'connect_modes' => [],
             'serviceid' => $params->serviceId(),
             'sso_url' => 'clientarea.php?action=productdetails&id=' . $params->serviceId() . '&dosinglesignon=1',
             'installers' => [],
@@ -50,6 +56,8 @@ final class ClientArea
                     $status === 'suspended' => $lang['meshcentral_suspended'],
                     $status === 'pending' || ($status === 'active' && $ctx->store->provisioned($params->serviceId()) === null) => $lang['meshcentral_not_ready'],
                     $status === 'active' => Module::clientMessage($params->language()),
+                    in_array($status, ['terminated', 'cancelled', 'completed'], true) => $lang['meshcentral_ended'],
+                    $status === 'fraud' => $lang['meshcentral_unavailable'],
                     default => $lang['meshcentral_inactive'],
                 };
                 if ($status === 'active') {
@@ -66,6 +74,7 @@ final class ClientArea
             $viewAs = $row['username'];
             $devices = $ctx->run('ClientArea', ['mesh_id' => $meshId], static fn (Connector $c): array => $c->devices($server, $meshId, $viewAs));
             $vars['devices'] = array_map(static fn (array $d): array => [
+                'id' => (string) $d['id'],
                 'name' => (string) $d['name'],
                 'os' => (string) ($d['os'] ?? ''),
                 'online' => (bool) $d['online'],
@@ -85,6 +94,7 @@ final class ClientArea
                     $vars['invite_expires'] = gmdate('Y-m-d H:i', (int) $row['invite_expires']) . ' UTC';
                 }
             }
+            $vars['connect_modes'] = array_map(static fn (string $m): array => ['mode' => $m, 'label' => $lang['meshcentral_mode_' . $m]], Connect::modesFor($product->preset));
             $vars['ready'] = true;
         } catch (\Throwable $e) {
             // The client sees a short, safe text; staff get the cause in the activity log and the module log.
@@ -94,8 +104,14 @@ final class ClientArea
         return self::output($vars);
     }
 
+    /** What WHMCS gets when even building the page failed (meshcentral_ClientArea's error path). */
+    public static function errorOutput(string $clientText): array
+    {
+        return self::output(['lang' => Lang::texts(), 'mcTheme' => ThemeFamily::forWhmcs(), 'error' => $clientText, 'ready' => false]);
+    }
+
     private static function output(array $vars): array
     {
-        return ['tabOverviewReplacementTemplate' => 'templates/clientareadetails.tpl', 'templateVariables' => $vars];
+        return ['tabOverviewModuleOutputTemplate' => 'templates/clientareadetails.tpl', 'templateVariables' => $vars];
     }
 }

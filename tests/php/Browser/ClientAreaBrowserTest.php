@@ -15,8 +15,10 @@ use MeshCentralConnector\WhmcsEmulator\WebServer;
  *
  * The agent's device is renamed on the server to an HTML payload (as a customer who controls the machine, or anyone
  * with rights on it, could): the client area must show it as text in both themes (six, twenty-one), with no element
- * made of it and no dialog. Then the SSO button logs the customer into MeshCentral's web app, which must see exactly
- * the service's one group. Another client cannot open the service. Screenshots go to tests/artifacts/.
+ * made of it and no dialog (Six, Twenty-One, Nexus). Then the SSO button logs the customer into MeshCentral's web app, which must see exactly
+ * the service's one group. Another client cannot open the service. WHMCS's own overview (status, dates, amounts)
+ * stays on the page in every theme with the module's block in it. Screenshots go to a temporary directory whose
+ * paths the test prints.
  *
  * MeshCentral's certificate comes from its own CA: chromium trusts exactly that certificate's public key
  * (--ignore-certificate-errors-spki-list), so TLS is still verified and no other certificate is accepted.
@@ -27,7 +29,7 @@ final class ClientAreaBrowserTest extends ModuleTestCase
     private const PAYLOAD = '<img src=x onerror=alert(1)>';
     private const STATE_TIMEOUT = 30.0;
     private const BROWSER_TIMEOUT = 180.0;
-    private const THEMES = ['six', 'twenty-one'];
+    private const THEMES = ['six', 'twenty-one', 'nexus'];
 
     private ?AgentSandbox $agent = null;
     private ?WebServer $web = null;
@@ -102,7 +104,7 @@ final class ClientAreaBrowserTest extends ModuleTestCase
             ],
             ['ffi.enable=1']
         );
-        $artifacts = dirname(__DIR__, 2) . '/artifacts';
+        $artifacts = sys_get_temp_dir() . '/meshconnector-browser-' . getmypid();
         if (!is_dir($artifacts)) {
             self::assertTrue(mkdir($artifacts, 0755, true) || is_dir($artifacts), 'cannot create ' . $artifacts);
         }
@@ -142,7 +144,11 @@ final class ClientAreaBrowserTest extends ModuleTestCase
             $loadMs[$theme] = $page['loadMs'];
             self::assertSame(200, $page['status'], $theme);
             self::assertSame($theme, $page['theme'], 'the theme shell rendered');
-            self::assertTrue($page['hasServiceBlock'], $theme . ': the module template replaced the overview');
+            self::assertTrue($page['hasServiceBlock'], $theme . ': the module block is on the page');
+            self::assertTrue($page['hasOverview'], $theme . ": WHMCS's overview (next due date, payment method) stays");
+            self::assertTrue($page['blockInModuleArea'], $theme . ": the block sits in WHMCS's module output area");
+            self::assertSame($theme, $page['family'], $theme . ': markup of its theme family');
+            self::assertGreaterThan(0, $page['connectButtons'], $theme . ': Connect buttons');
             self::assertNull($page['error'], $theme . ': no error on the page');
             self::assertTrue($page['deviceTable'], $theme);
             self::assertCount(1, $page['rows'], $theme . ': one device');
@@ -169,11 +175,13 @@ final class ClientAreaBrowserTest extends ModuleTestCase
         }
         // Printed for the run log: navigation start to the load event (includes the module's MeshCentral round trip).
         fwrite(STDERR, sprintf(
-            "\n[browser] client area load (navigation -> load event): six %d ms, twenty-one %d ms; SSO to groups shown %d ms; chromium %s\n",
+            "\n[browser] client area load (navigation -> load event): six %d ms, twenty-one %d ms, nexus %d ms; SSO to groups shown %d ms; chromium %s\n[browser] screenshots: %s\n",
             $loadMs['six'],
             $loadMs['twenty-one'],
+            $loadMs['nexus'],
             $r['sso']['meshesMs'],
-            $r['browserVersion'] ?? '?'
+            $r['browserVersion'] ?? '?',
+            implode(', ', $shots)
         ));
 
         // SSO: the button's redirect lands in MeshCentral, logged in as the service's user, seeing only its group.

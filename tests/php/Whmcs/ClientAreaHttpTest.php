@@ -152,6 +152,33 @@ final class ClientAreaHttpTest extends WhmcsTestCase
         self::assertStringContainsString('<div id="moduleOutputTemplate">Hello Ada on six</div>', $body);
     }
 
+    public function testReplacementHidesTheWholeOverviewInEveryThemeAndChildThemesInheritTheirParent(): void
+    {
+        $this->whmcs->addChildTheme('brand', 'nexus');
+        $products = $this->whmcs->db()->table('tblproducts')->where('id', $this->ids['product']);
+        $this->login($this->ids['client']);
+        foreach (['six' => 'six', 'twenty-one' => 'twenty-one', 'nexus' => 'nexus', 'brand' => 'nexus'] as $theme => $parent) {
+            $products->update(['configoption1' => 'replace']);
+            $replaced = $this->details($this->ids['service'], '&systpl=' . $theme)['body'];
+            self::assertStringContainsString('data-template="' . $theme . '"', $replaced);
+            self::assertStringContainsString('data-source="module"', $replaced, $theme);
+            foreach (['productDetailsPanel', 'serviceStatus', 'overviewNextDueDate', 'overviewPaymentMethod', 'btnCancelRequest', 'productDetailsTabs'] as $gone) {
+                self::assertStringNotContainsString('id="' . $gone . '"', $replaced, "$theme: the replacement hides $gone, as the real theme does");
+            }
+
+            $products->update(['configoption1' => 'output']);
+            $kept = $this->details($this->ids['service'], '&systpl=' . $theme)['body'];
+            foreach (['productDetailsPanel', 'overviewRegDate', 'overviewNextDueDate', 'overviewBillingCycle', 'overviewPaymentMethod'] as $shown) {
+                self::assertStringContainsString('id="' . $shown . '"', $kept, "$theme: module output keeps $shown");
+            }
+            self::assertStringContainsString('id="moduleClientArea"><div id="moduleOutputTemplate">Hello Ada on ' . $theme . '</div>', $kept, "$theme: in the Manage tab");
+            self::assertStringContainsString('/templates/' . $theme . '/css/bootstrap.min.css', $kept);
+            self::assertSame(200, $this->browser->get('templates/' . $theme . '/css/bootstrap.min.css')['status'], "$theme: its parent's Bootstrap");
+        }
+        self::assertStringContainsString('Bootstrap v4', $this->browser->get('templates/brand/css/bootstrap.min.css')['body']);
+        self::assertStringContainsString('Nexus', $this->browser->get('templates/brand/css/theme.css')['body'], 'a child gets its parent\'s theme files');
+    }
+
     public function testTheOlderTemplatefileAndAStringReturn(): void
     {
         $products = $this->whmcs->db()->table('tblproducts')->where('id', $this->ids['product']);

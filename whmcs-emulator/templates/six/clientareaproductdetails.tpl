@@ -1,12 +1,18 @@
+{* Emulator of Six's clientareaproductdetails.tpl (WHMCS/templates-six, Bootstrap 3): the same branches and
+   variables (Six has no usage-billing tab). A module's tabOverviewReplacementTemplate arrives as $tplOverviewTabOutput and replaces the WHOLE
+   overview (status, dates, amounts, billing cycle, payment method, Upgrade/Cancel, the tabs below it, usage billing);
+   module output (tabOverviewModuleOutputTemplate, a string, clientarea.tpl) arrives as $moduleclientarea and is
+   printed in the "Manage" tab, or in the domain tab when the service has a domain. Values are escaped here (the real
+   theme prints most raw); the ids are the emulator's, for tests. *}
 {include file="header.tpl" pagetitle=$displayTitle}
 
 <h1>{$displayTitle|escape:'html'}</h1>
 
 {if $modulecustombuttonresult}
     {if $modulecustombuttonresult == "success"}
-        <div class="alert alert-success" id="alertModuleCustomButtonSuccess">{$LANG.moduleactionsuccess}</div>
+        <div class="alert alert-success text-center" id="alertModuleCustomButtonSuccess">{$LANG.moduleactionsuccess}</div>
     {else}
-        <div class="alert alert-danger" id="alertModuleCustomButtonFailed">{$LANG.moduleactionfailed}: {$modulecustombuttonresult|escape:'html'}</div>
+        <div class="alert alert-danger text-center" id="alertModuleCustomButtonFailed">{$LANG.moduleactionfailed}: {$modulecustombuttonresult|escape:'html'}</div>
     {/if}
 {/if}
 {if $ssoerror}
@@ -21,9 +27,9 @@
 {/if}
 
 <div class="row">
-    <div class="col-md-3">
+    <div class="col-md-3 sidebar">
         <div class="panel panel-default" id="servicesActions">
-            <div class="panel-heading"><h3 class="panel-title">Actions</h3></div>
+            <div class="panel-heading"><h3 class="panel-title">{$LANG.actions}</h3></div>
             <div class="panel-body">
                 {if $showSingleSignOn}
                     <a href="clientarea.php?action=productdetails&amp;id={$id}&amp;dosinglesignon=1" class="btn btn-primary btn-block" id="btnServiceSingleSignOn">{$singleSignOnLabel|escape:'html'}</a>
@@ -37,50 +43,137 @@
             </div>
         </div>
     </div>
-    <div class="col-md-9">
-        <div class="tab-content">
-            <div class="tab-pane active" id="tabOverview">
-                {if $tabOverviewReplacementTemplate}
-                    {include file=$tabOverviewReplacementTemplate}
-                {else}
-                    <div class="panel panel-default" id="productDetailsPanel">
-                        <div class="panel-heading"><h3 class="panel-title">{$LANG.clientareaproductdetails}</h3></div>
-                        <div class="panel-body">
-                            <div class="row"><div class="col-sm-5">{$LANG.orderproduct}</div><div class="col-sm-7">{$groupname|escape:'html'} - {$product|escape:'html'}</div></div>
-                            <div class="row"><div class="col-sm-5">{$LANG.clientareahostingregdate}</div><div class="col-sm-7">{$regdate|escape:'html'}</div></div>
-                            {if $domain}<div class="row"><div class="col-sm-5">{$LANG.orderdomain}</div><div class="col-sm-7">{$domain|escape:'html'}</div></div>{/if}
-                            {if $username}<div class="row"><div class="col-sm-5">{$LANG.serverusername}</div><div class="col-sm-7">{$username|escape:'html'}</div></div>{/if}
-                            <div class="row"><div class="col-sm-5">{$LANG.clientareastatus}</div><div class="col-sm-7"><span class="label label-{$rawstatus|escape:'htmlall'}" id="serviceStatus">{$status|escape:'html'}</span></div></div>
-                            {if $suspendreason}<div class="row"><div class="col-sm-5">{$LANG.suspendreason}</div><div class="col-sm-7">{$suspendreason|escape:'html'}</div></div>{/if}
-                            {foreach $productcustomfields as $customfield}
-                                <div class="row"><div class="col-sm-5">{$customfield.name|escape:'html'}</div><div class="col-sm-7">{$customfield.value|escape:'html'}</div></div>
-                            {/foreach}
+    <div class="col-md-9 main-content">
+<div class="tab-content margin-bottom">
+    <div class="tab-pane fade in active" id="tabOverview">
+        {if $tplOverviewTabOutput}
+            {$tplOverviewTabOutput}
+        {else}
+        <div id="productDetailsPanel">
+            <div>
+                <div class="product-details clearfix">
+                    <div class="row">
+                        <div class="col-md-6">
+                            <div class="product-status product-status-{$rawstatus|escape:'htmlall'} text-center">
+                                <h3>{$product|escape:'html'}</h3>
+                                <h4>{$groupname|escape:'html'}</h4>
+                                <div class="product-status-text"><span class="label label-default label-{$rawstatus|escape:'htmlall'}" id="serviceStatus">{$status|escape:'html'}</span></div>
+                            </div>
+                            {if $showcancelbutton || $packagesupgrade}
+                                <div class="row">
+                                    {if $packagesupgrade}
+                                        <div class="col-xs-{if $showcancelbutton}6{else}12{/if}"><a href="upgrade.php?type=package&amp;id={$id}" class="btn btn-block btn-success" id="btnUpgrade">{$LANG.upgrade}</a></div>
+                                    {/if}
+                                    {if $showcancelbutton}
+                                        <div class="col-xs-{if $packagesupgrade}6{else}12{/if}"><a href="clientarea.php?action=cancel&amp;id={$id}" class="btn btn-block btn-danger{if $pendingcancellation} disabled{/if}" id="btnCancelRequest">{if $pendingcancellation}{$LANG.cancellationrequested}{else}{$LANG.clientareacancelrequestbutton}{/if}</a></div>
+                                    {/if}
+                                </div>
+                            {/if}
+                        </div>
+                        <div class="col-md-6 text-center">
+                            <h4>{$LANG.clientareahostingregdate}</h4>
+                            <span id="overviewRegDate">{$regdate|escape:'html'}</span>
+                            {if $firstpaymentamount neq $recurringamount}
+                                <h4>{$LANG.firstpaymentamount}</h4>
+                                <span id="overviewFirstPayment">{$firstpaymentamount|escape:'html'}</span>
+                            {/if}
+                            {if $billingcycle != $LANG.orderpaymenttermonetime && $billingcycle != $LANG.orderfree}
+                                <h4>{$LANG.recurringamount}</h4>
+                                <span id="overviewRecurringAmount">{$recurringamount|escape:'html'}</span>
+                            {/if}
+                            <h4>{$LANG.orderbillingcycle}</h4>
+                            <span id="overviewBillingCycle">{$billingcycle|escape:'html'}</span>
+                            <h4>{$LANG.clientareahostingnextduedate}</h4>
+                            <span id="overviewNextDueDate">{$nextduedate|escape:'html'}</span>
+                            <h4>{$LANG.orderpaymentmethod}</h4>
+                            <span id="overviewPaymentMethod">{$paymentmethod|escape:'html'}</span>
+                            {if $suspendreason}
+                                <h4>{$LANG.suspendreason}</h4>
+                                {$suspendreason|escape:'html'}
+                            {/if}
                         </div>
                     </div>
-                    {if $tabOverviewModuleOutputTemplate}
-                        <div class="module-output" id="moduleOutput">{include file=$tabOverviewModuleOutputTemplate}</div>
-                    {/if}
-                    {if $moduleclientarea}
-                        <div class="text-center module-client-area" id="moduleClientArea">{$moduleclientarea}</div>
-                    {/if}
-                {/if}
+                </div>
             </div>
         </div>
+
+            {foreach $hookOutput as $output}
+                <div>{$output}</div>
+            {/foreach}
+
+            {if $domain || $moduleclientarea || $configurableoptions || $customfields || $lastupdate}
+                <ul class="nav nav-tabs nav-tabs-overflow" id="productDetailsTabs">
+                    {if $domain}
+                        <li class="active"><a href="#domain" data-toggle="tab">{$LANG.clientareahostingdomain}</a></li>
+                    {elseif $moduleclientarea}
+                        <li class="active"><a href="#manage" data-toggle="tab">{$LANG.manage}</a></li>
+                    {/if}
+                    {if $configurableoptions}
+                        <li{if !$domain && !$moduleclientarea} class="active"{/if}><a href="#configoptions" data-toggle="tab">{$LANG.orderconfigpackage}</a></li>
+                    {/if}
+                    {if $customfields}
+                        <li{if !$domain && !$moduleclientarea && !$configurableoptions} class="active"{/if}><a href="#additionalinfo" data-toggle="tab">{$LANG.additionalInfo}</a></li>
+                    {/if}
+                    {if $lastupdate}
+                        <li{if !$domain && !$moduleclientarea && !$configurableoptions && !$customfields} class="active"{/if}><a href="#resourceusage" data-toggle="tab">{$LANG.resourceUsage}</a></li>
+                    {/if}
+                </ul>
+                <div class="tab-content product-details-tab-container">
+                    {if $domain}
+                        <div class="tab-pane fade in active text-center" id="domain">
+                            <div class="row"><div class="col-sm-5 text-right"><strong>{$LANG.orderdomain}</strong></div><div class="col-sm-7 text-left">{$domain|escape:'html'}</div></div>
+                            {if $username}<div class="row"><div class="col-sm-5 text-right"><strong>{$LANG.serverusername}</strong></div><div class="col-sm-7 text-left">{$username|escape:'html'}</div></div>{/if}
+                            {if $moduleclientarea}
+                                <div class="text-center module-client-area" id="moduleClientArea">{$moduleclientarea}</div>
+                            {/if}
+                        </div>
+                    {elseif $moduleclientarea}
+                        <div class="tab-pane fade in active text-center" id="manage">
+                            <div class="text-center module-client-area" id="moduleClientArea">{$moduleclientarea}</div>
+                        </div>
+                    {/if}
+                    {if $configurableoptions}
+                        <div class="tab-pane fade{if !$domain && !$moduleclientarea} in active{/if} text-center" id="configoptions">
+                            {foreach $configurableoptions as $configoption}
+                                <div class="row"><div class="col-sm-5"><strong>{$configoption.optionname|escape:'html'}</strong></div><div class="col-sm-7 text-left">{$configoption.selectedoption|escape:'html'}</div></div>
+                            {/foreach}
+                        </div>
+                    {/if}
+                    {if $customfields}
+                        <div class="tab-pane fade{if !$domain && !$moduleclientarea && !$configurableoptions} in active{/if} text-center" id="additionalinfo">
+                            {foreach $customfields as $field}
+                                <div class="row"><div class="col-sm-5"><strong>{$field.name|escape:'html'}</strong></div><div class="col-sm-7 text-left">{$field.value|escape:'html'}</div></div>
+                            {/foreach}
+                        </div>
+                    {/if}
+                    {if $lastupdate}
+                        <div class="tab-pane fade text-center" id="resourceusage">
+                            <p>{$LANG.diskSpace}: {$diskusage|escape:'html'}MB / {$disklimit|escape:'html'}MB &middot; {$LANG.bandwidth}: {$bwusage|escape:'html'}MB / {$bwlimit|escape:'html'}MB</p>
+                            <p class="text-muted">{$LANG.clientarealastupdated}: {$lastupdate|escape:'html'}</p>
+                        </div>
+                    {/if}
+                </div>
+            {/if}
+        {/if}
     </div>
 </div>
 
 {if $showChangePassword}
 <div class="panel panel-default" id="tabChangepw">
+    <div class="panel-body">
     <h3>{$LANG.serverchangepassword}</h3>
     <form method="post" action="clientarea.php?action=productdetails&amp;id={$id}#tabChangepw">
         <input type="hidden" name="token" value="{$token}">
         <input type="hidden" name="id" value="{$id}">
         <input type="hidden" name="modulechangepassword" value="true">
-        <label>{$LANG.newpassword} <input type="password" name="newpw" autocomplete="off"></label>
-        <label>{$LANG.confirmnewpassword} <input type="password" name="confirmpw" autocomplete="off"></label>
+        <label>{$LANG.newpassword} <input type="password" name="newpw" autocomplete="off" class="form-control"></label>
+        <label>{$LANG.confirmnewpassword} <input type="password" name="confirmpw" autocomplete="off" class="form-control"></label>
         <button type="submit" class="btn btn-primary">{$LANG.serverchangepassword}</button>
     </form>
+    </div>
 </div>
 {/if}
+    </div>
+</div>
 
 {include file="footer.tpl"}
