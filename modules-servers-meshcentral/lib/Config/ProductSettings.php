@@ -94,8 +94,8 @@ final class ProductSettings
                 'Default' => implode(',', self::PLATFORMS),
                 'Description' => 'Comma-separated: ' . implode(', ', self::PLATFORMS),
             ],
-            'ServerURL' => ['Type' => 'text', 'Size' => '40', 'Description' => 'Optional override of the server record: https://host[:port]'],
-            'APIKey' => ['Type' => 'password', 'Size' => '40', 'Description' => 'Optional override: login token key (160 hex) or user:password / ~t:token:password'],
+            'ServerURL' => ['Type' => 'text', 'Size' => '40', 'Description' => 'Optional override of the server record for this product\'s services: https://host[:port]. Server-level functions (Test Connection, usage, Server Sync, admin SSO) always use the server record.'],
+            'APIKey' => ['Type' => 'password', 'Size' => '40', 'Description' => 'Optional override for this product\'s services: login token key (160 hex) or user:password / ~t:token:password. Not used by server-level functions.'],
         ];
     }
 
