@@ -6,7 +6,6 @@ namespace MeshCentralConnector\Tests\Module;
 
 use MeshCentralConnector\Tests\Support\LocalServices;
 use MeshCentralConnector\Tests\Whmcs\HttpClient;
-use MeshCentralConnector\WhmcsEmulator\WebServer;
 
 /**
  * What a client can reach (SSO, device list, installers, invite links, password change), through the emulated
@@ -15,23 +14,6 @@ use MeshCentralConnector\WhmcsEmulator\WebServer;
  */
 final class ClientAccessTest extends ModuleTestCase
 {
-    private static ?WebServer $web = null;
-
-    public static function tearDownAfterClass(): void
-    {
-        self::$web?->stop();
-        self::$web = null;
-        parent::tearDownAfterClass();
-    }
-
-    private static function web(): WebServer
-    {
-        return self::$web ??= WebServer::start(self::whmcs(), [
-            'MESHCONNECTOR_LIBWASMER' => (string) getenv('MESHCONNECTOR_LIBWASMER'),
-            'MESHCONNECTOR_CACHE_DIR' => sys_get_temp_dir() . '/meshconnector-test-cache',
-        ], ['ffi.enable=1']);
-    }
-
     private static function loggedIn(int $client): HttpClient
     {
         $http = new HttpClient(self::web()->baseUrl());

@@ -8,7 +8,6 @@ use MeshCentralConnector\Tests\Support\DeviceRecords;
 use MeshCentralConnector\Tests\Support\LocalServices;
 use MeshCentralConnector\Tests\Support\MeshCentralServer;
 use MeshCentralConnector\Tests\Whmcs\HttpClient;
-use MeshCentralConnector\WhmcsEmulator\WebServer;
 
 /**
  * The client area as a client's browser gets it from the emulated WHMCS (php -S, the installed release copy):
@@ -18,23 +17,6 @@ use MeshCentralConnector\WhmcsEmulator\WebServer;
  */
 final class ClientAreaHttpTest extends ModuleTestCase
 {
-    private static ?WebServer $web = null;
-
-    public static function tearDownAfterClass(): void
-    {
-        self::$web?->stop();
-        self::$web = null;
-        parent::tearDownAfterClass();
-    }
-
-    private static function web(): WebServer
-    {
-        return self::$web ??= WebServer::start(self::whmcs(), [
-            'MESHCONNECTOR_LIBWASMER' => (string) getenv('MESHCONNECTOR_LIBWASMER'),
-            'MESHCONNECTOR_CACHE_DIR' => sys_get_temp_dir() . '/meshconnector-test-cache',
-        ], ['ffi.enable=1']);
-    }
-
     public function testOverviewSsoAndInviteLinkInBothThemes(): void
     {
         ['client' => $client, 'service' => $id] = self::order(self::addProduct([6 => 'windows_x64,linux_x64']));

@@ -6,7 +6,6 @@ namespace MeshCentralConnector\Tests\Module;
 
 use MeshCentralConnector\Tests\Support\LocalServices;
 use MeshCentralConnector\Tests\Whmcs\HttpClient;
-use MeshCentralConnector\WhmcsEmulator\WebServer;
 
 /**
  * Which language the client reads, as WHMCS decides it: on client-area pages the session's language (the language
@@ -16,27 +15,10 @@ use MeshCentralConnector\WhmcsEmulator\WebServer;
  */
 final class LanguageTest extends ModuleTestCase
 {
-    private static ?WebServer $web = null;
-
-    public static function tearDownAfterClass(): void
-    {
-        self::$web?->stop();
-        self::$web = null;
-        parent::tearDownAfterClass();
-    }
-
     protected function tearDown(): void
     {
         self::whmcs()->setSetting('Language', 'english');
         parent::tearDown();
-    }
-
-    private static function web(): WebServer
-    {
-        return self::$web ??= WebServer::start(self::whmcs(), [
-            'MESHCONNECTOR_LIBWASMER' => (string) getenv('MESHCONNECTOR_LIBWASMER'),
-            'MESHCONNECTOR_CACHE_DIR' => sys_get_temp_dir() . '/meshconnector-test-cache',
-        ], ['ffi.enable=1']);
     }
 
     private static function loggedIn(int $client): HttpClient

@@ -6,6 +6,7 @@ namespace MeshCentralConnector\Tests\Module;
 
 use MeshCentralConnector\Tests\Lifecycle\ServiceTestCase;
 use MeshCentralConnector\Tests\Support\ReleaseInstall;
+use MeshCentralConnector\WhmcsEmulator\WebServer;
 use MeshCentralConnector\WhmcsEmulator\Whmcs;
 
 require_once dirname(__DIR__, 3) . '/whmcs-emulator/autoload.php';
@@ -19,10 +20,14 @@ abstract class ModuleTestCase extends ServiceTestCase
 {
     private static ?Whmcs $whmcs = null;
     private static int $serverId = 0;
+    /** The emulated WHMCS's web server of the current test class (client area over HTTP), stopped after the class. */
+    private static ?WebServer $web = null;
 
     /** After every module test class: nothing secret anywhere in WHMCS's module log of this process. */
     public static function tearDownAfterClass(): void
     {
+        self::$web?->stop();
+        self::$web = null;
         if (self::$whmcs !== null) {
             $s = self::server();
             self::assertModuleLogHasNo($s->adminPassword(), $s->loginTokenKey());
@@ -47,6 +52,15 @@ abstract class ModuleTestCase extends ServiceTestCase
         }
         self::$whmcs->activate();
         return self::$whmcs;
+    }
+
+    /** The client area over HTTP (php -S with the module's backend settings), started once per test class. */
+    protected static function web(): WebServer
+    {
+        return self::$web ??= WebServer::start(self::whmcs(), [
+            'MESHCONNECTOR_LIBWASMER' => (string) getenv('MESHCONNECTOR_LIBWASMER'),
+            'MESHCONNECTOR_CACHE_DIR' => sys_get_temp_dir() . '/meshconnector-test-cache',
+        ], ['ffi.enable=1']);
     }
 
     protected static function unpackRelease(string $root): void

@@ -6,7 +6,6 @@ namespace MeshCentralConnector\Tests\Module;
 
 use MeshCentralConnector\Tests\Support\AgentSandbox;
 use MeshCentralConnector\Tests\Whmcs\HttpClient;
-use MeshCentralConnector\WhmcsEmulator\WebServer;
 
 /**
  * Plans sold the WHMCS way, through the release zip in the emulator against the real MeshCentral: the product's
@@ -16,7 +15,6 @@ use MeshCentralConnector\WhmcsEmulator\WebServer;
  */
 final class PlansTest extends ModuleTestCase
 {
-    private static ?WebServer $web = null;
     private ?AgentSandbox $agent = null;
 
     protected function tearDown(): void
@@ -24,21 +22,6 @@ final class PlansTest extends ModuleTestCase
         $agent = $this->agent;
         $this->agent = null;
         $agent?->stop();
-    }
-
-    public static function tearDownAfterClass(): void
-    {
-        self::$web?->stop();
-        self::$web = null;
-        parent::tearDownAfterClass();
-    }
-
-    private static function web(): WebServer
-    {
-        return self::$web ??= WebServer::start(self::whmcs(), [
-            'MESHCONNECTOR_LIBWASMER' => (string) getenv('MESHCONNECTOR_LIBWASMER'),
-            'MESHCONNECTOR_CACHE_DIR' => sys_get_temp_dir() . '/meshconnector-test-cache',
-        ], ['ffi.enable=1']);
     }
 
     private static function activity(): string
