@@ -1,14 +1,20 @@
 //! Provisioning a service: its device group, its user, and the one link between them.
 //!
-//! Idempotent: the group is found by the marker in its description (never by name: MeshCentral allows duplicate
-//! names), the user by name plus the ownership rules of `service`, and each step runs only when its result is
-//! missing, so a re-run after any partial failure finishes the job without duplicates. When a step fails, what this
-//! call created is removed again (over a fresh connection if the first one broke); if even that fails, the marker lets
-//! the next run adopt the leftovers.
+//! Idempotent: the group is found by the marker in its description among the groups MeshCentral says the connector
+//! made (never by name: MeshCentral allows duplicate names), the user by name plus the ownership rules of `service`,
+//! and each step runs only when its result is missing, so a re-run after any partial failure finishes the job without
+//! duplicates.
 //!
 //! Order: group first (its marker names the user to come), then the user, then the link. So a user that exists
-//! while this service has no group was not made by this code, and provisioning refuses to adopt it.
-
+//! while this service has no group was not made by this code, and provisioning refuses to adopt it; and whatever an
+//! interrupted run leaves behind (a group; a group and its unlinked user; both linked) is recognisable as this
+//! service's own work by the next run, which adopts it.
+//!
+//! Failures: when MeshCentral refuses a step on a working connection, what this call created is removed again on
+//! that same connection, the user before the group (the group's marker is what proves the user is ours, so it must
+//! outlive it). When the connection breaks, times out or answers nonsense, the state of the last request is unknown
+//! (MeshCentral may have acted and lost only its reply): nothing is undone, the error keeps its kind, and the next
+//! run converges. Undoing on a guess is what used to strand a user whose group had been deleted.
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -88,35 +94,28 @@ pub fn run<H: Host>(host: &mut H, input: ProvisionInput) -> Result<Provisioned> 
         }
     };
     let mut created = Created::default();
-    let outcome = {
-        let mut session = Session::open_preferred(host, &cfg)?;
-        let result = steps(&mut session, &cfg, &plan, &password, &mut created);
-        match result {
-            Ok(p) => Ok(p),
-            Err(e) if matches!(e, Error::ConnectionLost(_) | Error::Timeout { .. }) => Err((e, true)),
-            Err(e) => {
-                // The session still works: undo on it.
-                let undo = undo(&mut session, &created);
-                Err((with_undo_note(e, undo), false))
-            }
-        }
-    };
-    match outcome {
+    let mut session = Session::open_preferred(host, &cfg)?;
+    match steps(&mut session, &cfg, &plan, &password, &mut created) {
         Ok(mut p) => {
             // A password generated for an account that already existed was never set: do not hand it out.
             p.generated_password = if p.created_user { generated } else { None };
             Ok(p)
         }
-        Err((e, false)) => Err(e),
-        Err((e, true)) => {
-            // The connection broke mid-way: undo over a new one, if the server lets us.
-            if created.group.is_none() && created.user.is_none() {
-                return Err(e);
-            }
-            let undo = Session::open_preferred(host, &cfg).and_then(|mut s| undo(&mut s, &created));
+        Err(e) if outcome_unknown(&e) => Err(e),
+        Err(e) => {
+            // MeshCentral answered: the session works and what this call created is known exactly.
+            let undo = undo(&mut session, &created);
             Err(with_undo_note(e, undo))
         }
     }
+}
+
+/// Failures after which the last request may or may not have been carried out.
+fn outcome_unknown(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::ConnectionLost(_) | Error::Timeout { .. } | Error::NotMeshCentral { .. } | Error::Host(_)
+    )
 }
 
 fn plan(input: &ProvisionInput) -> Result<Plan> {
@@ -227,26 +226,26 @@ fn undo<H: Host>(session: &mut Session<'_, H>, created: &Created) -> Result<()> 
 }
 
 fn with_undo_note(e: Error, undo: Result<()>) -> Error {
-    match undo {
-        Ok(()) => e,
-        Err(u) => {
-            let note = format!(
-                "; cleaning up failed too ({u}), so a device group or user may be left over: run create again to \
-                 finish, or terminate to remove it"
-            );
-            match e {
-                Error::Remote { action, message } => Error::Remote {
-                    action,
-                    message: message + &note,
-                },
-                Error::ConnectionLost(m) => Error::ConnectionLost(m + &note),
-                Error::NotOwned(m) => Error::NotOwned(m + &note),
-                other => Error::Remote {
-                    action: "provision".into(),
-                    message: other.to_string() + &note,
-                },
-            }
-        }
+    let Err(u) = undo else {
+        return e;
+    };
+    let note = format!(
+        "; cleaning up failed too ({u}), so a device group or user may be left over: run create again to finish, or \
+         terminate to remove it"
+    );
+    match e {
+        Error::Remote { action, message } => Error::Remote {
+            action,
+            message: message + &note,
+        },
+        Error::NotOwned(m) => Error::NotOwned(m + &note),
+        Error::NotFound(m) => Error::NotFound(m + &note),
+        Error::InvalidInput(m) => Error::InvalidInput(m + &note),
+        Error::InsufficientRights { user, missing } => Error::InsufficientRights {
+            user,
+            missing: missing + &note,
+        },
+        other => other,
     }
 }
 
