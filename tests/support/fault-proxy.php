@@ -1,7 +1,5 @@
 <?php
 
-declare(strict_types=1);
-
 /**
  * A TCP proxy on 127.0.0.1 that injects one fault into the first connection it relays (tests/support/FaultProxy.php
  * starts and drives it). It sees only bytes (TLS passes through untouched), and counts the chunks it reads from the
@@ -18,6 +16,9 @@ declare(strict_types=1);
  * Usage: php fault-proxy.php <target port> <mode> <K> <state file>. Prints "listening <port>" once ready. The state
  * file gets one JSON line per connection when it ends: {"conn", "chunks", "fired"}.
  */
+
+
+declare(strict_types=1);
 
 [$self, $targetPort, $mode, $at, $stateFile] = $argv + [null, null, null, null, null];
 if ($stateFile === null || !in_array($mode, ['pass', 'cut-request', 'cut-reply', 'garble-reply', 'stall'], true)) {
