@@ -17,7 +17,6 @@
  * file gets one JSON line per connection when it ends: {"conn", "chunks", "fired"}.
  */
 
-
 declare(strict_types=1);
 
 [$self, $targetPort, $mode, $at, $stateFile] = $argv + [null, null, null, null, null];
