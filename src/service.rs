@@ -207,6 +207,19 @@ pub struct Account {
 }
 
 impl Account {
+    /// An account from its id, name, site rights and `links` map entries (groups are `mesh/...` ids).
+    pub fn from_links(id: String, name: String, site_rights: u32, links: Vec<(String, u32)>) -> Self {
+        let (mesh_links, other): (Vec<_>, Vec<_>) = links.into_iter().partition(|(id, _)| id.starts_with("mesh/"));
+        Account {
+            id,
+            name,
+            site_rights,
+            mesh_links,
+            other_links: other.len(),
+            email: None,
+        }
+    }
+
     pub fn locked(&self) -> bool {
         self.site_rights & crate::rights::site::LOCKED != 0
     }
@@ -266,29 +279,30 @@ pub fn parse_accounts(reply: &Map<String, Value>) -> Result<Vec<Account>> {
     Ok(list
         .iter()
         .filter_map(|u| {
-            let links = u.get("links").and_then(Value::as_object);
-            let mut mesh_links = Vec::new();
-            let mut other_links = 0;
-            for (id, link) in links.into_iter().flatten() {
-                if id.starts_with("mesh/") {
+            let links = u
+                .get("links")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(id, link)| {
                     let rights = link.get("rights").and_then(Value::as_u64).unwrap_or(0) as u32;
-                    mesh_links.push((id.clone(), rights));
-                } else {
-                    other_links += 1;
-                }
-            }
+                    (id.clone(), rights)
+                })
+                .collect();
+            let email = u
+                .get("email")
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(str::to_string);
             Some(Account {
-                id: u.get("_id")?.as_str()?.to_string(),
-                name: u.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
-                site_rights: u.get("siteadmin").and_then(Value::as_u64).unwrap_or(0) as u32,
-                mesh_links,
-                other_links,
-                email: u
-                    .get("email")
-                    .and_then(Value::as_str)
-                    .map(str::trim)
-                    .filter(|e| !e.is_empty())
-                    .map(str::to_string),
+                email,
+                ..Account::from_links(
+                    u.get("_id")?.as_str()?.to_string(),
+                    u.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
+                    u.get("siteadmin").and_then(Value::as_u64).unwrap_or(0) as u32,
+                    links,
+                )
             })
         })
         .collect())

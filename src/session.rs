@@ -409,11 +409,15 @@ pub struct UserInfo {
     pub name: Option<String>,
     /// MeshCentral's site rights bitmask (0xFFFFFFFF = full administrator).
     pub siteadmin: u64,
+    /// The account's links (group and device ids with rights), read only when they are few: a customer has one; the
+    /// connector's administrator has one per group it created, which are skimmed over, never built.
+    pub links: Option<Vec<(String, u32)>>,
 }
 
 impl UserInfo {
     fn read(raw: Option<&str>) -> Self {
-        let Some(Ok([id, name, siteadmin])) = raw.map(|r| skim::pick(r, ["_id", "name", "siteadmin"])) else {
+        let Some(Ok([id, name, siteadmin, links])) = raw.map(|r| skim::pick(r, ["_id", "name", "siteadmin", "links"]))
+        else {
             return Self::default();
         };
         UserInfo {
@@ -423,8 +427,29 @@ impl UserInfo {
                 .and_then(skim::integer)
                 .and_then(|v| u64::try_from(v).ok())
                 .unwrap_or(0),
+            links: match links {
+                None => Some(Vec::new()),
+                Some(raw) if raw.len() <= SMALL_LINKS_BYTES => read_links(raw),
+                Some(_) => None,
+            },
         }
     }
+}
+
+/// Up to this size a greeting's `links` are read (a customer's one link is ~100 bytes).
+const SMALL_LINKS_BYTES: usize = 16 * 1024;
+
+/// `{"<id>": {"rights": N, ...}, ...}` as (id, rights); None when it is not such an object.
+fn read_links(raw: &str) -> Option<Vec<(String, u32)>> {
+    let map: Map<String, Value> = serde_json::from_str(raw).ok()?;
+    Some(
+        map.into_iter()
+            .map(|(id, link)| {
+                let rights = link.get("rights").and_then(Value::as_u64).unwrap_or(0) as u32;
+                (id, rights)
+            })
+            .collect(),
+    )
 }
 
 /// The text of an optional raw string value; empty when absent or not a string.

@@ -15,7 +15,7 @@ use crate::ops::provision::{clean_realname, validate_email};
 use crate::ownership::Trust;
 use crate::rights::{check_customer_group_rights, site, RightsPreset};
 use crate::service::{self, find_account, find_group, not_ours_reason, Account, Group, ServiceRef};
-use crate::session::{expect_ok, Session};
+use crate::session::{expect_ok, AuthMethod, Session};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -71,7 +71,14 @@ pub struct AccountState {
     pub changed: bool,
 }
 
-/// Opens a session, finds this service's group and account and proves they are ours, then runs `act`.
+/// Finds this service's group and account, proves they are ours, then runs `act` in the connector's session.
+///
+/// For a provisioned service (stored group id) the proof comes from the customer's own session, by login token
+/// cookie: its greeting is its account (site rights, links) and its `meshes` answer is its group (creator, links,
+/// marker), so the cost does not grow with the server's other customers. Without a key, for a login-token
+/// connector account (`~t:`, whose own id the configuration does not know), or when that view cannot decide (the
+/// customer cannot log in, the stored group is not in its view), the connector's view of every group and account
+/// decides and names what is wrong.
 fn with_owned_account<H: Host, T>(
     host: &mut H,
     server: ServerInput,
@@ -80,24 +87,62 @@ fn with_owned_account<H: Host, T>(
 ) -> Result<T> {
     let cfg = ServerConfig::from_input(server)?;
     service.validate()?;
-    let mut session = Session::open_preferred(host, &cfg)?;
-    let (groups, accounts) = load_state(&mut session)?;
-    let trust = Trust::new(&session.own_user_id(), &cfg);
-    let group = find_group(&groups, service, &trust, &cfg.domain)?.ok_or_else(|| {
-        Error::NotFound(format!(
-            "the device group of service '{}' no longer exists in MeshCentral",
-            service.key
-        ))
-    })?;
     let username = service.username();
-    let account = find_account(&accounts, &cfg.domain, &username)
-        .ok_or_else(|| Error::NotFound(format!("the MeshCentral user '{username}' no longer exists")))?;
-    if let Some(reason) = not_ours_reason(account, Some(group), service, &session.own_user_id()) {
+    let (mut session, group, account) = match customer_view(host, &cfg, service)? {
+        Some((group, account)) => (Session::open_preferred(host, &cfg)?, group, account),
+        None => {
+            let mut session = Session::open_preferred(host, &cfg)?;
+            let (groups, accounts) = load_state(&mut session)?;
+            let trust = Trust::new(&session.own_user_id(), &cfg);
+            let group = find_group(&groups, service, &trust, &cfg.domain)?
+                .cloned()
+                .ok_or_else(|| {
+                    Error::NotFound(format!(
+                        "the device group of service '{}' no longer exists in MeshCentral",
+                        service.key
+                    ))
+                })?;
+            let account = find_account(&accounts, &cfg.domain, &username)
+                .cloned()
+                .ok_or_else(|| Error::NotFound(format!("the MeshCentral user '{username}' no longer exists")))?;
+            (session, group, account)
+        }
+    };
+    if let Some(reason) = not_ours_reason(&account, Some(&group), service, &session.own_user_id()) {
         return Err(Error::NotOwned(format!("the account '{username}': {reason}")));
     }
-    let out = act(&mut session, group, account)?;
+    let out = act(&mut session, &group, &account)?;
     session.close();
     Ok(out)
+}
+
+/// The service's group and account as the customer's own session sees them, or None when that view cannot decide.
+fn customer_view<H: Host>(host: &mut H, cfg: &ServerConfig, service: &ServiceRef) -> Result<Option<(Group, Account)>> {
+    if service.mesh_id.is_none() || cfg.login_token_key.is_none() || cfg.is_login_token_user() {
+        return Ok(None);
+    }
+    let as_customer = ServerConfig {
+        username: service.username(),
+        password: None,
+        ..cfg.clone()
+    };
+    let mut session = match Session::open(&mut *host, &as_customer, AuthMethod::LoginToken) {
+        Ok(session) => session,
+        // Cannot log in (deleted, renamed): the connector's view says what happened.
+        Err(Error::AuthRejected { .. } | Error::InsufficientRights { .. } | Error::Remote { .. }) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let info = session.userinfo.clone();
+    let groups = service::parse_groups(&session.call("meshes", json!({}))?)?;
+    session.close();
+    let (Some(id), Some(links)) = (info.id, info.links) else {
+        return Ok(None);
+    };
+    let account = Account::from_links(id, info.name.unwrap_or_default(), info.siteadmin as u32, links);
+    let trust = Trust::configured(cfg);
+    Ok(find_group(&groups, service, &trust, &cfg.domain)?
+        .cloned()
+        .map(|g| (g, account)))
 }
 
 fn state(account: &Account, group: &Group, locked: bool, rights: Option<u32>, changed: bool) -> AccountState {

@@ -8,8 +8,8 @@ use RuntimeException;
 
 /**
  * One fault between PHP and the real MeshCentral: a loopback TCP proxy (tests/support/fault-proxy.php, its own
- * process) that relays the bytes of TLS untouched and injects the fault into the first connection at client chunk K
- * (request lost, reply lost after the server acted, reply garbled, everything stalled). Point the connector's
+ * process) that relays the bytes of TLS untouched and injects one fault at client chunk K, counted over all the
+ * connections in order (request lost, reply lost after the server acted, reply garbled, everything stalled). Point the connector's
  * `server.url` at url() instead of the server's.
  */
 final class FaultProxy
@@ -47,6 +47,12 @@ final class FaultProxy
     public function url(): string
     {
         return 'https://127.0.0.1:' . $this->port;
+    }
+
+    /** Client chunks over every connection that ended (what a fault's K counts). */
+    public function totalChunks(float $waitSeconds = 2.0): int
+    {
+        return array_sum(array_column($this->connections($waitSeconds), 'chunks'));
     }
 
     /**

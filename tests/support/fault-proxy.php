@@ -5,7 +5,8 @@
  * starts and drives it). It sees only bytes (TLS passes through untouched), and counts the chunks it reads from the
  * client: chunk K is, in practice, one TLS record, i.e. the handshake's messages and then one WebSocket frame each.
  *
- * Modes (the fault hits the first connection; later ones are relayed untouched, as a re-run or a clean-up would be):
+ * K counts the client's chunks over every connection in order (an operation may open more than one session), and
+ * the fault fires once, on the connection that carries chunk K. Modes:
  * - pass:          relay only (to count the chunks of a normal run);
  * - cut-request:   close both sides instead of forwarding client chunk K (the request is lost);
  * - cut-reply:     forward client chunk K, then drop everything the server sends and close both sides 300 ms later
@@ -34,9 +35,10 @@ $name = (string) stream_socket_get_name($server, false);
 echo 'listening ', substr($name, strrpos($name, ':') + 1), "\n";
 fflush(STDOUT);
 
-/** @var list<array{id: int, client: resource, upstream: resource, chunks: int, fired: bool, faulty: bool, dropReply: bool, closeAt: ?float, garble: bool, stalled: bool}> $conns */
+/** @var list<array{id: int, client: resource, upstream: resource, chunks: int, fired: bool, dropReply: bool, closeAt: ?float, garble: bool, stalled: bool}> $conns */
 $conns = [];
 $next = 0;
+$total = 0; // client chunks over all connections
 $deadline = microtime(true) + 600; // never outlive a test run
 while (microtime(true) < $deadline) {
     $read = [$server];
@@ -58,7 +60,7 @@ while (microtime(true) < $deadline) {
                 continue;
             }
             $conns[$next] = ['id' => $next, 'client' => $client, 'upstream' => $upstream, 'chunks' => 0, 'fired' => false,
-                'faulty' => $next === 0 && $mode !== 'pass', 'dropReply' => false, 'closeAt' => null, 'garble' => false, 'stalled' => false];
+                'dropReply' => false, 'closeAt' => null, 'garble' => false, 'stalled' => false];
             $next++;
             continue;
         }
@@ -70,7 +72,8 @@ while (microtime(true) < $deadline) {
                     break;
                 }
                 $c['chunks']++;
-                if ($c['faulty'] && !$c['fired'] && $c['chunks'] === $at) {
+                $total++;
+                if ($mode !== 'pass' && $total === $at) {
                     $c['fired'] = true;
                     if ($mode === 'cut-request') {
                         finish($conns, $id, $stateFile);

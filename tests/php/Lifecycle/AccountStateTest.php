@@ -92,4 +92,38 @@ final class AccountStateTest extends ServiceTestCase
         }
         self::assertArrayHasKey($p['user_id'], self::serverUsers());
     }
+
+    /**
+     * With the stored group id, ownership is proven in the customer's own session (its greeting and its `meshes`),
+     * so the connector's session reads no list of every group and account: the cost does not grow with the server.
+     */
+    public function testAProvisionedServiceIsProvenInTheCustomersOwnViewWithoutListingTheServer(): void
+    {
+        $service = self::newService('view-proof');
+        $p = self::provision($service);
+        $service['mesh_id'] = $p['mesh_id'];
+        $sessions = [];
+        $hook = static function (string $event, string $payload) use (&$sessions): void {
+            if ($event === 'open') {
+                $sessions[] = [];
+            } elseif ($event === 'send') {
+                $sessions[count($sessions) - 1][] = json_decode($payload, true)['action'] ?? '?';
+            }
+        };
+        $c = \MeshCentralConnector\Connector::load(self::wasmPath(), null, sys_get_temp_dir() . '/meshconnector-test-cache', null, null, $hook);
+        self::assertTrue($c->suspend(self::goodSettings(), $service)['locked']);
+        self::assertSame([['meshes'], ['edituser']], $sessions, "the customer's view, then the change");
+        self::assertSame(32, self::serverUsers()[$p['user_id']]['siteadmin'] & 32);
+
+        // Someone links the customer into a second group: the customer's own view shows it, and nothing is touched.
+        $other = self::groupMadeByMeshctrl('intruder');
+        self::server()->meshctrl(['addusertodevicegroup', '--id', $other, '--userid', $p['username'], '--remotecontrol']);
+        try {
+            $c->unsuspend(self::goodSettings(), $service);
+            self::fail('an account linked elsewhere was changed');
+        } catch (NotOwnedException $e) {
+            self::assertStringContainsString('linked to other device groups', $e->getMessage());
+        }
+        self::assertSame(32, self::serverUsers()[$p['user_id']]['siteadmin'] & 32, 'still locked');
+    }
 }
