@@ -52,3 +52,4 @@ $_LANG['meshcentral_install_command'] = 'Install command';
 $_LANG['meshcentral_install_command_help'] = 'Run this one line on the Linux machine (it asks for sudo).';
 $_LANG['meshcentral_copy'] = 'Copy';
 $_LANG['meshcentral_copied'] = 'Copied';
+$_LANG['meshcentral_error_busy'] = 'Another change to this service is in progress. Please try again in a moment.';

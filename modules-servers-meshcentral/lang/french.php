@@ -51,3 +51,4 @@ $_LANG['meshcentral_install_command'] = 'Commande d\'installation';
 $_LANG['meshcentral_install_command_help'] = 'Exécutez cette ligne sur la machine Linux (elle demande sudo).';
 $_LANG['meshcentral_copy'] = 'Copier';
 $_LANG['meshcentral_copied'] = 'Copié';
+$_LANG['meshcentral_error_busy'] = 'Une autre modification de ce service est en cours. Veuillez réessayer dans un instant.';

@@ -51,3 +51,4 @@ $_LANG['meshcentral_install_command'] = 'Installationsbefehl';
 $_LANG['meshcentral_install_command_help'] = 'Führen Sie diese eine Zeile auf dem Linux-Rechner aus (sie fragt nach sudo).';
 $_LANG['meshcentral_copy'] = 'Kopieren';
 $_LANG['meshcentral_copied'] = 'Kopiert';
+$_LANG['meshcentral_error_busy'] = 'Gerade läuft bereits eine andere Änderung an diesem Dienst. Bitte versuchen Sie es gleich noch einmal.';

@@ -7,6 +7,8 @@ namespace WHMCS\Module\Server\Meshcentral;
 use MeshCentralConnector\Exception\ConnectorException;
 use WHMCS\Module\Server\Meshcentral\Exception\Refusal;
 use WHMCS\Module\Server\Meshcentral\Exception\SettingsException;
+use WHMCS\Module\Server\Meshcentral\ModuleFunction\ChangesMeshCentral;
+use WHMCS\Module\Server\Meshcentral\Storage\ServiceLock;
 use WHMCS\Module\Server\Meshcentral\Support\Lang;
 use WHMCS\Module\Server\Meshcentral\Support\ModuleLog;
 
@@ -33,7 +35,15 @@ final class Module
         try {
             self::refuseAddon($params);
             $context = new ServiceContext(new Params($params));
-            return (new $function())($context);
+            $ctx = $context;
+            $work = static fn (): mixed => (new $function())($ctx);
+            if (!is_subclass_of($function, ChangesMeshCentral::class)) {
+                return $work();
+            }
+            // One run at a time per service (Storage\ServiceLock): a second one waits, then finds the work done.
+            return (new ServiceLock())->run($ctx->params->serviceId(), self::shortName($function), $work, static function (string $note) use ($ctx, $function, $params): void {
+                $ctx->log->activity(self::shortName($function), $ctx->params->serviceId(), self::clientId($params), $note);
+            });
         } catch (\Throwable $e) {
             $message = self::describe($e);
             $log = $context?->log ?? self::fallbackLog($params);

@@ -169,7 +169,7 @@ fn steps<H: Host>(
         }
     }
 
-    let (mesh_id, group_name) = match &group {
+    let (mut mesh_id, mut group_name) = match &group {
         Some(g) => (g.id.clone(), g.name.clone()),
         None => {
             let id = create_group(session, &plan.group_name, &plan.description)?;
@@ -179,6 +179,7 @@ fn steps<H: Host>(
     };
 
     let uid = user_id(&cfg.domain, &plan.username);
+    let mut account = account;
     if account.is_none() {
         let mut fields = json!({
             "username": plan.username,
@@ -192,8 +193,15 @@ fn steps<H: Host>(
         if let Some(n) = &plan.realname {
             fields["realname"] = json!(n);
         }
-        expect_ok(&session.call("adduser", fields)?, "adduser")?;
-        created.user = Some(uid.clone());
+        match expect_ok(&session.call("adduser", fields)?, "adduser") {
+            Ok(()) => created.user = Some(uid.clone()),
+            Err(e) if is_user_exists(&e) => {
+                let (g, a) = converge_on_existing_user(session, cfg, plan, created, e)?;
+                (mesh_id, group_name) = (g.id, g.name);
+                account = Some(a);
+            }
+            Err(e) => return Err(e),
+        }
     }
 
     let linked = account.as_ref().and_then(|a| a.rights_on(&mesh_id));
@@ -211,6 +219,77 @@ fn steps<H: Host>(
         created_group: created.group.is_some(),
         created_user: created.user.is_some(),
     })
+}
+
+/// MeshCentral's answer to `adduser` for a name that is taken (`meshuser.js` serverCommandAddUser, errid 7).
+fn is_user_exists(e: &Error) -> bool {
+    matches!(e, Error::Remote { action, message } if action == "adduser" && message == "User already exists")
+}
+
+/// `adduser` answered "User already exists" although the account was missing when this call read the server: another
+/// run for the same service (a second process whose lock had expired, a copy of the billing install) made it in
+/// between. Converges instead of failing, when the account is provably this service's own half-finished work: the
+/// state is read again, the service's group is the connector's (creator and links) and its marker names the account,
+/// and `not_ours_reason` finds nothing (customer site rights, linked to that group alone, not the connector's own
+/// account). The group is the one the account is linked to, else the other run's group, else this call's own; a
+/// group this call made that is not it is deleted (it is empty: made moments ago). What this call made is no longer
+/// undone from here on: the group is shared with the other run's user. Anything else is refused as before.
+fn converge_on_existing_user<H: Host>(
+    session: &mut Session<'_, H>,
+    cfg: &ServerConfig,
+    plan: &Plan,
+    created: &mut Created,
+    original: Error,
+) -> Result<(service::Group, service::Account)> {
+    let self_id = session.own_user_id();
+    let trust = Trust::new(&self_id, cfg);
+    let (groups, accounts) = load_state(session)?;
+    let Some(account) = find_account(&accounts, &cfg.domain, &plan.username).cloned() else {
+        return Err(original);
+    };
+    let marked: Vec<&service::Group> = groups
+        .iter()
+        .filter(|g| g.marker.as_ref().is_some_and(|(k, _)| k == &plan.service.key))
+        .filter(|g| trust.doubt_creator(g).is_none())
+        .collect();
+    let mine = created.group.as_deref();
+    let linked_to = |g: &&service::Group| account.rights_on(&g.id).is_some();
+    let others: Vec<&service::Group> = marked.iter().copied().filter(|g| Some(g.id.as_str()) != mine).collect();
+    let target = marked
+        .iter()
+        .copied()
+        .find(linked_to)
+        .or(match others.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        })
+        .or_else(|| marked.iter().copied().find(|g| Some(g.id.as_str()) == mine));
+    let Some(target) = target.cloned() else {
+        return Err(original);
+    };
+    // The same checks as the first read: the group is this service's (no stranger on it) and the account ours.
+    let group = find_group(std::slice::from_ref(&target), &plan.service, &trust, &cfg.domain)?
+        .cloned()
+        .ok_or(original)?;
+    if let Some(reason) = not_ours_reason(&account, Some(&group), &plan.service, &self_id) {
+        return Err(Error::NotOwned(format!(
+            "a MeshCentral account named '{}' already exists and {reason}; choose another username",
+            plan.username
+        )));
+    }
+    if let Some(own) = created.group.take() {
+        if own != group.id {
+            delete_group(session, &own)?;
+        }
+    }
+    session.log(
+        LogLevel::Info,
+        &format!(
+            "another run provisioned this service at the same time; continuing with its group {} and user '{}'",
+            group.id, plan.username
+        ),
+    );
+    Ok((group, account))
 }
 
 /// Removes what this call created, newest first. Already-gone objects count as removed.

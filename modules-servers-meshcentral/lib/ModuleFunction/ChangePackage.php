@@ -15,7 +15,7 @@ use WHMCS\Module\Server\Meshcentral\ServiceContext;
  * (Config\ServicePlan), so there is nothing to write for it in MeshCentral; devices already above a lowered limit
  * stay (nothing is removed), the client just cannot add more.
  */
-final class ChangePackage
+final class ChangePackage implements ChangesMeshCentral
 {
     public function __invoke(ServiceContext $ctx): string
     {

@@ -13,7 +13,7 @@ use WHMCS\Module\Server\Meshcentral\ServiceContext;
  * shows this function's error to the client when the client changed the password: Module::run returns the short
  * client text there (the core's messages name the MeshCentral host and accounts) and logs the details for staff.
  */
-final class ChangePassword
+final class ChangePassword implements ChangesMeshCentral
 {
     public function __invoke(ServiceContext $ctx): string
     {

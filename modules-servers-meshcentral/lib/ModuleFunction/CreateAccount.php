@@ -22,7 +22,7 @@ use WHMCS\Module\Server\Meshcentral\ServiceContext;
  * no other service here: no row holds it, and the service id in it is no other WHMCS service. The key is then this
  * service's for good (stored in the module table).
  */
-final class CreateAccount
+final class CreateAccount implements ChangesMeshCentral
 {
     public function __invoke(ServiceContext $ctx): string
     {

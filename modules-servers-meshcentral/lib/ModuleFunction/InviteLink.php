@@ -13,7 +13,7 @@ use WHMCS\Module\Server\Meshcentral\ServiceContext;
  * only below the plan's device limit (ServiceContext::requireRoomForDevice): the button shows in WHMCS's sidebar
  * whatever the page hides, so the limit is checked here, not in the template.
  */
-final class InviteLink
+final class InviteLink implements ChangesMeshCentral
 {
     public function __invoke(ServiceContext $ctx): string
     {

@@ -8,7 +8,7 @@ use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
 /** Locks the service's MeshCentral user (site right LOCKED); devices and group stay. */
-final class SuspendAccount
+final class SuspendAccount implements ChangesMeshCentral
 {
     public function __invoke(ServiceContext $ctx): string
     {

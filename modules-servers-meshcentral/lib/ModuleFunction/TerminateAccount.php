@@ -12,7 +12,7 @@ use WHMCS\Module\Server\Meshcentral\ServiceContext;
  * as done. Refuses (with the reason) to touch anything the connector did not create. The retired-agents group the
  * core used is pinned per server record, so later terminates never look it up by its description again.
  */
-final class TerminateAccount
+final class TerminateAccount implements ChangesMeshCentral
 {
     public function __invoke(ServiceContext $ctx): string
     {

@@ -8,7 +8,7 @@ use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
 /** Unlocks the service's MeshCentral user. */
-final class UnsuspendAccount
+final class UnsuspendAccount implements ChangesMeshCentral
 {
     public function __invoke(ServiceContext $ctx): string
     {
