@@ -51,3 +51,4 @@ $_LANG['meshcentral_install_command'] = 'Installatieopdracht';
 $_LANG['meshcentral_install_command_help'] = 'Voer deze ene regel uit op de Linux-machine (er wordt om sudo gevraagd).';
 $_LANG['meshcentral_copy'] = 'Kopiëren';
 $_LANG['meshcentral_copied'] = 'Gekopieerd';
+$_LANG['meshcentral_temporarily_unavailable'] = 'Beheer op afstand is tijdelijk niet beschikbaar: de server reageert niet. Probeer het over een minuut opnieuw.';

@@ -52,3 +52,4 @@ $_LANG['meshcentral_install_command'] = 'Install command';
 $_LANG['meshcentral_install_command_help'] = 'Run this one line on the Linux machine (it asks for sudo).';
 $_LANG['meshcentral_copy'] = 'Copy';
 $_LANG['meshcentral_copied'] = 'Copied';
+$_LANG['meshcentral_temporarily_unavailable'] = 'Remote management is temporarily unavailable: the server is not responding. Please try again in a minute.';

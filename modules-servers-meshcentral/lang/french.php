@@ -51,3 +51,4 @@ $_LANG['meshcentral_install_command'] = 'Commande d\'installation';
 $_LANG['meshcentral_install_command_help'] = 'Exécutez cette ligne sur la machine Linux (elle demande sudo).';
 $_LANG['meshcentral_copy'] = 'Copier';
 $_LANG['meshcentral_copied'] = 'Copié';
+$_LANG['meshcentral_temporarily_unavailable'] = 'La gestion à distance est temporairement indisponible : le serveur ne répond pas. Veuillez réessayer dans une minute.';

@@ -51,3 +51,4 @@ $_LANG['meshcentral_install_command'] = 'Installationsbefehl';
 $_LANG['meshcentral_install_command_help'] = 'Führen Sie diese eine Zeile auf dem Linux-Rechner aus (sie fragt nach sudo).';
 $_LANG['meshcentral_copy'] = 'Kopieren';
 $_LANG['meshcentral_copied'] = 'Kopiert';
+$_LANG['meshcentral_temporarily_unavailable'] = 'Die Fernwartung ist vorübergehend nicht verfügbar: Der Server antwortet nicht. Bitte versuchen Sie es in einer Minute erneut.';

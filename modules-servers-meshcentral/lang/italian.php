@@ -51,3 +51,4 @@ $_LANG['meshcentral_install_command'] = 'Comando di installazione';
 $_LANG['meshcentral_install_command_help'] = 'Esegui questa riga sulla macchina Linux (chiede sudo).';
 $_LANG['meshcentral_copy'] = 'Copia';
 $_LANG['meshcentral_copied'] = 'Copiato';
+$_LANG['meshcentral_temporarily_unavailable'] = 'La gestione remota è temporaneamente non disponibile: il server non risponde. Riprova tra un minuto.';

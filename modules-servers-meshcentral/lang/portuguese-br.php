@@ -51,3 +51,4 @@ $_LANG['meshcentral_install_command'] = 'Comando de instalação';
 $_LANG['meshcentral_install_command_help'] = 'Execute esta linha na máquina Linux (ela pede sudo).';
 $_LANG['meshcentral_copy'] = 'Copiar';
 $_LANG['meshcentral_copied'] = 'Copiado';
+$_LANG['meshcentral_temporarily_unavailable'] = 'O gerenciamento remoto está temporariamente indisponível: o servidor não está respondendo. Tente novamente em um minuto.';

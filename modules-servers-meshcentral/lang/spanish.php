@@ -51,3 +51,4 @@ $_LANG['meshcentral_install_command'] = 'Comando de instalación';
 $_LANG['meshcentral_install_command_help'] = 'Ejecute esta línea en el equipo Linux (pide sudo).';
 $_LANG['meshcentral_copy'] = 'Copiar';
 $_LANG['meshcentral_copied'] = 'Copiado';
+$_LANG['meshcentral_temporarily_unavailable'] = 'La administración remota no está disponible temporalmente: el servidor no responde. Inténtelo de nuevo dentro de un minuto.';
