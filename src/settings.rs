@@ -10,7 +10,8 @@
 //!   Secure box (WHMCS fills 443 when ticked, 80 when not, unless "Override with Custom Port" is used); when both the
 //!   Hostname and a counting Port field give a port and they differ, that is an error (the admin must keep one).
 //! - Access Hash: one item per line: the login token key (160 hex, bare or `login_token_key=`), `ca_file=`,
-//!   `pin_sha384=`, `verify_tls=`, `allow_plaintext=`, `accepted_creators=name1,name2`. Flags take yes/no (true/false,
+//!   `pin_sha384=`, `verify_tls=`, `allow_plaintext=`, `accepted_creators=name1,name2`, `timeout=<seconds>` (per
+//!   step, lifecycle and cron), `page_timeout=<seconds>` (a whole page-time call). Flags take yes/no (true/false,
 //!   on/off, 1/0); anything else, an unknown key, a repeated key or a line that is none of these is an error naming
 //!   the line number, never a silent default.
 //! - Plain http:// only to loopback or with `allow_plaintext=yes` (checked by `ServerConfig::from_input`, which this

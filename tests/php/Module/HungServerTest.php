@@ -127,12 +127,13 @@ final class HungServerTest extends ModuleTestCase
 
         // States this module never writes count as none: from the future, longer than a window, odd kinds, too big,
         // writable by others. The page then asks the (working) server as usual.
-        foreach ([
+        $planted = [
             ['kind' => 'timeout', 'since_ms' => $now + 60_000, 'until_ms' => $now + 90_000],
             ['kind' => 'timeout', 'since_ms' => $now - 1000, 'until_ms' => $now + 86_400_000],
             ['kind' => 'wrong_password', 'since_ms' => $now - 1000, 'until_ms' => $now + 20_000],
             ['kind' => 'timeout', 'since_ms' => $now - 1000, 'until_ms' => $now + 20_000, 'pad' => str_repeat('x', 600)],
-        ] as $i => $state) {
+        ];
+        foreach ($planted as $i => $state) {
             $this->plant($file, $state);
             self::assertStringContainsString('No devices yet', $http->get($page)['body'], "planted state $i is ignored");
         }
@@ -156,6 +157,11 @@ final class HungServerTest extends ModuleTestCase
     {
         ['client' => $client, 'service' => $id] = self::order(self::addProduct());
         self::assertSame('success', self::whmcs()->modules()->create($id));
+        // One page while the server works: the web server's cold start (Smarty compiling the templates, the core
+        // loading) is not what the bounds below are about.
+        $warm = new HttpClient(self::web()->baseUrl());
+        $warm->get('login.php?clientid=' . $client);
+        self::assertStringContainsString('No devices yet', $warm->get("clientarea.php?action=productdetails&id=$id")['body']);
         $s = self::server();
         $server = self::addServer(['port' => $hung->port, 'accesshash' => $s->loginTokenKey() . "\n" . ($tls ?? 'ca_file=' . $s->caFile()) . $extraHash]);
         self::whmcs()->updateService($id, ['server' => $server]);
