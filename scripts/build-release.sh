@@ -19,6 +19,8 @@ mkdir -p "$dest/php-host" "$dest/wasm"
 cp -R modules-servers-meshcentral/. "$dest/"
 # A cache filled in the checkout (bin/precompile.php) holds native code of this machine: never ship it.
 rm -rf "$dest/cache"
+# The breaker's state (lib/Support/Breaker.php) is this machine's too.
+rm -rf "$dest/state"
 cp php-host/autoload.php php-host/preload.php php-host/wasmer.h "$dest/php-host/"
 cp -R php-host/src "$dest/php-host/src"
 cp "$wasm" "$dest/wasm/meshcentral_connector.wasm"

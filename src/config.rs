@@ -39,8 +39,15 @@ pub struct ServerInput {
     pub login_token_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsInput>,
+    /// The longest wait for any single remote step (connect, login, each reply); default `DEFAULT_TIMEOUT_MS`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<u32>,
+    /// An overall deadline for the whole operation, as ms since the Unix epoch on the host's clock (`now_ms`): every
+    /// wait of every session the operation opens waits at most `min(timeout_ms, time left)`, and a step that would
+    /// start after it fails with `timeout` without sending anything. A page sets it so that all its remote work
+    /// shares one budget, however many steps (login, replies, a second login as fallback) it takes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_ms: Option<i64>,
     /// MeshCentral accounts (user names) besides `username` whose groups count as the connector's: an admin who moves
     /// the connector to a new account lists the old one here, so the groups it created stay recognised.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -68,6 +75,8 @@ pub struct ServerConfig {
     pub login_token_key: Option<Vec<u8>>,
     pub tls: TlsSpec,
     pub timeout_ms: u32,
+    /// The operation's overall deadline (ms since the epoch, host clock), if the host set one.
+    pub deadline_ms: Option<i64>,
     /// User ids (`user/<domain>/<lowercase name>`) of other accounts whose groups count as the connector's.
     pub accepted_creators: Vec<String>,
 }
@@ -145,6 +154,11 @@ impl ServerConfig {
         if !(100..=300_000).contains(&timeout_ms) {
             return Err(invalid("the timeout must be between 100 ms and 300 s"));
         }
+        if input.deadline_ms.is_some_and(|d| d <= 0) {
+            return Err(invalid(
+                "the overall deadline is a time in ms since the Unix epoch (a positive number)",
+            ));
+        }
         Ok(ServerConfig {
             control_url: url,
             domain,
@@ -157,6 +171,7 @@ impl ServerConfig {
                 pin_sha384: pin,
             },
             timeout_ms,
+            deadline_ms: input.deadline_ms,
             accepted_creators,
         })
     }
@@ -316,6 +331,7 @@ pub(crate) fn test_input(url: &str) -> ServerInput {
         login_token_key: None,
         tls: None,
         timeout_ms: None,
+        deadline_ms: None,
         accepted_creators: Vec::new(),
         allow_plaintext: false,
     }

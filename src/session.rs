@@ -42,6 +42,8 @@ pub struct Session<'h, H: Host> {
     conn: ConnId,
     url: String,
     timeout_ms: u32,
+    /// The operation's overall deadline (`ServerConfig::deadline_ms`): no wait outlasts it.
+    overall: Option<i64>,
     pub serverinfo: ServerInfo,
     pub userinfo: UserInfo,
     next_tag: u64,
@@ -75,22 +77,43 @@ impl<'h, H: Host> Session<'h, H> {
                 url.query_pairs_mut().append_pair("auth", &token);
             }
         }
+        // The connect (TCP, TLS, upgrade) gets the step timeout or what is left of the overall deadline, whichever is
+        // less; with nothing left, nothing is opened.
+        let connect_ms = match cfg.deadline_ms {
+            None => cfg.timeout_ms,
+            Some(deadline) => {
+                let left = deadline - host.now_ms();
+                if left <= 0 {
+                    return Err(Error::Timeout {
+                        what: "connect: the call's overall deadline had passed before it started".into(),
+                        ms: 0,
+                    });
+                }
+                left.min(i64::from(cfg.timeout_ms)) as u32
+            }
+        };
         let spec = OpenSpec {
             url: url.to_string(),
             headers,
             tls: cfg.tls.clone(),
-            connect_timeout_ms: cfg.timeout_ms,
+            connect_timeout_ms: connect_ms,
             max_message_bytes: MAX_MESSAGE_BYTES,
         };
         let public_url = cfg.control_url.to_string();
-        let conn = host
-            .ws_open(&spec)
-            .map_err(|e| map_open_error(&public_url, e, cfg.timeout_ms))?;
+        let conn = host.ws_open(&spec).map_err(|e| {
+            let what = if connect_ms < cfg.timeout_ms {
+                "connect, within the call's overall deadline"
+            } else {
+                "connect"
+            };
+            map_open_error(&public_url, e, what, connect_ms)
+        })?;
         let mut session = Session {
             host,
             conn,
             url: public_url,
             timeout_ms: cfg.timeout_ms,
+            overall: cfg.deadline_ms,
             serverinfo: ServerInfo::default(),
             userinfo: UserInfo::default(),
             next_tag: 1,
@@ -126,8 +149,14 @@ impl<'h, H: Host> Session<'h, H> {
         self.request(message(action, fields))
     }
 
+    /// When the wait that starts now must end: the step timeout from now, or the overall deadline if that is sooner.
+    fn step_deadline(&mut self) -> i64 {
+        let step = self.host.now_ms() + i64::from(self.timeout_ms);
+        self.overall.map_or(step, |overall| step.min(overall))
+    }
+
     fn await_login(&mut self, user: &str, method: AuthMethod) -> Result<()> {
-        let deadline = self.host.now_ms() + i64::from(self.timeout_ms);
+        let deadline = self.step_deadline();
         let (mut serverinfo, mut userinfo) = (None, None);
         while serverinfo.is_none() || userinfo.is_none() {
             let text = match self.recv_text_until(deadline, "login") {
@@ -189,25 +218,33 @@ impl<'h, H: Host> Session<'h, H> {
         let now = self.host.now_ms();
         let left = (deadline - now).max(0);
         if left == 0 {
-            return Err(Error::Timeout {
+            return Err(self.timed_out(deadline, what, 0));
+        }
+        let granted = left.min(i64::from(u32::MAX));
+        self.host.ws_recv(self.conn, granted as u32).map_err(|e| match e {
+            TransportError::TimedOut => self.timed_out(deadline, what, granted),
+            TransportError::Closed(r) => {
+                Error::ConnectionLost(if r.is_empty() { "closed by the server".into() } else { r })
+            }
+            TransportError::TooLarge => Error::ConnectionLost("a message exceeded the size limit".into()),
+            TransportError::BadHandle => Error::Host("the connection handle is no longer valid".into()),
+            TransportError::Failed { kind, message } => Error::ConnectionLost(format!("{kind}: {message}")),
+        })
+    }
+
+    /// The typed timeout of a wait that ended at `deadline`: the step's own timeout, or the overall deadline (then
+    /// `ms` is what was left of it when the wait began).
+    fn timed_out(&self, deadline: i64, what: &str, granted_ms: i64) -> Error {
+        match self.overall {
+            Some(overall) if deadline >= overall => Error::Timeout {
+                what: format!("{what}, within the call's overall deadline"),
+                ms: u64::try_from(granted_ms).unwrap_or(0),
+            },
+            _ => Error::Timeout {
                 what: what.to_string(),
                 ms: u64::from(self.timeout_ms),
-            });
+            },
         }
-        self.host
-            .ws_recv(self.conn, left.min(i64::from(u32::MAX)) as u32)
-            .map_err(|e| match e {
-                TransportError::TimedOut => Error::Timeout {
-                    what: what.to_string(),
-                    ms: u64::from(self.timeout_ms),
-                },
-                TransportError::Closed(r) => {
-                    Error::ConnectionLost(if r.is_empty() { "closed by the server".into() } else { r })
-                }
-                TransportError::TooLarge => Error::ConnectionLost("a message exceeded the size limit".into()),
-                TransportError::BadHandle => Error::Host("the connection handle is no longer valid".into()),
-                TransportError::Failed { kind, message } => Error::ConnectionLost(format!("{kind}: {message}")),
-            })
     }
 
     fn not_an_object(&self) -> Error {
@@ -243,8 +280,12 @@ impl<'h, H: Host> Session<'h, H> {
         self.next_tag += 1;
         body.insert("responseid".into(), Value::String(tag.clone()));
         body.insert("tag".into(), Value::String(tag.clone()));
+        let deadline = self.step_deadline();
+        if self.overall == Some(deadline) && deadline <= self.host.now_ms() {
+            // The budget is spent: a request sent now could act on the server with nobody waiting for its answer.
+            return Err(self.timed_out(deadline, &action, 0));
+        }
         self.send(&Value::Object(body))?;
-        let deadline = self.host.now_ms() + i64::from(self.timeout_ms);
         loop {
             let text = self.recv_text_until(deadline, &action)?;
             // Only the routing fields are read, and only until they decide; the caller parses the reply it gets.
@@ -269,7 +310,7 @@ impl<'h, H: Host> Session<'h, H> {
 
     /// Waits for the first pushed message `accept` recognises (e.g. the `event` confirming an unanswered request).
     pub fn wait_for(&mut self, what: &str, accept: impl Fn(&Map<String, Value>) -> bool) -> Result<Map<String, Value>> {
-        let deadline = self.host.now_ms() + i64::from(self.timeout_ms);
+        let deadline = self.step_deadline();
         loop {
             let msg = self.recv_until(deadline, what)?;
             if accept(&msg) {
@@ -310,6 +351,7 @@ pub struct Detached {
     conn: ConnId,
     url: String,
     timeout_ms: u32,
+    overall: Option<i64>,
     serverinfo: ServerInfo,
     userinfo: UserInfo,
     next_tag: u64,
@@ -321,6 +363,7 @@ impl<'h, H: Host> Session<'h, H> {
             conn: self.conn,
             url: std::mem::take(&mut self.url),
             timeout_ms: self.timeout_ms,
+            overall: self.overall,
             serverinfo: std::mem::take(&mut self.serverinfo),
             userinfo: std::mem::take(&mut self.userinfo),
             next_tag: self.next_tag,
@@ -336,6 +379,7 @@ impl<'h, H: Host> Session<'h, H> {
             conn: d.conn,
             url: d.url,
             timeout_ms: d.timeout_ms,
+            overall: d.overall,
             serverinfo: d.serverinfo,
             userinfo: d.userinfo,
             next_tag: d.next_tag,
@@ -520,18 +564,18 @@ fn route<'a>(text: &'a str, action: &str, tag: &str) -> std::result::Result<Rout
     })
 }
 
-fn map_open_error(url: &str, e: TransportError, timeout_ms: u32) -> Error {
+fn map_open_error(url: &str, e: TransportError, what: &str, timeout_ms: u32) -> Error {
     let url = url.to_string();
     match e {
         TransportError::TimedOut => Error::Timeout {
-            what: "connect".into(),
+            what: what.into(),
             ms: u64::from(timeout_ms),
         },
         TransportError::Failed { kind, message } => match kind.as_str() {
             "connect" => Error::Unreachable { url, detail: message },
             "tls" => Error::Tls { url, detail: message },
             "timeout" => Error::Timeout {
-                what: "connect".into(),
+                what: what.into(),
                 ms: u64::from(timeout_ms),
             },
             "handshake" | "protocol" => Error::NotMeshCentral { url, detail: message },
@@ -556,6 +600,84 @@ fn map_open_error(url: &str, e: TransportError, timeout_ms: u32) -> Error {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// A server that accepts and then never says anything: each wait uses up all the time it is granted.
+    struct SilentHost {
+        clock: i64,
+        opened: Vec<u32>,
+        waits: Vec<u32>,
+    }
+
+    impl Host for SilentHost {
+        fn ws_open(&mut self, spec: &OpenSpec) -> std::result::Result<ConnId, TransportError> {
+            self.opened.push(spec.connect_timeout_ms);
+            self.clock += 5;
+            Ok(1)
+        }
+        fn ws_send(&mut self, _: ConnId, _: &str) -> std::result::Result<(), TransportError> {
+            Ok(())
+        }
+        fn ws_recv(&mut self, _: ConnId, timeout_ms: u32) -> std::result::Result<String, TransportError> {
+            self.waits.push(timeout_ms);
+            self.clock += i64::from(timeout_ms);
+            Err(TransportError::TimedOut)
+        }
+        fn ws_close(&mut self, _: ConnId) {}
+        fn now_ms(&mut self) -> i64 {
+            self.clock
+        }
+        fn random_fill(&mut self, buf: &mut [u8]) -> std::result::Result<(), TransportError> {
+            buf.fill(7);
+            Ok(())
+        }
+        fn log(&mut self, _: LogLevel, _: &str) {}
+    }
+
+    fn silent_config(deadline_ms: Option<i64>) -> ServerConfig {
+        let mut input = crate::config::test_input("https://127.0.0.1:4430");
+        input.deadline_ms = deadline_ms;
+        ServerConfig::from_input(input).unwrap()
+    }
+
+    #[test]
+    fn an_overall_deadline_caps_every_wait_and_ends_in_a_typed_timeout() {
+        let mut host = SilentHost {
+            clock: 1_000_000,
+            opened: vec![],
+            waits: vec![],
+        };
+        let cfg = silent_config(Some(1_002_000));
+        let e = Session::open(&mut host, &cfg, AuthMethod::Password).err().unwrap();
+        assert_eq!(e.kind(), "timeout");
+        assert!(e.to_string().contains("overall deadline"), "{e}");
+        assert_eq!(
+            host.opened,
+            vec![2000],
+            "the connect gets the budget, not the 15 s step timeout"
+        );
+        assert_eq!(host.waits, vec![1995], "the login wait gets what is left");
+        assert_eq!(host.clock, 1_002_000);
+
+        // A second session of the same call (a fallback login, an undo) finds the budget spent and opens nothing.
+        let e = Session::open(&mut host, &cfg, AuthMethod::Password).err().unwrap();
+        assert_eq!(e.kind(), "timeout");
+        assert_eq!(host.opened.len(), 1);
+    }
+
+    #[test]
+    fn without_a_deadline_each_step_waits_its_own_timeout() {
+        let mut host = SilentHost {
+            clock: 0,
+            opened: vec![],
+            waits: vec![],
+        };
+        let e = Session::open(&mut host, &silent_config(None), AuthMethod::Password)
+            .err()
+            .unwrap();
+        assert_eq!(e.to_string(), "MeshCentral did not answer in time (login, 15000 ms)");
+        assert_eq!(host.opened, vec![crate::config::DEFAULT_TIMEOUT_MS]);
+        assert_eq!(host.waits, vec![crate::config::DEFAULT_TIMEOUT_MS]);
+    }
 
     fn answers(msg: Value, action: &str, tag: &str) -> bool {
         route(&msg.to_string(), action, tag).unwrap() == Route::Reply

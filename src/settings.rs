@@ -10,7 +10,8 @@
 //!   Secure box (WHMCS fills 443 when ticked, 80 when not, unless "Override with Custom Port" is used); when both the
 //!   Hostname and a counting Port field give a port and they differ, that is an error (the admin must keep one).
 //! - Access Hash: one item per line: the login token key (160 hex, bare or `login_token_key=`), `ca_file=`,
-//!   `pin_sha384=`, `verify_tls=`, `allow_plaintext=`, `accepted_creators=name1,name2`. Flags take yes/no (true/false,
+//!   `pin_sha384=`, `verify_tls=`, `allow_plaintext=`, `accepted_creators=name1,name2`, `timeout=<seconds>` (per
+//!   step, lifecycle and cron), `page_timeout=<seconds>` (a whole page-time call). Flags take yes/no (true/false,
 //!   on/off, 1/0); anything else, an unknown key, a repeated key or a line that is none of these is an error naming
 //!   the line number, never a silent default.
 //! - Plain http:// only to loopback or with `allow_plaintext=yes` (checked by `ServerConfig::from_input`, which this
@@ -27,7 +28,16 @@ use crate::error::{Error, Result};
 const HOST_FORMS: &str = "type a host name (host.example), host:port, an IP address (IPv6 bare or in [brackets]) \
                           or a URL https://host[:port][/domain]";
 /// The Access Hash keys, for messages.
-const KEYS: &str = "login_token_key=, ca_file=, pin_sha384=, verify_tls=, allow_plaintext=, accepted_creators=";
+const KEYS: &str = "login_token_key=, ca_file=, pin_sha384=, verify_tls=, allow_plaintext=, accepted_creators=, \
+                    timeout=, page_timeout=";
+
+/// The time budget of a page-time call (client area, admin services tab, Connect) unless the Access Hash says
+/// `page_timeout=`: the whole call, every step together, so a hung MeshCentral costs a page about this much.
+pub const DEFAULT_PAGE_BUDGET_MS: u32 = 2_000;
+/// `timeout=<seconds>`: the wait for each step of lifecycle actions and the cron (default 15 s).
+const TIMEOUT_RANGE_S: (u32, u32) = (1, 300);
+/// `page_timeout=<seconds>`: the overall budget of a page-time call.
+const PAGE_TIMEOUT_RANGE_S: (u32, u32) = (1, 30);
 
 /// The raw WHMCS fields (`serverhostname`, `serverip`, `serverport`, `serversecure`, `serverusername`,
 /// `serverpassword`, `serveraccesshash`) and product settings 7/8, as WHMCS hands them over.
@@ -69,6 +79,8 @@ pub struct Settings {
     pub warnings: Vec<String>,
     /// Values the host must mask wherever it logs (password, key, the APIKey product setting).
     pub secrets: Vec<String>,
+    /// The overall budget of a page-time call (ms): the host sets `server.deadline_ms` to now + this for them.
+    pub page_budget_ms: u32,
 }
 
 /// Strings as WHMCS may hand them: a string, a number or null (empty).
@@ -156,7 +168,8 @@ pub fn run(input: SettingsInput) -> Result<Settings> {
         password,
         login_token_key: key,
         tls,
-        timeout_ms: None,
+        timeout_ms: hash.timeout_s.map(|s| s * 1000),
+        deadline_ms: None,
         accepted_creators: hash.accepted_creators.unwrap_or_default(),
         allow_plaintext: hash.allow_plaintext.unwrap_or(false),
     };
@@ -167,6 +180,7 @@ pub fn run(input: SettingsInput) -> Result<Settings> {
         base_url: url,
         warnings: cfg.warnings(),
         secrets,
+        page_budget_ms: hash.page_timeout_s.map_or(DEFAULT_PAGE_BUDGET_MS, |s| s * 1000),
     })
 }
 
@@ -299,6 +313,10 @@ pub struct AccessHash {
     pub verify_tls: Option<bool>,
     pub allow_plaintext: Option<bool>,
     pub accepted_creators: Option<Vec<String>>,
+    /// `timeout=`: seconds per remote step of lifecycle actions and the cron.
+    pub timeout_s: Option<u32>,
+    /// `page_timeout=`: seconds for a whole page-time call.
+    pub page_timeout_s: Option<u32>,
 }
 
 fn is_hex(s: &str) -> bool {
@@ -340,6 +358,8 @@ pub fn parse_access_hash(raw: &str) -> Result<AccessHash> {
             "verify_tls",
             "allow_plaintext",
             "accepted_creators",
+            "timeout",
+            "page_timeout",
         ];
         let Some(name) = known.into_iter().find(|k| *k == name) else {
             // Quote the key only when it looks like one (a secret containing '=' must not be echoed).
@@ -373,6 +393,8 @@ pub fn parse_access_hash(raw: &str) -> Result<AccessHash> {
                 hash.login_token_key = Some(value.to_string());
             }
             "ca_file" => hash.ca_file = Some(value.to_string()),
+            "timeout" => hash.timeout_s = Some(seconds(n, name, value, TIMEOUT_RANGE_S)?),
+            "page_timeout" => hash.page_timeout_s = Some(seconds(n, name, value, PAGE_TIMEOUT_RANGE_S)?),
             "pin_sha384" => hash.pin_sha384 = Some(value.to_string()),
             "verify_tls" => {
                 hash.verify_tls = Some(flag(
@@ -421,6 +443,16 @@ pub fn parse_access_hash(raw: &str) -> Result<AccessHash> {
         ));
     }
     Ok(hash)
+}
+
+/// Whole seconds within `range`; anything else is an error naming the line (these lines hold no secret).
+fn seconds(n: usize, name: &str, value: &str, (min, max): (u32, u32)) -> Result<u32> {
+    match value.parse::<u32>() {
+        Ok(s) if (min..=max).contains(&s) && value.bytes().all(|b| b.is_ascii_digit()) => Ok(s),
+        _ => Err(invalid(format!(
+            "Access Hash line {n}: {name} must be a whole number of seconds from {min} to {max}, not '{value}'"
+        ))),
+    }
 }
 
 /// A yes/no flag; an unknown word is an error, never a default.
@@ -633,6 +665,33 @@ mod tests {
                 Some(value),
                 "{word}"
             );
+        }
+    }
+
+    #[test]
+    fn timeouts_from_the_access_hash() {
+        let s = settings(json!({"hostname": "127.0.0.1"})).unwrap();
+        assert_eq!(s.server.timeout_ms, None, "the core's default (15 s) per step");
+        assert_eq!(s.page_budget_ms, DEFAULT_PAGE_BUDGET_MS);
+        let s = settings(json!({"hostname": "127.0.0.1", "accesshash": "timeout=40\npage_timeout=3"})).unwrap();
+        assert_eq!(s.server.timeout_ms, Some(40_000));
+        assert_eq!(s.page_budget_ms, 3_000);
+        for (raw, needle) in [
+            (
+                "timeout=0",
+                "line 1: timeout must be a whole number of seconds from 1 to 300, not '0'",
+            ),
+            ("timeout=301", "from 1 to 300"),
+            ("timeout=2.5", "not '2.5'"),
+            ("timeout=+5", "not '+5'"),
+            (
+                "page_timeout=31",
+                "page_timeout must be a whole number of seconds from 1 to 30",
+            ),
+            ("timeout=5\ntimeout=6", "repeats timeout"),
+        ] {
+            let m = parse_access_hash(raw).unwrap_err().to_string();
+            assert!(m.contains(needle), "{raw}: {m}");
         }
     }
 

@@ -15,6 +15,7 @@ fn config(password: bool) -> ServerConfig {
         login_token_key: None,
         tls: None,
         timeout_ms: Some(2000),
+        deadline_ms: None,
         accepted_creators: Vec::new(),
         allow_plaintext: false,
     })

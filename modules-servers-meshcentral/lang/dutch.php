@@ -52,3 +52,4 @@ $_LANG['meshcentral_install_command_help'] = 'Voer deze ene regel uit op de Linu
 $_LANG['meshcentral_copy'] = 'Kopiëren';
 $_LANG['meshcentral_copied'] = 'Gekopieerd';
 $_LANG['meshcentral_error_busy'] = 'Er wordt al een andere wijziging aan deze dienst uitgevoerd. Probeer het zo dadelijk opnieuw.';
+$_LANG['meshcentral_temporarily_unavailable'] = 'Beheer op afstand is tijdelijk niet beschikbaar: de server reageert niet. Probeer het over een minuut opnieuw.';

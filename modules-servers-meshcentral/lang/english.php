@@ -53,3 +53,4 @@ $_LANG['meshcentral_install_command_help'] = 'Run this one line on the Linux mac
 $_LANG['meshcentral_copy'] = 'Copy';
 $_LANG['meshcentral_copied'] = 'Copied';
 $_LANG['meshcentral_error_busy'] = 'Another change to this service is in progress. Please try again in a moment.';
+$_LANG['meshcentral_temporarily_unavailable'] = 'Remote management is temporarily unavailable: the server is not responding. Please try again in a minute.';

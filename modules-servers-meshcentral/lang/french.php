@@ -52,3 +52,4 @@ $_LANG['meshcentral_install_command_help'] = 'Exécutez cette ligne sur la machi
 $_LANG['meshcentral_copy'] = 'Copier';
 $_LANG['meshcentral_copied'] = 'Copié';
 $_LANG['meshcentral_error_busy'] = 'Une autre modification de ce service est en cours. Veuillez réessayer dans un instant.';
+$_LANG['meshcentral_temporarily_unavailable'] = 'La gestion à distance est temporairement indisponible : le serveur ne répond pas. Veuillez réessayer dans une minute.';

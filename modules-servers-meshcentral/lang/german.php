@@ -52,3 +52,4 @@ $_LANG['meshcentral_install_command_help'] = 'Führen Sie diese eine Zeile auf d
 $_LANG['meshcentral_copy'] = 'Kopieren';
 $_LANG['meshcentral_copied'] = 'Kopiert';
 $_LANG['meshcentral_error_busy'] = 'Gerade läuft bereits eine andere Änderung an diesem Dienst. Bitte versuchen Sie es gleich noch einmal.';
+$_LANG['meshcentral_temporarily_unavailable'] = 'Die Fernwartung ist vorübergehend nicht verfügbar: Der Server antwortet nicht. Bitte versuchen Sie es in einer Minute erneut.';

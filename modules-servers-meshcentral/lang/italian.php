@@ -52,3 +52,4 @@ $_LANG['meshcentral_install_command_help'] = 'Esegui questa riga sulla macchina 
 $_LANG['meshcentral_copy'] = 'Copia';
 $_LANG['meshcentral_copied'] = 'Copiato';
 $_LANG['meshcentral_error_busy'] = 'È già in corso un\'altra modifica di questo servizio. Riprova tra un momento.';
+$_LANG['meshcentral_temporarily_unavailable'] = 'La gestione remota è temporaneamente non disponibile: il server non risponde. Riprova tra un minuto.';

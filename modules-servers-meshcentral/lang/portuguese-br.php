@@ -52,3 +52,4 @@ $_LANG['meshcentral_install_command_help'] = 'Execute esta linha na máquina Lin
 $_LANG['meshcentral_copy'] = 'Copiar';
 $_LANG['meshcentral_copied'] = 'Copiado';
 $_LANG['meshcentral_error_busy'] = 'Outra alteração deste serviço já está em andamento. Tente novamente em instantes.';
+$_LANG['meshcentral_temporarily_unavailable'] = 'O gerenciamento remoto está temporariamente indisponível: o servidor não está respondendo. Tente novamente em um minuto.';

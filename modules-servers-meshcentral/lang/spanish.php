@@ -52,3 +52,4 @@ $_LANG['meshcentral_install_command_help'] = 'Ejecute esta línea en el equipo L
 $_LANG['meshcentral_copy'] = 'Copiar';
 $_LANG['meshcentral_copied'] = 'Copiado';
 $_LANG['meshcentral_error_busy'] = 'Ya hay otro cambio en curso en este servicio. Vuelva a intentarlo en un momento.';
+$_LANG['meshcentral_temporarily_unavailable'] = 'La administración remota no está disponible temporalmente: el servidor no responde. Inténtelo de nuevo dentro de un minuto.';

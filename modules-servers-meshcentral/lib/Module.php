@@ -6,9 +6,11 @@ namespace WHMCS\Module\Server\Meshcentral;
 
 use MeshCentralConnector\Exception\ConnectorException;
 use WHMCS\Module\Server\Meshcentral\Exception\Refusal;
+use WHMCS\Module\Server\Meshcentral\Exception\ServerUnavailable;
 use WHMCS\Module\Server\Meshcentral\Exception\SettingsException;
 use WHMCS\Module\Server\Meshcentral\ModuleFunction\ChangesMeshCentral;
 use WHMCS\Module\Server\Meshcentral\Storage\ServiceLock;
+use WHMCS\Module\Server\Meshcentral\Support\Breaker;
 use WHMCS\Module\Server\Meshcentral\Support\Lang;
 use WHMCS\Module\Server\Meshcentral\Support\ModuleLog;
 
@@ -51,8 +53,12 @@ final class Module
                 // Connector failures were logged by ServiceContext::run; log the rest here.
                 $log->call(self::shortName($function), ['serviceid' => $params['serviceid'] ?? null], get_class($e) . ': ' . $e->getMessage());
             }
-            $log->activity(self::shortName($function) . ($e instanceof Refusal ? ' refused' : ' failed'), (int) ($params['serviceid'] ?? 0), self::clientId($params), $message);
-            $key = $e instanceof Refusal ? $e->clientTextKey : $clientTextKey;
+            $log->activity(self::shortName($function) . ($e instanceof Refusal ? ' refused' : ($e instanceof ServerUnavailable ? ' skipped' : ' failed')), (int) ($params['serviceid'] ?? 0), self::clientId($params), $message);
+            $key = match (true) {
+                $e instanceof Refusal => $e->clientTextKey,
+                self::serverDown($e) => ServerUnavailable::CLIENT_TEXT_KEY,
+                default => $clientTextKey,
+            };
             return $onError($message, Lang::get($key, self::language($params)));
         }
     }
@@ -90,10 +96,17 @@ final class Module
         return self::forClient() ? $clientText : $staffText;
     }
 
+    /** True for "MeshCentral is not answering": the breaker is open, or the call timed out / could not connect. */
+    public static function serverDown(\Throwable $e): bool
+    {
+        return $e instanceof ServerUnavailable
+            || ($e instanceof ConnectorException && in_array($e->kind, Breaker::OPENING_KINDS, true));
+    }
+
     /** Staff-facing error text: what failed and what to do, never a secret (messages come from our own code). */
     public static function describe(\Throwable $e): string
     {
-        if ($e instanceof SettingsException || $e instanceof ConnectorException || $e instanceof Refusal) {
+        if ($e instanceof SettingsException || $e instanceof ConnectorException || $e instanceof Refusal || $e instanceof ServerUnavailable) {
             return $e->getMessage();
         }
         return 'Unexpected error in the MeshCentral module: ' . $e->getMessage();

@@ -5,10 +5,13 @@ declare(strict_types=1);
 namespace WHMCS\Module\Server\Meshcentral;
 
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\Exception\ConnectorException;
 use WHMCS\Module\Server\Meshcentral\Config\ProductSettings;
 use WHMCS\Module\Server\Meshcentral\Exception\Refusal;
 use WHMCS\Module\Server\Meshcentral\Config\ServerSettings;
+use WHMCS\Module\Server\Meshcentral\Exception\ServerUnavailable;
 use WHMCS\Module\Server\Meshcentral\Storage\ServiceStore;
+use WHMCS\Module\Server\Meshcentral\Support\Breaker;
 use WHMCS\Module\Server\Meshcentral\Support\ConnectorFactory;
 use WHMCS\Module\Server\Meshcentral\Support\ModuleLog;
 
@@ -20,6 +23,7 @@ final class ServiceContext
 {
     public readonly ModuleLog $log;
     public readonly ServiceStore $store;
+    private ?Breaker $breaker = null;
 
     public function __construct(
         public readonly Params $params,
@@ -79,6 +83,32 @@ final class ServiceContext
     public function server(): array
     {
         return $this->settings()->toConnector();
+    }
+
+    /** The breaker of this call's MeshCentral server (see Support\Breaker), keyed by the server's address. */
+    public function breaker(): Breaker
+    {
+        return $this->breaker ??= Breaker::forServer($this->settings()->baseUrl);
+    }
+
+    /**
+     * The core's `server` object for a page-time call (client area, Connect, the admin services tab): refused at once,
+     * with no connection attempt, while the breaker says the server is down; otherwise with one overall deadline
+     * (`deadline_ms`, now + the page budget: Access Hash page_timeout=, 2 s by default) that every step of the call
+     * shares, so a hung MeshCentral costs the page about the budget, not 15 s per step.
+     *
+     * @return array<string, mixed>
+     * @throws ServerUnavailable while the breaker is open
+     */
+    public function pageServer(): array
+    {
+        $state = $this->breaker()->blocking();
+        if ($state !== null) {
+            throw ServerUnavailable::fromState($this->settings()->baseUrl, $state);
+        }
+        $server = $this->server();
+        $server['deadline_ms'] = (int) floor(microtime(true) * 1000) + $this->settings()->pageBudgetMs;
+        return $server;
     }
 
     /** The service's stable key: `whmcs-<install tag>-<service id>` (deterministic; older rows hold the same). */
@@ -156,20 +186,38 @@ final class ServiceContext
     }
 
     /**
-     * Runs one core operation, logging what was asked and what came back (secrets masked).
+     * Runs one core operation, logging what was asked and what came back (secrets masked). A remote operation's
+     * outcome also goes to the server's breaker: "not answering" (timeout, unreachable, connection lost) opens it,
+     * an answer closes it; this holds for lifecycle actions too, which the breaker never blocks.
      *
      * @param array<string, mixed> $request what to log as the request
+     * @param bool $remote false for the core's pure operations (SSO links: no connection, so no news of the server)
      */
-    public function run(string $action, array $request, callable $call): mixed
+    public function run(string $action, array $request, callable $call, bool $remote = true): mixed
     {
         $request = ['serviceid' => $this->params->serviceId()] + $request;
         try {
             $result = $call($this->connector());
             $this->log->call($action, $request, $result);
-            return $result;
         } catch (\Throwable $e) {
             $this->log->call($action, $request, get_class($e) . ': ' . $e->getMessage());
+            if ($remote && $e instanceof ConnectorException) {
+                $this->record(static fn (Breaker $b) => $b->failed($e->kind));
+            }
             throw $e;
+        }
+        if ($remote) {
+            $this->record(static fn (Breaker $b) => $b->succeeded());
+        }
+        return $result;
+    }
+
+    /** The breaker is advice: a state that cannot be read or written never fails the call it follows. */
+    private function record(\Closure $update): void
+    {
+        try {
+            $update($this->breaker());
+        } catch (\Throwable) {
         }
     }
 }

@@ -29,6 +29,7 @@ final class ServerSettings
         public readonly ?string $loginTokenKey,
         public readonly array $warnings,
         private readonly array $secrets,
+        public readonly int $pageBudgetMs,
     ) {
     }
 
@@ -61,6 +62,8 @@ final class ServerSettings
             isset($server['login_token_key']) ? (string) $server['login_token_key'] : null,
             array_values(array_map('strval', (array) $r['warnings'])),
             array_values(array_map('strval', (array) $r['secrets'])),
+            // Access Hash page_timeout= (the core's default: 2 s); older cores did not say, so the default is here too.
+            (int) ($r['page_budget_ms'] ?? 2000),
         );
     }
 

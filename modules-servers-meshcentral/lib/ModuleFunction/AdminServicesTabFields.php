@@ -11,15 +11,13 @@ use WHMCS\Module\Server\Meshcentral\ServiceContext;
  * The service's MeshCentral identity and device counts on the admin service page (values HTML-escaped).
  *
  * The counts shown first are those of the last usage run (stored per service by the cron's UsageUpdate /
- * MetricProvider), read from the module's table: the page never waits for them. A live count follows, asked with
- * a short timeout (LIVE_TIMEOUT_MS for the connection and for each reply) so a slow or unreachable MeshCentral
- * costs the page at most a few seconds and a refused connection nothing noticeable; its failure is shown in the
- * field, not as a page error.
+ * MetricProvider), read from the module's table: the page never waits for them. A live count follows as a page-time
+ * call (ServiceContext::pageServer): one overall budget for all its steps (2 s unless the Access Hash says
+ * page_timeout=), and no call at all while the server's breaker is open (MeshCentral did not answer a moment ago);
+ * either is shown in the field, not as a page error.
  */
 final class AdminServicesTabFields
 {
-    public const LIVE_TIMEOUT_MS = 2000;
-
     /** @return array<string, string> label => HTML */
     public function __invoke(ServiceContext $ctx): array
     {
@@ -37,8 +35,7 @@ final class AdminServicesTabFields
         }
         $fields['Devices (last usage run)'] = $e(self::stored($ctx->store->usage($serviceId)));
         try {
-            $server = $ctx->server();
-            $server['timeout_ms'] = self::LIVE_TIMEOUT_MS;
+            $server = $ctx->pageServer();
             $usage = $ctx->run('AdminServicesTabFields', ['mesh_id' => $meshId], static fn (Connector $c): array => $c->usage($server, [$meshId]));
             $u = $usage[$meshId] ?? null;
             $fields['Devices now'] = match (true) {

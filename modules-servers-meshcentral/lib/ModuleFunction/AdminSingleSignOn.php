@@ -23,7 +23,7 @@ final class AdminSingleSignOn
         if (str_starts_with($settings->username, '~t:')) {
             return ['success' => false, 'errorMsg' => 'The server account is a MeshCentral login token; single sign-on needs a real username'];
         }
-        $url = $ctx->run('AdminSingleSignOn', ['username' => $settings->username], static fn (Connector $c): array => $c->loginUrl($settings->baseUrl, $key, $settings->username, 60));
+        $url = $ctx->run('AdminSingleSignOn', ['username' => $settings->username], static fn (Connector $c): array => $c->loginUrl($settings->baseUrl, $key, $settings->username, 60), remote: false);
         return ['success' => true, 'redirectTo' => $url['url']];
     }
 }

@@ -6,6 +6,7 @@ namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
 use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\Exception\Refusal;
+use WHMCS\Module\Server\Meshcentral\Exception\ServerUnavailable;
 use WHMCS\Module\Server\Meshcentral\Module;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 use WHMCS\Module\Server\Meshcentral\Support\Lang;
@@ -67,7 +68,8 @@ final class ClientArea
                 return self::output($vars);
             }
             $meshId = $row['mesh_id'];
-            $server = $ctx->server();
+            // Page time: one overall budget (2 s unless page_timeout=), and no call at all while the breaker is open.
+            $server = $ctx->pageServer();
             $base = $ctx->settings()->baseUrl;
             // Listed as the customer's own account: MeshCentral scopes the answer to what the customer may see (and
             // its `lastconnects` to their devices instead of the whole server's).
@@ -96,10 +98,14 @@ final class ClientArea
             }
             $vars['connect_modes'] = array_map(static fn (string $m): array => ['mode' => $m, 'label' => $lang['meshcentral_mode_' . $m]], Connect::modesFor($product->preset));
             $vars['ready'] = true;
+        } catch (ServerUnavailable $e) {
+            // The breaker is open: the failure that opened it was logged; this page only says so, at once.
+            $ctx->log->call('ClientArea', ['serviceid' => $params->serviceId()], $e->getMessage());
+            $vars['error'] = $lang['meshcentral_temporarily_unavailable'];
         } catch (\Throwable $e) {
             // The client sees a short, safe text; staff get the cause in the activity log and the module log.
             $ctx->log->activity('ClientArea failed', $params->serviceId(), $params->clientId(), get_class($e) . ': ' . Module::describe($e));
-            $vars['error'] = Module::clientMessage($params->language());
+            $vars['error'] = Module::serverDown($e) ? $lang['meshcentral_temporarily_unavailable'] : Module::clientMessage($params->language());
         }
         return self::output($vars);
     }

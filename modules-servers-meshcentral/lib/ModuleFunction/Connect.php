@@ -54,7 +54,9 @@ final class Connect
         $wanted = str_starts_with($node, 'node//') ? $node : 'node//' . $node;
         $meshId = $row['mesh_id'];
         $username = $row['username'];
-        $server = $ctx->server();
+        // Page time (a click): the page budget, and no call while the breaker is open (the client reads
+        // "temporarily unavailable", see Module::run).
+        $server = $ctx->pageServer();
         $devices = $ctx->run('Connect', ['mesh_id' => $meshId, 'node' => $wanted], static fn (Connector $c): array => $c->devices($server, $meshId, $username));
         $device = null;
         foreach ($devices as $d) {
@@ -75,7 +77,8 @@ final class Connect
         $url = $ctx->run(
             'ConnectSignOn',
             ['username' => $username, 'node' => $wanted, 'view_mode' => $viewMode, 'lifetime' => $lifetime],
-            static fn (Connector $c): array => $c->loginUrl($settings->baseUrl, $key, $username, $lifetime, $wanted, $viewMode)
+            static fn (Connector $c): array => $c->loginUrl($settings->baseUrl, $key, $username, $lifetime, $wanted, $viewMode),
+            remote: false
         );
         $lang = Lang::texts($params->language());
         return [

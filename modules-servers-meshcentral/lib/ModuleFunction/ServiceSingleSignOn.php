@@ -28,7 +28,7 @@ final class ServiceSingleSignOn
         $ctx->log->addSecret($key);
         $username = $row['username'];
         $lifetime = $ctx->params->product()->ssoLifetimeSeconds;
-        $url = $ctx->run('SingleSignOn', ['username' => $username, 'lifetime' => $lifetime], static fn (Connector $c): array => $c->loginUrl($settings->baseUrl, $key, $username, $lifetime));
+        $url = $ctx->run('SingleSignOn', ['username' => $username, 'lifetime' => $lifetime], static fn (Connector $c): array => $c->loginUrl($settings->baseUrl, $key, $username, $lifetime), remote: false);
         return ['success' => true, 'redirectTo' => $url['url']];
     }
 }

@@ -68,7 +68,7 @@ final class ClientAreaHttpTest extends ModuleTestCase
         $http = new HttpClient(self::web()->baseUrl());
         $http->get('login.php?clientid=' . $client);
         $html = $http->get("clientarea.php?action=productdetails&id=$id")['body'];
-        self::assertStringContainsString('Remote management is unavailable right now', $html);
+        self::assertStringContainsString('Remote management is temporarily unavailable', $html, 'a server that cannot be reached');
         self::assertStringNotContainsString('cannot reach', $html, 'details go to the module log, not to the client');
         self::assertStringNotContainsString((string) $port, $html);
         self::assertStringContainsString('cannot reach MeshCentral', json_encode(self::whmcs()->moduleLog()), 'the cause is logged');
