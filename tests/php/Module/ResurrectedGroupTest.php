@@ -78,7 +78,10 @@ final class ResurrectedGroupTest extends ModuleTestCase
         // Idempotent, and the agent coming back again stays in the retired group.
         $logged = count($w->activityLog());
         $w->runHook('DailyCronJob', []);
-        self::assertCount($logged, $w->activityLog(), 'nothing to retire, nothing logged');
+        // Only this service counts: other test classes of this process share the WHMCS and the server.
+        $new = array_filter(array_slice($w->activityLog(), $logged), static fn (array $r): bool => str_contains(json_encode($r, JSON_UNESCAPED_SLASHES), $meshId));
+        self::assertSame([], $new, 'nothing to retire, nothing logged: ' . json_encode(array_slice($w->activityLog(), $logged), JSON_UNESCAPED_SLASHES));
+        self::assertArrayNotHasKey($meshId, self::serverGroups());
         $agent->kill();
         $agent->restart();
         self::assertSame($node['id'], $this->waitFor(fn (): ?array => $this->onlineNode($retired, $agent->nodeName()), 'the agent back, still parked')['id']);
