@@ -8,6 +8,8 @@
  *   Suspended services (lib/Hooks/ClientEdit.php).
  * - ServiceDelete: a service deleted without Terminate leaves its MeshCentral group; a warning names it
  *   (lib/Hooks/ServiceDelete.php). Nothing is deleted remotely.
+ * - DailyCronJob: device groups of terminated services that MeshCentral undeleted (an agent enrolled with the old
+ *   group id) are retired again, one connection per server (lib/Hooks/RetireResurrectedGroups.php).
  */
 
 declare(strict_types=1);
@@ -26,4 +28,8 @@ add_hook('ClientEdit', 1, static function (array $vars): void {
 
 add_hook('ServiceDelete', 1, static function (array $vars): void {
     Hooks\Guard::run('ServiceDelete', new Hooks\ServiceDelete(), $vars);
+});
+
+add_hook('DailyCronJob', 1, static function (array $vars): void {
+    Hooks\Guard::run('DailyCronJob', new Hooks\RetireResurrectedGroups(), $vars);
 });

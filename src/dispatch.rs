@@ -39,6 +39,8 @@ enum Request {
     UpdateContact(ops::account::ContactInput),
     /// Removes the service's user, devices and group.
     Terminate(ops::terminate::TerminateInput),
+    /// Retires again the groups of terminated services that an agent brought back (MeshCentral undeletes).
+    Sweep(ops::sweep::SweepInput),
     /// Every service the connector provisioned on the server.
     ListAccounts(ops::list_accounts::ListAccountsInput),
     /// WHMCS's raw server fields (and the first release's product override) -> the `server` object, warnings and the
@@ -71,6 +73,7 @@ fn run<H: Host>(host: &mut H, input: &[u8]) -> Result<String> {
         Request::ChangePackage(input) => to_json(ops::account::change_package(host, input)?),
         Request::UpdateContact(input) => to_json(ops::account::update_contact(host, input)?),
         Request::Terminate(input) => to_json(ops::terminate::run(host, input)?),
+        Request::Sweep(input) => to_json(ops::sweep::run(host, input)?),
         Request::ListAccounts(input) => to_json(ops::list_accounts::run(host, input)?),
         Request::InviteLink(input) => to_json(ops::invite_link::run(host, input)?),
         Request::Usage(input) => to_json(ops::usage::run(host, input)?),

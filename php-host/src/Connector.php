@@ -417,14 +417,39 @@ final class Connector
     /**
      * Every service the connector provisioned on this server (optionally only keys starting with `$keyPrefix`, and
      * only the group whose marker names MeshCentral user `$username`). `created_ms`: the group's creation time.
+     * `came_back`: the group of a service named in `$terminatedKeys` that MeshCentral undeleted when an agent enrolled
+     * with its old id (its user is gone, nobody but the connector has rights): not an account (see sweep()).
      *
-     * @return list<array{service_key: string, mesh_id: string, group_name: string, username: string, user_exists: bool, locked: bool, preset: ?string, devices: int, online: int, created_ms: ?int, email: ?string}>
+     * @param list<string> $terminatedKeys
+     * @return list<array{service_key: string, mesh_id: string, group_name: string, username: string, user_exists: bool, locked: bool, preset: ?string, devices: int, online: int, created_ms: ?int, email: ?string, came_back: bool}>
      */
-    public function listAccounts(array $server, string $keyPrefix = '', ?string $username = null): array
+    public function listAccounts(array $server, string $keyPrefix = '', ?string $username = null, array $terminatedKeys = []): array
     {
         $request = ['op' => 'list_accounts', 'server' => $server, 'key_prefix' => $keyPrefix];
         if ($username !== null) {
             $request['username'] = $username;
+        }
+        if ($terminatedKeys !== []) {
+            $request['terminated_keys'] = array_values($terminatedKeys);
+        }
+        return (array) $this->call($request);
+    }
+
+    /**
+     * Retires again the groups of terminated services (`$terminatedKeys`, keys starting with `$keyPrefix`) that
+     * MeshCentral undeleted because an agent enrolled with their old group id: devices into the retired-agents group
+     * (`$retiredMeshId` when pinned and still the connector's; the result's `retired_group` is the one to pin),
+     * online agents asked to uninstall, the group deleted. Only groups whose user is gone and that nobody but the
+     * connector has rights on; others are listed in `left_alone` with the reason. Idempotent.
+     *
+     * @param list<string> $terminatedKeys
+     * @return array{retired: list<array{service_key: string, mesh_id: string, group_name: string, username: string, retired_devices: int, uninstall_requested: int}>, left_alone: list<array{service_key: string, mesh_id: string, reason: string}>, retired_group: ?string}
+     */
+    public function sweep(array $server, string $keyPrefix, array $terminatedKeys, ?string $retiredMeshId = null): array
+    {
+        $request = ['op' => 'sweep', 'server' => $server, 'key_prefix' => $keyPrefix, 'terminated_keys' => array_values($terminatedKeys)];
+        if ($retiredMeshId !== null) {
+            $request['retired_mesh_id'] = $retiredMeshId;
         }
         return (array) $this->call($request);
     }

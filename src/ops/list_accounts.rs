@@ -1,13 +1,15 @@
 //! Server sync: every service the connector provisioned on this server, read back from MeshCentral (one `meshes`,
 //! one `users` and one `nodes` request), for WHMCS's import tool and for spotting drift.
 
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::config::{user_id, ServerConfig, ServerInput};
 use crate::error::Result;
 use crate::host::Host;
-use crate::ops::usage;
+use crate::ops::{sweep, usage};
 use crate::ownership::Trust;
 use crate::rights::RightsPreset;
 use crate::service::{self, find_account, validate_key};
@@ -24,6 +26,10 @@ pub struct ListAccountsInput {
     /// how an imported WHMCS service finds the group it must bind to.
     #[serde(default)]
     pub username: Option<String>,
+    /// The services the host terminated (keys): a group of one of them that MeshCentral undeleted is reported as
+    /// `came_back`, never as an account (see `ops::sweep`).
+    #[serde(default)]
+    pub terminated_keys: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -45,6 +51,10 @@ pub struct ServiceAccount {
     pub created_ms: Option<u64>,
     /// The MeshCentral user's e-mail, when it has one.
     pub email: Option<String>,
+    /// The host terminated this service and MeshCentral agrees (its user is gone, nobody but the connector has
+    /// rights): an agent enrolled with the old group id and MeshCentral undeleted the group. Not an account; the
+    /// sweep (`ops::sweep`) retires it again.
+    pub came_back: bool,
 }
 
 pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<Vec<ServiceAccount>> {
@@ -52,6 +62,10 @@ pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<Vec<Servic
     if !input.key_prefix.is_empty() {
         validate_key(&input.key_prefix)?;
     }
+    for key in &input.terminated_keys {
+        validate_key(key)?;
+    }
+    let terminated: HashSet<&str> = input.terminated_keys.iter().map(String::as_str).collect();
     let mut session = Session::open_preferred(host, &cfg)?;
     let meshes = session.call("meshes", json!({}))?;
     let users = session.call("users", json!({}))?;
@@ -97,6 +111,8 @@ pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<Vec<Servic
                 online: c.map_or(0, |c| c.online),
                 created_ms: g.creation_ms,
                 email: account.and_then(|a| a.email.clone()),
+                came_back: terminated.contains(key.as_str())
+                    && sweep::not_came_back(g, &accounts, &trust, &cfg.domain).is_none(),
             }
         })
         .collect();

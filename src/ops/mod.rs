@@ -8,6 +8,7 @@ pub mod list_accounts;
 pub mod login_url;
 pub mod objects;
 pub mod provision;
+pub mod sweep;
 pub mod terminate;
 pub mod test_connection;
 pub mod usage;

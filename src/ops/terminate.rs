@@ -116,8 +116,9 @@ pub fn run<H: Host>(host: &mut H, input: TerminateInput) -> Result<Terminated> {
 }
 
 /// The server's retired-agents group: the pinned one, else one the connector made earlier (found by its marker),
-/// else a new one. Only a group the connector created and nobody else has rights on qualifies.
-fn retired_group<H: Host>(
+/// else a new one. Only a group the connector created and nobody else has rights on qualifies. Also used by the
+/// sweep of groups that came back (`ops::sweep`).
+pub(crate) fn retired_group<H: Host>(
     session: &mut Session<'_, H>,
     groups: &[service::Group],
     trust: &Trust,

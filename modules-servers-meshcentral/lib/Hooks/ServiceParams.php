@@ -41,22 +41,7 @@ final class ServiceParams
         for ($i = 1; $i <= 24; $i++) {
             $params['configoption' . $i] = (string) ($product->{'configoption' . $i} ?? '');
         }
-        $secure = (string) $server->secure !== '';
-        $port = (string) ($server->port ?? '');
-        if ($port === '') {
-            $meta = (new MetaData())();
-            $port = (string) $meta[$secure ? 'DefaultSSLPort' : 'DefaultNonSSLPort'];
-        }
-        $params += [
-            'server' => true,
-            'serverip' => (string) $server->ipaddress,
-            'serverhostname' => (string) $server->hostname,
-            'serverusername' => (string) $server->username,
-            'serverpassword' => function_exists('decrypt') ? (string) decrypt((string) $server->password) : '',
-            'serveraccesshash' => (string) $server->accesshash,
-            'serversecure' => $secure,
-            'serverport' => $port,
-        ];
+        $params += self::serverFields($server);
         $params['clientsdetails'] = [
             'id' => (int) $client->id,
             'firstname' => (string) $client->firstname,
@@ -66,5 +51,38 @@ final class ServiceParams
             'language' => (string) $client->language,
         ];
         return $params;
+    }
+
+    /**
+     * The params of a server-level module call (as WHMCS passes UsageUpdate or TestConnection: server fields only, no
+     * product), for hooks that act per server (the daily sweep).
+     *
+     * @return array<string, mixed>|null null when the server is missing
+     */
+    public static function forServer(int $serverId): ?array
+    {
+        $server = Capsule::table('tblservers')->where('id', $serverId)->first();
+        return $server === null ? null : ['serverid' => (int) $server->id] + self::serverFields($server);
+    }
+
+    /** @return array<string, mixed> */
+    private static function serverFields(object $server): array
+    {
+        $secure = (string) $server->secure !== '';
+        $port = (string) ($server->port ?? '');
+        if ($port === '') {
+            $meta = (new MetaData())();
+            $port = (string) $meta[$secure ? 'DefaultSSLPort' : 'DefaultNonSSLPort'];
+        }
+        return [
+            'server' => true,
+            'serverip' => (string) $server->ipaddress,
+            'serverhostname' => (string) $server->hostname,
+            'serverusername' => (string) $server->username,
+            'serverpassword' => function_exists('decrypt') ? (string) decrypt((string) $server->password) : '',
+            'serveraccesshash' => (string) $server->accesshash,
+            'serversecure' => $secure,
+            'serverport' => $port,
+        ];
     }
 }

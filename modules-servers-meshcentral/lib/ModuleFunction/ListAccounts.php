@@ -30,7 +30,9 @@ use WHMCS\Module\Server\Meshcentral\ServiceContext;
  * otherwise be synced (or imported) as a healthy Active service, and reporting it Suspended would write a suspension
  * into billing that nobody made. Left out, the service shows in WHMCS's report as missing from the server, which is
  * what it is; staff repair it with "Re-sync with MeshCentral" or terminate it. Likewise a provisioned service whose
- * group is gone (its user may remain) is not listed and is logged.
+ * group is gone (its user may remain) is not listed and is logged. A group of a terminated service that MeshCentral
+ * undeleted (an agent enrolled with the old group id; the core's `came_back`, src/ops/sweep.rs) is never an account
+ * either: logged as such, and the daily cron's sweep (Hooks\RetireResurrectedGroups) retires it again.
  */
 final class ListAccounts
 {
@@ -39,7 +41,12 @@ final class ListAccounts
     {
         $server = $ctx->server();
         $prefix = 'whmcs-' . $ctx->store->installTag() . '-';
-        $list = $ctx->run('ListAccounts', ['key_prefix' => $prefix], static fn (Connector $c): array => $c->listAccounts($server, $prefix));
+        $terminated = $ctx->store->terminatedKeys();
+        $list = $ctx->run(
+            'ListAccounts',
+            ['key_prefix' => $prefix, 'terminated_services' => count($terminated)],
+            static fn (Connector $c): array => $c->listAccounts($server, $prefix, null, $terminated)
+        );
 
         $serviceOfKey = $ctx->store->servicesByKey(array_values(array_map(static fn (array $a): string => (string) $a['service_key'], $list)));
         $services = self::services(array_values($serviceOfKey));
@@ -51,6 +58,11 @@ final class ListAccounts
             $serviceId = $serviceOfKey[$key] ?? 0;
             $service = $services[$serviceId] ?? null;
             $who = sprintf("MeshCentral user '%s', group %s ('%s'), service key %s", $a['username'], $a['mesh_id'], $a['group_name'], $key);
+            if ($a['came_back'] ?? false) {
+                $ctx->log->activity('ListAccounts', $serviceId, 0, "$who: the service was terminated, and MeshCentral undeleted its group when an agent"
+                    . ' enrolled with the old group id; not an account (left out of Server Sync). The daily cron retires it again.');
+                continue;
+            }
             if (!$a['user_exists']) {
                 $ctx->log->activity('ListAccounts', $serviceId, 0, "$who: the user is gone from MeshCentral; left out of Server Sync"
                     . ' (not an account WHMCS may sync or import). Use "Re-sync with MeshCentral" to recreate it, or terminate the service.');

@@ -19,7 +19,8 @@ use WHMCS\Database\Capsule;
  * on the first module call, before anything was made, and its Terminate kept the username: migration 1 -> 2 clears
  * every username that has no group id. Rows with a group id keep everything: 0.1.0's Create stored the group id with
  * the username the core returned, as now, and service keys were `whmcs-<install tag>-<service id>` then too.
- * provisioned() still counts a username only together with a group id. The retired-agents group is pinned per server
+ * provisioned() still counts a username only together with a group id. A row Terminate cleared stays (key kept):
+ * terminatedKeys() names those services to the daily sweep of groups that came back. The retired-agents group is pinned per server
  * by the first Terminate after the upgrade (0.1.0 did not pin it; the core finds it by its marker among trusted groups).
  *
  * The usage columns hold what the last usage run (the cron's UsageUpdate / MetricProvider) counted for the service,
@@ -154,6 +155,26 @@ final class ServiceStore
             }
         }
         return $out;
+    }
+
+    /**
+     * The keys of this install's services that the module terminated: a row whose group id Terminate cleared
+     * (forget(); a row is only written by a successful Create, so it was provisioned once) and whose WHMCS service is
+     * Terminated or Cancelled, or no longer exists. What the sweep of groups that came back may retire (see
+     * src/ops/sweep.rs); a service Created again since then has its group id back and is not listed.
+     *
+     * @return list<string>
+     */
+    public function terminatedKeys(): array
+    {
+        $this->ensureTables();
+        $rows = Capsule::table(self::TABLE)
+            ->leftJoin('tblhosting', 'tblhosting.id', '=', self::TABLE . '.service_id')
+            ->where(static fn ($q) => $q->whereNull(self::TABLE . '.mesh_id')->orWhere(self::TABLE . '.mesh_id', ''))
+            ->where(static fn ($q) => $q->whereNull('tblhosting.id')->orWhereIn('tblhosting.domainstatus', ['Terminated', 'Cancelled']))
+            ->orderBy(self::TABLE . '.service_id')
+            ->pluck(self::TABLE . '.service_key');
+        return array_values(array_map(static fn ($k): string => (string) $k, $rows->all()));
     }
 
     /**
