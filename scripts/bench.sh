@@ -2,8 +2,9 @@
 # Benchmarks: the .wasm size and per-process timings of test connection (cold compile vs cached artifact), then what a
 # WHMCS client-area page with the module costs per backend (installed release zip, emulated WHMCS, real MeshCentral,
 # a group of 100 devices), and the device list on a server shared with 3,000 other customers' devices, listed as the
-# administrator vs as the service's own account, and the page with a hung MeshCentral (first page, pages while the
-# breaker is open). The core's own costs per backend: php bench/translated.php. Last, the
+# administrator vs as the service's own account, the page with a hung MeshCentral (first page, pages while the
+# breaker is open), and usage over 10,000 devices with and without MeshCentral's paging (maxDeviceView). The core's
+# own costs per backend: php bench/translated.php. Last, the
 # differential run of random modules on Wasmer vs translated (counts of modules/calls run and of differences).
 # Usage: scripts/bench.sh [runs=5] [pages=20] [random modules=20000]
 set -euo pipefail
@@ -16,5 +17,7 @@ echo
 php -d opcache.enable_cli=1 -d opcache.jit=off bench/devices-view.php 100 3000
 echo
 php bench/hung-server.php "${2:-20}"
+echo
+php -d opcache.enable_cli=1 -d opcache.jit=off bench/paged-usage.php 10000 20 3
 echo
 php bench/random-modules.php "${3:-20000}"

@@ -123,3 +123,159 @@ fn an_unknown_group_is_an_error_for_invites_and_for_devices() {
         assert_eq!(doc["result"]["error"]["kind"], "not_found", "{name}");
     }
 }
+
+// Paging: a MeshCentral whose domain sets `maxDeviceView` 5 (tests/transcripts/capture-paging.php), 23 devices in
+// one service's group and 7 in another's.
+
+/// Replays a (possibly edited) transcript document; returns the dispatch answer and the host.
+fn run(doc: &Value) -> (Value, ReplayHost) {
+    let sessions = doc["sessions"].as_array().unwrap().iter().map(frames).collect();
+    let mut host = ReplayHost::from_sessions(sessions);
+    let mut request = doc["request"].clone();
+    request["server"] = json!({"url": "https://127.0.0.1:4430", "username": "connector-admin",
+        "password": "Capture-Pass-1", "timeout_ms": 3000});
+    let out = serde_json::from_slice(&dispatch::handle(&mut host, request.to_string().as_bytes())).unwrap();
+    (out, host)
+}
+
+/// The `skip` of every `nodes` request the core sent (each one also asks for a page of 1,000).
+fn node_skips(host: &ReplayHost) -> Vec<u64> {
+    host.sent
+        .iter()
+        .map(|s| serde_json::from_str::<Value>(s).unwrap())
+        .filter(|v| v["action"] == "nodes")
+        .map(|v| {
+            assert_eq!(v["limit"], 1000, "{v}");
+            v["skip"]
+                .as_u64()
+                .expect("skip is always sent: the session remembers the last one")
+        })
+        .collect()
+}
+
+/// The recorded `nodes` replies of a transcript, by position in its session.
+fn node_replies(doc: &Value) -> Vec<usize> {
+    let frames = doc["sessions"][0].as_array().unwrap();
+    (0..frames.len())
+        .filter(|&i| {
+            frames[i]["dir"] == "recv" && frames[i]["text"].as_str().unwrap().starts_with(r#"{"action":"nodes""#)
+        })
+        .collect()
+}
+
+#[test]
+fn a_paged_device_list_reads_every_page_and_its_last_connections() {
+    let (doc, host) = replay("paging-devices");
+    let mut expected = vec!["meshes"];
+    expected.extend(["nodes", "lastconnects"].repeat(5));
+    assert_eq!(
+        actions(&host),
+        expected,
+        "lastconnects per page: a paging server answers it for that page"
+    );
+    assert_eq!(node_skips(&host), [0, 5, 10, 15, 20]);
+    let devices = doc["result"]["ok"].as_array().unwrap();
+    let ids: std::collections::BTreeSet<&str> = devices.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 23);
+    assert!(devices.iter().all(|d| d["last_seen_ms"].is_u64()));
+}
+
+#[test]
+fn paged_usage_and_server_sync_count_every_page_of_the_all_groups_list() {
+    let (doc, host) = replay("paging-usage");
+    assert_eq!(
+        actions(&host),
+        ["meshes", "nodes", "nodes", "nodes", "nodes", "nodes", "nodes"]
+    );
+    assert_eq!(
+        node_skips(&host),
+        [0, 5, 10, 15, 20, 25],
+        "30 devices in full pages: the total ends it"
+    );
+    let counts: Vec<u64> = doc["result"]["ok"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|c| c["devices"].as_u64().unwrap())
+        .collect();
+    assert_eq!(counts.iter().sum::<u64>(), 30);
+    assert!(counts.contains(&23) && counts.contains(&7), "{counts:?}");
+
+    let (doc, host) = replay("paging-list-accounts");
+    assert_eq!(node_skips(&host), [0, 5, 10, 15, 20, 25]);
+    let devices: Vec<u64> = doc["result"]["ok"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["devices"].as_u64().unwrap())
+        .collect();
+    assert_eq!(devices, [23, 7]);
+}
+
+#[test]
+fn a_page_that_does_not_echo_the_skip_asked_for_is_an_error() {
+    let mut doc = transcript("op-paging-usage");
+    let second = node_replies(&doc)[1];
+    let text = doc["sessions"][0][second]["text"]
+        .as_str()
+        .unwrap()
+        .replace(r#""skip":5"#, r#""skip":0"#);
+    doc["sessions"][0][second]["text"] = json!(text);
+    let (out, _) = run(&doc);
+    assert_eq!(out["error"]["kind"], "remote", "{out}");
+    assert!(
+        out["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("paging not honoured"),
+        "{out}"
+    );
+}
+
+#[test]
+fn paged_terminate_rereads_the_first_page_until_the_group_is_empty() {
+    let (doc, host) = replay("paging-terminate");
+    assert_eq!(
+        node_skips(&host),
+        [0; 6],
+        "never skip: moving devices out shifts every later page"
+    );
+    let sent = actions(&host);
+    assert_eq!(sent.iter().filter(|a| *a == "changeDeviceMesh").count(), 23);
+    assert_eq!(
+        sent[sent.len() - 2..],
+        ["nodes", "deletemesh"],
+        "deleted only after an empty page"
+    );
+    assert_eq!(doc["result"]["ok"]["retired_devices"], 23);
+}
+
+#[test]
+fn terminate_stops_before_deleting_when_a_moved_device_is_still_listed() {
+    // The second read of the first page answers as the first did: the five devices MeshCentral reported moved.
+    let mut doc = transcript("op-paging-terminate");
+    let replies = node_replies(&doc);
+    let text = |i: usize| doc["sessions"][0][replies[i]]["text"].as_str().unwrap().to_string();
+    let tag = |t: &str| {
+        serde_json::from_str::<Value>(t).unwrap()["responseid"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (first, second) = (text(0), text(1));
+    let again = first.replace(&format!(r#""{}""#, tag(&first)), &format!(r#""{}""#, tag(&second)));
+    doc["sessions"][0][replies[1]]["text"] = json!(again);
+    let (out, host) = run(&doc);
+    assert_eq!(out["error"]["kind"], "remote", "{out}");
+    assert!(
+        out["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("after MeshCentral reported it moved"),
+        "{out}"
+    );
+    assert!(
+        !actions(&host).contains(&"deletemesh".to_string()),
+        "the group is not deleted"
+    );
+}

@@ -1,15 +1,16 @@
-//! The devices of one group with their online state, from `{"action":"nodes","meshid":...}`.
+//! The devices of one group with their online state, from `{"action":"nodes","meshid":...}`, every page of it.
 //! MeshCentral sets `conn` (bit 1 = agent connected) only while a device is connected: no `conn` means offline.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::config::{user_id, validate_username, ServerConfig, ServerInput};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::host::Host;
 use crate::ops::installer_links::mesh_suffix;
+use crate::ops::nodes::{read_page, Page, Pager};
 use crate::ops::objects::{open_as, owned_group};
 use crate::ownership::Trust;
 use crate::skim::{self, Flow};
@@ -50,11 +51,30 @@ pub fn run<H: Host>(host: &mut H, input: DevicesInput) -> Result<Vec<Device>> {
     let trust = Trust::configured(&cfg);
     let customer = input.view_as.as_deref().map(|u| user_id(&cfg.domain, u));
     owned_group(&mut session, &trust, &input.mesh_id, customer.as_deref())?;
-    let reply = session.call_text("nodes", json!({"meshid": input.mesh_id}))?;
-    let mut devices = parse_nodes_reply(&reply, &input.mesh_id)?;
-    if !devices.is_empty() {
-        let last = session.call_text("lastconnects", json!({}))?;
-        apply_last_seen(&mut devices, &last);
+    // Every page (`ops::nodes`): the device list is also what Connect checks a node id against. A device seen on
+    // two pages (the list shifted while it was read, as pages have no fixed order) is listed once.
+    let mut devices = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut pager = Pager::new(Some(&input.mesh_id));
+    loop {
+        let mut page = Vec::new();
+        let fetched = pager.fetch(&mut session, |group, c| {
+            if group == input.mesh_id && c.peek() == Some(b'{') {
+                page.extend(read_node(c)?);
+            }
+            Ok(())
+        })?;
+        if fetched.is_none() {
+            break;
+        }
+        page.retain(|d| seen.insert(d.id.clone()));
+        if !page.is_empty() {
+            // A paging server answers `lastconnects` for the page just read (its `visibleDevices`), so it is asked
+            // per page; a server that does not page sends one page, and times for every device the account sees.
+            let last = session.call_text("lastconnects", json!({}))?;
+            apply_last_seen(&mut page, &last);
+        }
+        devices.append(&mut page);
     }
     session.close();
     Ok(devices)
@@ -87,47 +107,24 @@ pub fn apply_last_seen(devices: &mut [Device], reply: &str) {
     }
 }
 
-/// Interprets a `nodes` reply for one group (errors arrive as `result` texts, e.g. `Invalid group id`). Only the
-/// fields a device list shows are read; every other field of a node (agent, users, power...) and every other group
-/// is skimmed, each byte once. A field of an unexpected type counts as absent, not as a broken reply.
-pub fn parse_nodes_reply(reply: &str, mesh_id: &str) -> Result<Vec<Device>> {
-    let mut result = None;
+/// Interprets one `nodes` reply for one group (errors arrive as `result` texts, e.g. `Invalid group id`), with its
+/// paging fields (`ops::nodes::read_page`). Only the fields a device list shows are read; every other field of a
+/// node (agent, users, power...) and every other group is skimmed, each byte once. A field of an unexpected type
+/// counts as absent, not as a broken reply.
+pub fn read_nodes_page(reply: &str, mesh_id: &str) -> Result<(Vec<Device>, Page)> {
     let mut devices = Vec::new();
-    let mut cursor = skim::Cursor::new(reply);
-    let read = cursor.object(|c, key| {
-        match key.as_ref() {
-            "result" => result = skim::string(c.raw()?),
-            // `nodes` maps group ids to device lists; anything else there means no devices.
-            "nodes" if c.peek() == Some(b'{') => {
-                c.object(|c, group| {
-                    if group == mesh_id && c.peek() == Some(b'[') {
-                        c.array(|c| {
-                            if c.peek() == Some(b'{') {
-                                devices.extend(read_node(c)?);
-                            }
-                            Ok(Flow::Continue(()))
-                        })?;
-                    }
-                    Ok(Flow::Continue(()))
-                })?;
-            }
-            _ => {}
+    let page = read_page(reply, |group, c| {
+        if group == mesh_id && c.peek() == Some(b'{') {
+            devices.extend(read_node(c)?);
         }
-        Ok(Flow::Continue(()))
-    });
-    if read.and_then(|_| cursor.finish()).is_err() {
-        return Err(Error::Remote {
-            action: "nodes".into(),
-            message: "malformed node list".into(),
-        });
-    }
-    match result {
-        Some(text) if text != "ok" => Err(Error::Remote {
-            action: "nodes".into(),
-            message: text.into_owned(),
-        }),
-        _ => Ok(devices),
-    }
+        Ok(())
+    })?;
+    Ok((devices, page))
+}
+
+/// `read_nodes_page` without the paging fields.
+pub fn parse_nodes_reply(reply: &str, mesh_id: &str) -> Result<Vec<Device>> {
+    read_nodes_page(reply, mesh_id).map(|(devices, _)| devices)
 }
 
 /// A node's raw `conn` value: bit 1 set means its agent is connected (absent or another type: not connected).

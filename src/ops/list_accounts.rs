@@ -1,5 +1,6 @@
 //! Server sync: every service the connector provisioned on this server, read back from MeshCentral (one `meshes`,
-//! one `users` and one `nodes` request), for WHMCS's import tool and for spotting drift.
+//! one `users` and the pages of one all-groups `nodes` request, in one session), for WHMCS's import tool and for
+//! spotting drift.
 
 use std::collections::HashSet;
 
@@ -69,9 +70,7 @@ pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<Vec<Servic
     let mut session = Session::open_preferred(host, &cfg)?;
     let meshes = session.call("meshes", json!({}))?;
     let users = session.call("users", json!({}))?;
-    let nodes = session.call_text("nodes", json!({}))?;
     let own_id = session.own_user_id();
-    session.close();
 
     let groups = service::parse_groups(&meshes)?;
     let accounts = service::parse_accounts(&users)?;
@@ -90,7 +89,8 @@ pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<Vec<Servic
         .filter(|(g, (_, user))| trust.doubt(g, Some(&user_id(&cfg.domain, user))).is_none())
         .collect();
     let ids: Vec<String> = ours.iter().map(|(g, _)| g.id.clone()).collect();
-    let counts = usage::count(&ids, &meshes, &nodes)?;
+    let counts = usage::count_paged(&mut session, &ids, &meshes)?;
+    session.close();
     let mut list: Vec<ServiceAccount> = ours
         .into_iter()
         .map(|(g, (key, username))| {

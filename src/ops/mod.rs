@@ -6,6 +6,7 @@ pub mod installer_links;
 pub mod invite_link;
 pub mod list_accounts;
 pub mod login_url;
+pub mod nodes;
 pub mod objects;
 pub mod provision;
 pub mod sweep;

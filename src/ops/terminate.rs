@@ -14,6 +14,8 @@
 //! MeshCentral says the connector created it and nobody but the connector's accounts has rights on it
 //! (`ownership`). A group someone planted with the retired marker is never moved into.
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -22,6 +24,7 @@ use crate::error::{Error, Result};
 use crate::host::{Host, LogLevel};
 use crate::ops::devices::parse_nodes_reply;
 use crate::ops::installer_links::mesh_suffix;
+use crate::ops::nodes;
 use crate::ops::objects::{create_group, delete_group, delete_user, load_state};
 use crate::ownership::Trust;
 use crate::service::{self, find_account, find_group, not_ours_reason, ServiceRef, RETIRED_MARKER};
@@ -81,14 +84,60 @@ pub fn run<H: Host>(host: &mut H, input: TerminateInput) -> Result<Terminated> {
     };
 
     // 2. The devices: park them in the retired group (see the module comment), asking live agents to uninstall.
-    let devices = parse_nodes_reply(&session.call_text("nodes", json!({"meshid": group.id}))?, &group.id)?;
-    if !devices.is_empty() {
-        let retired = retired_group(&mut session, &groups, &trust, input.retired_mesh_id.as_deref())?;
+    let pinned = input.retired_mesh_id.as_deref();
+    retire_devices(&mut session, &group.id, &mut done, |s| {
+        retired_group(s, &groups, &trust, pinned)
+    })?;
+
+    // 3. The group.
+    delete_group(&mut session, &group.id)?;
+    done.deleted_group = true;
+    session.close();
+    Ok(done)
+}
+
+/// Moves every device of `group_id` into the retired group: reads the group's first page, moves it, and reads the
+/// first page again, until it comes back empty. Not page after page: each move takes a device out of the group, so
+/// the page at `skip` N afterwards starts N devices further on than it did and skips devices; and reading every page
+/// first, then moving, would miss a device enrolled meanwhile (and pages have no fixed order to begin with). Deleting
+/// a group that still holds a device is what must not happen (its agent would undelete it), so the loop ends only on
+/// an empty first page, whatever the server's page size and order. A device seen again after MeshCentral reported it
+/// moved stops the run with an error before the group is deleted (a re-run goes on from there), never a loop.
+fn retire_devices<H: Host>(
+    session: &mut Session<'_, H>,
+    group_id: &str,
+    done: &mut Terminated,
+    mut retired_group: impl FnMut(&mut Session<'_, H>) -> Result<String>,
+) -> Result<()> {
+    let mut moved = BTreeSet::new();
+    loop {
+        let reply = session.call_text("nodes", nodes::first_page(Some(group_id)))?;
+        let devices = parse_nodes_reply(&reply, group_id)?;
+        if devices.is_empty() {
+            return Ok(());
+        }
+        if let Some(again) = devices.iter().find(|d| moved.contains(&d.id)) {
+            return Err(Error::Remote {
+                action: "changeDeviceMesh".into(),
+                message: format!(
+                    "the device {} is still in {group_id} after MeshCentral reported it moved; the group was not deleted",
+                    again.id
+                ),
+            });
+        }
+        let retired = match &done.retired_group {
+            Some(id) => id.clone(),
+            None => {
+                let id = retired_group(session)?;
+                done.retired_group = Some(id.clone());
+                id
+            }
+        };
         let online: Vec<&str> = devices.iter().filter(|d| d.online).map(|d| d.id.as_str()).collect();
         if !online.is_empty() {
             // No reply exists for this command; the agent uninstalls itself when it gets it.
             session.send_only("uninstallagent", json!({"nodeids": online}))?;
-            done.uninstall_requested = online.len() as u32;
+            done.uninstall_requested += online.len() as u32;
         }
         for d in &devices {
             let reply = session.call("changeDeviceMesh", json!({"nodeids": [d.id], "meshid": retired}))?;
@@ -99,20 +148,14 @@ pub fn run<H: Host>(host: &mut H, input: TerminateInput) -> Result<Terminated> {
             ) {
                 expect_ok(&reply, "changeDeviceMesh")?;
             }
+            moved.insert(d.id.clone());
             done.retired_devices += 1;
         }
         session.log(
             LogLevel::Info,
-            &format!("moved {} device(s) of {} to {retired}", devices.len(), group.id),
+            &format!("moved {} device(s) of {group_id} to {retired}", devices.len()),
         );
-        done.retired_group = Some(retired);
     }
-
-    // 3. The group.
-    delete_group(&mut session, &group.id)?;
-    done.deleted_group = true;
-    session.close();
-    Ok(done)
 }
 
 /// The server's retired-agents group: the pinned one, else one the connector made earlier (found by its marker),

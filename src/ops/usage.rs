@@ -1,5 +1,5 @@
-//! Device counts for many services' groups in one connection: one `meshes` and one `nodes` request per server, not per
-//! service (WHMCS's daily UsageUpdate runs once per server). A malformed group id fails only its own entry (one bad
+//! Device counts for many services' groups in one connection: one `meshes` and the pages of one all-groups `nodes`
+//! per server, not per service (WHMCS's daily UsageUpdate runs once per server). A malformed group id fails only its own entry (one bad
 //! stored id must not stop the counts of every other service on the server).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -9,10 +9,11 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{json, Map, Value};
 
 use crate::config::{ServerConfig, ServerInput};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::host::Host;
 use crate::ops::devices::agent_connected;
 use crate::ops::installer_links::mesh_suffix;
+use crate::ops::nodes;
 use crate::session::Session;
 use crate::skim::{self, Flow};
 
@@ -67,10 +68,10 @@ pub fn run<H: Host>(host: &mut H, input: UsageInput) -> Result<BTreeMap<String, 
     }
     let mut session = Session::open_preferred(host, &cfg)?;
     let meshes = session.call("meshes", json!({}))?;
-    // Every device of the server in one reply (MBs on a large server): skimmed, only `conn` of wanted groups is read.
-    let nodes = session.call_text("nodes", json!({}))?;
+    // Every device of the server, page by page: skimmed, only `conn` of wanted groups is read.
+    let counts = count_paged(&mut session, &valid, &meshes)?;
     session.close();
-    for (id, usage) in count(&valid, &meshes, &nodes)? {
+    for (id, usage) in counts {
         out.insert(id, usage.map_or(GroupCount::Gone, GroupCount::Counted));
     }
     Ok(out)
@@ -89,55 +90,73 @@ fn partition(ids: &[String]) -> (Vec<String>, Vec<(String, GroupCount)>) {
     (valid, invalid)
 }
 
-/// Combines a `meshes` reply (which groups exist) with the text of an all-groups `nodes` reply (groups without
-/// devices are absent from it, so existence must come from `meshes`).
-pub fn count(wanted: &[String], meshes: &Map<String, Value>, nodes: &str) -> Result<Usage> {
-    let groups = crate::service::parse_groups(meshes)?;
-    let existing: BTreeSet<&str> = groups.iter().map(|g| g.id.as_str()).collect();
-    let mut counted: BTreeMap<&str, GroupUsage> = wanted
-        .iter()
-        .filter(|id| existing.contains(id.as_str()))
-        .map(|id| (id.as_str(), GroupUsage { devices: 0, online: 0 }))
-        .collect();
-    let mut has_nodes = false;
-    let mut cursor = skim::Cursor::new(nodes);
-    let read = cursor.object(|c, key| {
-        if key != "nodes" || c.peek() != Some(b'{') {
-            return Ok(Flow::Continue(()));
-        }
-        has_nodes = true;
-        c.object(|c, group| {
-            let Some(usage) = counted.get_mut(group.as_ref()) else {
-                return Ok(Flow::Continue(()));
-            };
-            if c.peek() == Some(b'[') {
-                c.array(|c| {
-                    usage.devices += 1;
-                    if c.peek() == Some(b'{') {
-                        c.object(|c, field| {
-                            if field == "conn" && agent_connected(c.raw()?) {
-                                usage.online += 1;
-                            }
-                            Ok(Flow::Continue(()))
-                        })?;
-                    }
-                    Ok(Flow::Continue(()))
-                })?;
-            }
-            Ok(Flow::Continue(()))
-        })?;
-        Ok(Flow::Continue(()))
-    });
-    if read.and_then(|_| cursor.finish()).is_err() || !has_nodes {
-        return Err(Error::Remote {
-            action: "nodes".into(),
-            message: "malformed reply".into(),
-        });
+/// Counts the devices of `wanted` over every page of the session's all-groups `nodes` (`ops::nodes`): one request
+/// per page of up to `nodes::PAGE_SIZE` devices, so a server with tens of thousands of devices never has to fit
+/// them into one message. Existence comes from `meshes` (groups without devices are absent from `nodes`).
+/// Pages have no fixed order: a device added or removed on the server while the pages are read can shift one
+/// device between pages (counted twice or not at all in this run; the next run counts it right).
+pub fn count_paged<H: Host>(
+    session: &mut Session<'_, H>,
+    wanted: &[String],
+    meshes: &Map<String, Value>,
+) -> Result<Usage> {
+    let mut counter = Counter::new(wanted, meshes)?;
+    if counter.counted.is_empty() {
+        // None of the wanted groups exists: nothing to count, no device list to read.
+        return Ok(counter.finish());
     }
-    Ok(wanted
-        .iter()
-        .map(|id| (id.clone(), counted.get(id.as_str()).copied()))
-        .collect())
+    nodes::each_node(session, None, |group, c| counter.node(group, c))?;
+    Ok(counter.finish())
+}
+
+/// `count_paged` over one reply already read (a server that does not page, or a test).
+pub fn count(wanted: &[String], meshes: &Map<String, Value>, nodes: &str) -> Result<Usage> {
+    let mut counter = Counter::new(wanted, meshes)?;
+    nodes::read_page(nodes, |group, c| counter.node(group, c))?;
+    Ok(counter.finish())
+}
+
+/// Per-group device counts, fed one device at a time.
+struct Counter<'w> {
+    wanted: &'w [String],
+    counted: BTreeMap<&'w str, GroupUsage>,
+}
+
+impl<'w> Counter<'w> {
+    fn new(wanted: &'w [String], meshes: &Map<String, Value>) -> Result<Self> {
+        let groups = crate::service::parse_groups(meshes)?;
+        let existing: BTreeSet<&str> = groups.iter().map(|g| g.id.as_str()).collect();
+        let counted = wanted
+            .iter()
+            .filter(|id| existing.contains(id.as_str()))
+            .map(|id| (id.as_str(), GroupUsage { devices: 0, online: 0 }))
+            .collect();
+        Ok(Counter { wanted, counted })
+    }
+
+    /// One device of `group` (the cursor on it); only `conn` of a wanted group's device is read.
+    fn node(&mut self, group: &str, c: &mut skim::Cursor<'_>) -> skim::Skim<()> {
+        let Some(usage) = self.counted.get_mut(group) else {
+            return Ok(());
+        };
+        usage.devices += 1;
+        if c.peek() == Some(b'{') {
+            c.object(|c, field| {
+                if field == "conn" && agent_connected(c.raw()?) {
+                    usage.online += 1;
+                }
+                Ok(Flow::Continue(()))
+            })?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Usage {
+        self.wanted
+            .iter()
+            .map(|id| (id.clone(), self.counted.get(id.as_str()).copied()))
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -83,8 +83,11 @@ final class MeshCentralServer
      *     manageAllDeviceGroups?: bool,
      *     extraUsers?: list<array{0: string, 1: string, 2?: bool}>,
      *     title?: string,
+     *     domain?: array<string, mixed>,
      *     detached?: bool
      * } $options
+     *   domain: more settings of the default domain (config.json `domains.""`), e.g. `['maxDeviceView' => 5]`; they
+     *   win over the defaults (title, newAccounts off).
      *   detached: the server is put in its own session (setsid), is not stopped when this PHP process
      *   ends, and the data dir is never removed. Stop it later with fromDataDir()->stop().
      */
@@ -150,7 +153,10 @@ final class MeshCentralServer
         $config = [
             'settings' => $settings,
             'domains' => [
-                '' => ['title' => (string) ($options['title'] ?? 'MeshCentral connector test'), 'newAccounts' => false],
+                '' => array_merge(
+                    ['title' => (string) ($options['title'] ?? 'MeshCentral connector test'), 'newAccounts' => false],
+                    (array) ($options['domain'] ?? [])
+                ),
             ],
         ];
         $json = json_encode($config, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR);

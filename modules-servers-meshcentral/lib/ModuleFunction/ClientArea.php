@@ -17,7 +17,7 @@ use WHMCS\Module\Server\Meshcentral\Support\ThemeFamily;
  * with status, dates, amounts, billing cycle, payment method, Upgrade/Cancel and usage billing, and prints this block
  * in it): the SSO button, per-device Connect (desktop / terminal / files as the rights preset allows; the deep link
  * is minted on click by the Connect custom function), installer links with the Linux one-line install commands and
- * the invite link for the service's own group, and its devices with online/offline and last seen. One control-channel session per page load (nodes + lastconnects), logged
+ * the invite link for the service's own group, and its devices with online/offline and last seen. One control-channel session per page load (nodes + lastconnects, per page of nodes when the server pages), logged
  * in as the service's own MeshCentral account when the server has a login token key; the links are built locally.
  * Every value from MeshCentral is escaped by the template.
  */
