@@ -21,18 +21,16 @@
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
 use crate::config::{user_id, ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::{Host, LogLevel};
-use crate::ops::devices::parse_nodes_reply;
 use crate::ops::installer_links::mesh_suffix;
 use crate::ops::objects::{delete_group, load_state};
-use crate::ops::terminate::retired_group;
+use crate::ops::terminate::{retire_devices, retired_group, Terminated};
 use crate::ownership::Trust;
 use crate::service::{find_account, validate_key, Account, Group};
-use crate::session::{expect_ok, Session};
+use crate::session::Session;
 
 /// More keys than any one billing install terminates on a server; a larger list is a host bug, refused up front.
 const MAX_TERMINATED_KEYS: usize = 1_000_000;
@@ -173,8 +171,9 @@ pub fn run<H: Host>(host: &mut H, input: SweepInput) -> Result<Swept> {
     Ok(done)
 }
 
-/// Parks the group's devices (asking online agents to uninstall) and deletes the group, as terminate does. The
-/// retired group is chosen once per sweep (`chosen`): a second lookup would not see one made in this session.
+/// Parks the group's devices (asking online agents to uninstall, every page) and deletes the group: terminate's own
+/// steps (`terminate::retire_devices`). The retired group is chosen once per sweep (`chosen`): a second lookup would
+/// not see one made in this session.
 fn retire<H: Host>(
     session: &mut Session<'_, H>,
     groups: &[Group],
@@ -183,36 +182,16 @@ fn retire<H: Host>(
     chosen: &mut Option<String>,
     group: &Group,
 ) -> Result<(u32, u32)> {
-    let devices = parse_nodes_reply(&session.call_text("nodes", json!({"meshid": group.id}))?, &group.id)?;
-    let mut uninstall = 0;
-    if !devices.is_empty() {
-        let retired = match chosen {
-            Some(id) => id.clone(),
-            None => {
-                let id = retired_group(session, groups, trust, pinned)?;
-                *chosen = Some(id.clone());
-                id
-            }
-        };
-        let online: Vec<&str> = devices.iter().filter(|d| d.online).map(|d| d.id.as_str()).collect();
-        if !online.is_empty() {
-            // No reply exists for this command; the agent uninstalls itself when it gets it.
-            session.send_only("uninstallagent", json!({"nodeids": online}))?;
-            uninstall = online.len() as u32;
-        }
-        for d in &devices {
-            let reply = session.call("changeDeviceMesh", json!({"nodeids": [d.id], "meshid": retired}))?;
-            let result = reply.get("result").and_then(Value::as_str);
-            if !matches!(
-                result,
-                Some("ok") | Some("Device already in correct group") | Some("Device not found")
-            ) {
-                expect_ok(&reply, "changeDeviceMesh")?;
-            }
-        }
-    }
+    let mut done = Terminated {
+        retired_group: chosen.clone(),
+        ..Terminated::default()
+    };
+    retire_devices(session, &group.id, &mut done, |s| {
+        retired_group(s, groups, trust, pinned)
+    })?;
+    chosen.clone_from(&done.retired_group);
     delete_group(session, &group.id)?;
-    Ok((devices.len() as u32, uninstall))
+    Ok((done.retired_devices, done.uninstall_requested))
 }
 
 #[cfg(test)]

@@ -103,7 +103,7 @@ pub fn run<H: Host>(host: &mut H, input: TerminateInput) -> Result<Terminated> {
 /// a group that still holds a device is what must not happen (its agent would undelete it), so the loop ends only on
 /// an empty first page, whatever the server's page size and order. A device seen again after MeshCentral reported it
 /// moved stops the run with an error before the group is deleted (a re-run goes on from there), never a loop.
-fn retire_devices<H: Host>(
+pub(crate) fn retire_devices<H: Host>(
     session: &mut Session<'_, H>,
     group_id: &str,
     done: &mut Terminated,
