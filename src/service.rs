@@ -362,6 +362,25 @@ pub fn find_group<'a>(
     }
 }
 
+/// Every account of a `users` reply by id: server sync and the sweep look one up for each of thousands of groups, and
+/// a linear search each time made them quadratic in the number of services.
+pub struct AccountIndex<'a> {
+    by_id: std::collections::HashMap<&'a str, &'a Account>,
+}
+
+impl<'a> AccountIndex<'a> {
+    pub fn new(accounts: &'a [Account]) -> Self {
+        AccountIndex {
+            by_id: accounts.iter().map(|a| (a.id.as_str(), a)).collect(),
+        }
+    }
+
+    /// The account named `username` in `domain`, if it exists.
+    pub fn find(&self, domain: &str, username: &str) -> Option<&'a Account> {
+        self.by_id.get(user_id(domain, username).as_str()).copied()
+    }
+}
+
 /// The account named `username`, if it exists.
 pub fn find_account<'a>(accounts: &'a [Account], domain: &str, username: &str) -> Option<&'a Account> {
     let id = user_id(domain, username);

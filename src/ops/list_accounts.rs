@@ -13,7 +13,7 @@ use crate::host::Host;
 use crate::ops::{sweep, usage};
 use crate::ownership::Trust;
 use crate::rights::RightsPreset;
-use crate::service::{self, find_account, validate_key};
+use crate::service::{self, validate_key, AccountIndex};
 use crate::session::Session;
 
 #[derive(Debug, Deserialize)]
@@ -91,10 +91,11 @@ pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<Vec<Servic
     let ids: Vec<String> = ours.iter().map(|(g, _)| g.id.clone()).collect();
     let counts = usage::count_paged(&mut session, &ids, &meshes)?;
     session.close();
+    let index = AccountIndex::new(&accounts);
     let mut list: Vec<ServiceAccount> = ours
         .into_iter()
         .map(|(g, (key, username))| {
-            let account = find_account(&accounts, &cfg.domain, username);
+            let account = index.find(&cfg.domain, username);
             let c = counts.get(&g.id).copied().flatten();
             ServiceAccount {
                 service_key: key.clone(),
@@ -112,7 +113,7 @@ pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<Vec<Servic
                 created_ms: g.creation_ms,
                 email: account.and_then(|a| a.email.clone()),
                 came_back: terminated.contains(key.as_str())
-                    && sweep::not_came_back(g, &accounts, &trust, &cfg.domain).is_none(),
+                    && sweep::not_came_back(g, &index, &trust, &cfg.domain).is_none(),
             }
         })
         .collect();

@@ -29,7 +29,7 @@ use crate::ops::installer_links::mesh_suffix;
 use crate::ops::objects::{delete_group, load_state};
 use crate::ops::terminate::{retire_devices, retired_group, Terminated};
 use crate::ownership::Trust;
-use crate::service::{find_account, validate_key, Account, Group};
+use crate::service::{validate_key, AccountIndex, Group};
 use crate::session::Session;
 
 /// More keys than any one billing install terminates on a server; a larger list is a host bug, refused up front.
@@ -78,11 +78,11 @@ pub struct Swept {
 
 /// Why the group of a terminated service is not one that came back (None = it is): its marker's user must not exist,
 /// and nobody but the connector's accounts may have rights on it.
-pub(crate) fn not_came_back(group: &Group, accounts: &[Account], trust: &Trust, domain: &str) -> Option<String> {
+pub(crate) fn not_came_back(group: &Group, accounts: &AccountIndex<'_>, trust: &Trust, domain: &str) -> Option<String> {
     let Some((_, username)) = group.marker.as_ref() else {
         return Some("it carries no service marker".into());
     };
-    if find_account(accounts, domain, username).is_some() {
+    if accounts.find(domain, username).is_some() {
         return Some(format!("its user '{username}' ({}) exists", user_id(domain, username)));
     }
     trust.doubt(group, None).map(|doubt| doubt.to_string())
@@ -123,9 +123,10 @@ pub fn run<H: Host>(host: &mut H, input: SweepInput) -> Result<Swept> {
                 .is_some_and(|(k, _)| k.starts_with(&input.key_prefix) && terminated.contains(k.as_str()))
         })
         .collect();
+    let index = AccountIndex::new(&accounts);
     for group in candidates {
         let (key, username) = group.marker.clone().unwrap_or_default();
-        if let Some(reason) = not_came_back(group, &accounts, &trust, &cfg.domain) {
+        if let Some(reason) = not_came_back(group, &index, &trust, &cfg.domain) {
             done.left_alone.push(LeftAlone {
                 service_key: key,
                 mesh_id: group.id.clone(),
@@ -197,6 +198,7 @@ fn retire<H: Host>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::service::Account;
 
     fn cfg() -> ServerConfig {
         let mut input = crate::config::test_input("https://127.0.0.1:4430");
@@ -232,17 +234,19 @@ mod tests {
         let cfg = cfg();
         let trust = Trust::new("user//connector", &cfg);
         let undeleted = group(&["user//connector"]);
-        assert_eq!(not_came_back(&undeleted, &[], &trust, ""), None);
+        assert_eq!(not_came_back(&undeleted, &AccountIndex::new(&[]), &trust, ""), None);
         let user = [account("user//mc-k1")];
-        assert!(not_came_back(&undeleted, &user, &trust, "").unwrap().contains("exists"));
+        assert!(not_came_back(&undeleted, &AccountIndex::new(&user), &trust, "")
+            .unwrap()
+            .contains("exists"));
         let widened = group(&["user//connector", "user//mallory"]);
-        assert!(not_came_back(&widened, &[], &trust, "")
+        assert!(not_came_back(&widened, &AccountIndex::new(&[]), &trust, "")
             .unwrap()
             .contains("user//mallory"));
         let unmarked = Group {
             marker: None,
             ..group(&[])
         };
-        assert!(not_came_back(&unmarked, &[], &trust, "").is_some());
+        assert!(not_came_back(&unmarked, &AccountIndex::new(&[]), &trust, "").is_some());
     }
 }
