@@ -3,8 +3,9 @@
 # WHMCS client-area page with the module costs per backend (installed release zip, emulated WHMCS, real MeshCentral,
 # a group of 100 devices), and the device list on a server shared with 3,000 other customers' devices, listed as the
 # administrator vs as the service's own account. The core's own costs per backend: php bench/translated.php. Last, the
-# differential run of random modules on Wasmer vs translated (counts of modules/calls run and of differences).
-# Usage: scripts/bench.sh [runs=5] [pages=20] [random modules=20000]
+# differential run of random modules on Wasmer vs translated (counts of modules/calls run and of differences), then the
+# fuzz run of the parsers (bench/fuzz.sh: inputs and time per target).
+# Usage: scripts/bench.sh [runs=5] [pages=20] [random modules=20000] [fuzz inputs per target=1000000]
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 scripts/build-release.sh >/dev/null
@@ -15,3 +16,5 @@ echo
 php -d opcache.enable_cli=1 -d opcache.jit=off bench/devices-view.php 100 3000
 echo
 php bench/random-modules.php "${3:-20000}"
+echo
+bench/fuzz.sh "${4:-1000000}"
