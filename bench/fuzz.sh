@@ -10,6 +10,6 @@ cd "$(dirname "$0")/.."
 cases="${1:-1000000}"
 start=$(date +%s)
 PROPTEST_CASES="$cases" cargo test --quiet --release --lib fuzz:: -- --nocapture --test-threads=1 2>&1 \
-  | grep -E '^fuzz |panicked|FAILED|test result' || true
+  | grep -oE "fuzz [^:]+: [0-9]+ inputs.*|panicked.*|FAILED.*|test result.*" || true
 php bench/frame-codec-fuzz.php "$cases"
 echo "fuzz total: $(( $(date +%s) - start )) s"

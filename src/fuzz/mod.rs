@@ -44,6 +44,9 @@ where
         cases,
         // Failures are fixed with a named regression test instead of a persisted seed file.
         failure_persistence: None,
+        // The filters (e.g. well-formed Access Hash lines) reject a few percent: the limits grow with the count.
+        max_local_rejects: cases.saturating_mul(16).max(65_536),
+        max_global_rejects: cases.saturating_mul(4).max(1024),
         ..Config::default()
     };
     let mut runner = TestRunner::new(config);

@@ -388,7 +388,14 @@ fn settings_input() -> impl Strategy<Value = (Value, Vec<String>)> {
         prop_oneof![3 => any::<bool>().prop_map(Value::Bool), 1 => secure_field()],
         prop::sample::select(vec!["", "admin", "admin", " connector ", "~t:tok", "a b", "x/y"]),
         prop_oneof![1 => Just(String::new()), 4 => "[A-Za-z0-9!:]{1,8}".prop_map(|p| format!("Pw{p}{MARK}"))],
-        prop_oneof![3 => hash_of(good_line()).prop_filter("one line per key", |(l, _)| hash_model(l).is_ok()),
+        prop_oneof![3 => hash_of(good_line()).prop_map(|(lines, text)| if hash_model(&lines).is_ok() {
+                        (lines, text)
+                    } else {
+                        // A repeated key (or verify_tls=no beside a CA file): keep only the first line.
+                        let first: Vec<Line> = lines.into_iter().take(1).collect();
+                        let text = first.iter().map(line_text).collect();
+                        (first, text)
+                    }),
                     1 => access_hash()],
         prop_oneof![3 => Just(String::new()), 1 => address()],
         prop_oneof![3 => Just(String::new()), 1 => prop::sample::select(vec!["u:pw", "~t:t:pw", "nocolon", "a b:c"])
