@@ -5,10 +5,11 @@
 # administrator vs as the service's own account, the page with a hung MeshCentral (first page, pages while the
 # breaker is open), and usage over 10,000 devices with and without MeshCentral's paging (maxDeviceView). The core's
 # own costs per backend: php bench/translated.php. Then the differential run of random modules on Wasmer vs
-# translated (counts of modules/calls run and of differences). Last, every lifecycle action and the client-area page
-# with many services on one server (bench/scale.php; 1,000 services here: the 10,000-service run of the README takes
-# ~12 min, php bench/scale.php 10000 3).
-# Usage: scripts/bench.sh [runs=5] [pages=20] [random modules=20000] [services=1000]
+# translated (counts of modules/calls run and of differences), every lifecycle action and the client-area page with
+# many services on one server (bench/scale.php; 1,000 services here: the 10,000-service run of the README takes
+# ~12 min, php bench/scale.php 10000 3), and last the fuzz run of the parsers (bench/fuzz.sh: inputs and time per
+# target).
+# Usage: scripts/bench.sh [runs=5] [pages=20] [random modules=20000] [services=1000] [fuzz inputs per target=1000000]
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 scripts/build-release.sh >/dev/null
@@ -25,3 +26,5 @@ echo
 php bench/random-modules.php "${3:-20000}"
 echo
 php bench/scale.php "${4:-1000}" 3
+echo
+bench/fuzz.sh "${5:-1000000}"

@@ -15,6 +15,9 @@ pub mod session;
 pub mod settings;
 pub mod skim;
 
+#[cfg(test)]
+mod fuzz;
+
 #[cfg(target_arch = "wasm32")]
 mod wasm_abi;
 

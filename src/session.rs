@@ -430,7 +430,7 @@ pub struct ServerInfo {
 }
 
 impl ServerInfo {
-    fn read(raw: Option<&str>) -> Self {
+    pub(crate) fn read(raw: Option<&str>) -> Self {
         let Some(Ok([name, domain, tls_hash, manage_all])) =
             raw.map(|r| skim::pick(r, ["name", "domain", "tlshash", "manageAllDeviceGroups"]))
         else {
@@ -459,7 +459,7 @@ pub struct UserInfo {
 }
 
 impl UserInfo {
-    fn read(raw: Option<&str>) -> Self {
+    pub(crate) fn read(raw: Option<&str>) -> Self {
         let Some(Ok([id, name, siteadmin, links])) = raw.map(|r| skim::pick(r, ["_id", "name", "siteadmin", "links"]))
         else {
             return Self::default();
@@ -503,7 +503,7 @@ fn text_of(raw: Option<&str>) -> Cow<'_, str> {
 
 /// What a received message is to the request in flight.
 #[derive(Debug, PartialEq, Eq)]
-enum Route<'a> {
+pub(crate) enum Route<'a> {
     /// The reply to it.
     Reply,
     /// Something else (an event, a reply to nobody): skipped.
@@ -517,7 +517,7 @@ enum Route<'a> {
 /// body is read once, by the caller. Events pushed by the server carry `action: "event"`, so an action match plus
 /// "our tag, or no tag at all" is unambiguous while only one request is in flight. A routing field of another type
 /// than string is present but matches nothing; the first occurrence of a repeated field counts.
-fn route<'a>(text: &'a str, action: &str, tag: &str) -> std::result::Result<Route<'a>, skim::SkimError> {
+pub(crate) fn route<'a>(text: &'a str, action: &str, tag: &str) -> std::result::Result<Route<'a>, skim::SkimError> {
     // None: not seen yet; Some(None): seen, not a string.
     let mut reply_action: Option<Option<Cow<'a, str>>> = None;
     let mut echoes: [Option<Option<Cow<'a, str>>>; 2] = [None, None];
