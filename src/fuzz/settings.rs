@@ -89,13 +89,8 @@ fn secure_field() -> impl Strategy<Value = Value> {
 fn server_input(url: String, allow_plaintext: bool) -> ServerInput {
     ServerInput {
         url,
-        username: "admin".into(),
-        password: Some("pw".into()),
-        login_token_key: None,
-        tls: None,
-        timeout_ms: None,
-        accepted_creators: Vec::new(),
         allow_plaintext,
+        ..crate::config::test_input("")
     }
 }
 
