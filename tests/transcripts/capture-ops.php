@@ -9,32 +9,15 @@ declare(strict_types=1);
 // Usage: MESHCONNECTOR_LIBWASMER=... php tests/transcripts/capture-ops.php   (rewrites tests/transcripts/op-*.json)
 require dirname(__DIR__) . '/php/bootstrap.php';
 
-use MeshCentralConnector\Connector;
-use MeshCentralConnector\Exception\ConnectorException;
 use MeshCentralConnector\Tests\Support\MeshCentralServer;
+use MeshCentralConnector\Tests\Support\TranscriptRecorder;
 
 $server = MeshCentralServer::start(['adminUser' => 'connector-admin', 'adminPassword' => 'Capture-Pass-1']);
 $settings = ['url' => $server->httpsUrl(), 'username' => 'connector-admin', 'password' => 'Capture-Pass-1', 'tls' => ['ca_file' => $server->caFile()], 'timeout_ms' => 3000];
-$frames = [];
-$hook = static function (string $event, string $payload) use (&$frames): void {
-    if ($event === 'open') {
-        $frames[] = [];
-        return;
-    }
-    $frames[count($frames) - 1][] = ['dir' => $event, 'text' => $payload];
-};
-$connector = Connector::load(dirname(__DIR__, 2) . '/build/meshcentral_connector.wasm', null, null, null, null, $hook);
-$record = static function (string $name, array $request) use ($connector, &$frames): void {
-    $frames = [];
-    try {
-        $result = ['ok' => $connector->call($request)];
-    } catch (ConnectorException $e) {
-        $result = ['error' => ['kind' => $e->kind, 'message' => $e->getMessage()]];
-    }
-    $request['server'] = '(the capture server)';
-    $doc = ['meshcentral' => '1.1.55', 'request' => $request, 'result' => $result, 'sessions' => $frames];
-    file_put_contents(__DIR__ . "/op-$name.json", json_encode($doc, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES) . "\n");
-    echo "op-$name: ", count($frames), " session(s)\n";
+$recorder = new TranscriptRecorder(dirname(__DIR__, 2) . '/build/meshcentral_connector.wasm');
+$connector = $recorder->connector();
+$record = static function (string $name, array $request) use ($recorder): void {
+    $recorder->record(__DIR__ . "/op-$name.json", $request);
 };
 
 $service = ['key' => 'capture-1', 'username' => 'mc-capture-1'];

@@ -8,33 +8,16 @@ declare(strict_types=1);
 // Usage: MESHCONNECTOR_LIBWASMER=... php tests/transcripts/capture-paging.php   (rewrites tests/transcripts/op-paging-*.json)
 require dirname(__DIR__) . '/php/bootstrap.php';
 
-use MeshCentralConnector\Connector;
-use MeshCentralConnector\Exception\ConnectorException;
 use MeshCentralConnector\Tests\Support\DeviceRecords;
 use MeshCentralConnector\Tests\Support\MeshCentralServer;
+use MeshCentralConnector\Tests\Support\TranscriptRecorder;
 
 $server = MeshCentralServer::start(['adminUser' => 'connector-admin', 'adminPassword' => 'Capture-Pass-1', 'domain' => ['maxDeviceView' => 5]]);
 $settings = ['url' => $server->httpsUrl(), 'username' => 'connector-admin', 'password' => 'Capture-Pass-1', 'tls' => ['ca_file' => $server->caFile()], 'timeout_ms' => 3000];
-$frames = [];
-$hook = static function (string $event, string $payload) use (&$frames): void {
-    if ($event === 'open') {
-        $frames[] = [];
-        return;
-    }
-    $frames[count($frames) - 1][] = ['dir' => $event, 'text' => $payload];
-};
-$connector = Connector::load(dirname(__DIR__, 2) . '/build/meshcentral_connector.wasm', null, null, null, null, $hook);
-$record = static function (string $name, array $request) use ($connector, &$frames): void {
-    $frames = [];
-    try {
-        $result = ['ok' => $connector->call($request)];
-    } catch (ConnectorException $e) {
-        $result = ['error' => ['kind' => $e->kind, 'message' => $e->getMessage()]];
-    }
-    $request['server'] = '(the capture server)';
-    $doc = ['meshcentral' => '1.1.55', 'max_device_view' => 5, 'request' => $request, 'result' => $result, 'sessions' => $frames];
-    file_put_contents(__DIR__ . "/op-paging-$name.json", json_encode($doc, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES) . "\n");
-    echo "op-paging-$name: ", count($frames), " session(s)\n";
+$recorder = new TranscriptRecorder(dirname(__DIR__, 2) . '/build/meshcentral_connector.wasm');
+$connector = $recorder->connector();
+$record = static function (string $name, array $request) use ($recorder): void {
+    $recorder->record(__DIR__ . "/op-paging-$name.json", $request, ['max_device_view' => 5]);
 };
 
 $provision = static function (string $key) use ($connector, $settings): array {
