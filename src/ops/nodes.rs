@@ -195,6 +195,16 @@ pub fn each_node<H: Host>(
 mod tests {
     use super::*;
 
+    /// A page as `read_page` reports it (counts only).
+    fn counted(nodes: u64, skip: Option<u64>, limit: Option<u64>, total: Option<u64>) -> Page {
+        Page {
+            nodes,
+            skip,
+            limit,
+            total,
+        }
+    }
+
     fn page(text: &str) -> Page {
         read_page(text, |_, _| Ok(())).unwrap()
     }
@@ -232,88 +242,34 @@ mod tests {
                 })
                 .unwrap();
         }
-        pager
-            .advance(&Page {
-                nodes: 2,
-                skip: Some(10),
-                limit: Some(5),
-                total: Some(12),
-            })
-            .unwrap();
+        pager.advance(&counted(2, Some(10), Some(5), Some(12))).unwrap();
         assert_eq!(pager.request(), None, "a short page is the last");
 
         // Exactly full pages: the total ends it, without asking for an empty page.
         let mut pager = Pager::new(None);
-        pager
-            .advance(&Page {
-                nodes: 5,
-                skip: Some(0),
-                limit: Some(5),
-                total: Some(10),
-            })
-            .unwrap();
-        pager
-            .advance(&Page {
-                nodes: 5,
-                skip: Some(5),
-                limit: Some(5),
-                total: Some(10),
-            })
-            .unwrap();
+        pager.advance(&counted(5, Some(0), Some(5), Some(10))).unwrap();
+        pager.advance(&counted(5, Some(5), Some(5), Some(10))).unwrap();
         assert_eq!(pager.request(), None);
 
         // No total on a full page (the count failed on the server): ask on until a page comes back short or empty.
         let mut pager = Pager::new(None);
-        pager
-            .advance(&Page {
-                nodes: 5,
-                skip: Some(0),
-                limit: Some(5),
-                total: None,
-            })
-            .unwrap();
+        pager.advance(&counted(5, Some(0), Some(5), None)).unwrap();
         assert_eq!(pager.request().unwrap()["skip"], 5);
-        pager
-            .advance(&Page {
-                nodes: 0,
-                skip: Some(5),
-                limit: Some(5),
-                total: None,
-            })
-            .unwrap();
+        pager.advance(&counted(0, Some(5), Some(5), None)).unwrap();
         assert_eq!(pager.request(), None);
     }
 
     #[test]
     fn a_server_that_ignores_skip_or_never_ends_is_an_error() {
         let mut pager = Pager::new(None);
-        pager
-            .advance(&Page {
-                nodes: 5,
-                skip: Some(0),
-                limit: Some(5),
-                total: Some(20),
-            })
-            .unwrap();
-        let e = pager
-            .advance(&Page {
-                nodes: 5,
-                skip: Some(0),
-                limit: Some(5),
-                total: Some(20),
-            })
-            .unwrap_err();
+        pager.advance(&counted(5, Some(0), Some(5), Some(20))).unwrap();
+        let e = pager.advance(&counted(5, Some(0), Some(5), Some(20))).unwrap_err();
         assert!(e.to_string().contains("paging not honoured"), "{e}");
 
         let mut pager = Pager::new(None);
         let mut skip = 0;
         let e = loop {
-            match pager.advance(&Page {
-                nodes: 1,
-                skip: Some(skip),
-                limit: Some(1),
-                total: None,
-            }) {
+            match pager.advance(&counted(1, Some(skip), Some(1), None)) {
                 Ok(()) => skip += 1,
                 Err(e) => break e,
             }
