@@ -10,12 +10,12 @@ use serde_json::{json, Value};
 use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::Host;
-use crate::ops::objects::{link, load_state};
+use crate::ops::objects::{customer_view, link, load_state};
 use crate::ops::provision::{clean_realname, validate_email};
 use crate::ownership::Trust;
 use crate::rights::{check_customer_group_rights, site, RightsPreset};
 use crate::service::{self, find_account, find_group, not_ours_reason, Account, Group, ServiceRef};
-use crate::session::{expect_ok, AuthMethod, Session};
+use crate::session::{expect_ok, Session};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -114,35 +114,6 @@ fn with_owned_account<H: Host, T>(
     let out = act(&mut session, &group, &account)?;
     session.close();
     Ok(out)
-}
-
-/// The service's group and account as the customer's own session sees them, or None when that view cannot decide.
-fn customer_view<H: Host>(host: &mut H, cfg: &ServerConfig, service: &ServiceRef) -> Result<Option<(Group, Account)>> {
-    if service.mesh_id.is_none() || cfg.login_token_key.is_none() || cfg.is_login_token_user() {
-        return Ok(None);
-    }
-    let as_customer = ServerConfig {
-        username: service.username(),
-        password: None,
-        ..cfg.clone()
-    };
-    let mut session = match Session::open(&mut *host, &as_customer, AuthMethod::LoginToken) {
-        Ok(session) => session,
-        // Cannot log in (deleted, renamed): the connector's view says what happened.
-        Err(Error::AuthRejected { .. } | Error::InsufficientRights { .. } | Error::Remote { .. }) => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let info = session.userinfo.clone();
-    let groups = service::parse_groups(&session.call("meshes", json!({}))?)?;
-    session.close();
-    let (Some(id), Some(links)) = (info.id, info.links) else {
-        return Ok(None);
-    };
-    let account = Account::from_links(id, info.name.unwrap_or_default(), info.siteadmin as u32, links);
-    let trust = Trust::configured(cfg);
-    Ok(find_group(&groups, service, &trust, &cfg.domain)?
-        .cloned()
-        .map(|g| (g, account)))
 }
 
 fn state(account: &Account, group: &Group, locked: bool, rights: Option<u32>, changed: bool) -> AccountState {

@@ -8,7 +8,7 @@ use crate::config::{validate_username, ServerConfig};
 use crate::error::{Error, Result};
 use crate::host::{Host, LogLevel};
 use crate::ownership::Trust;
-use crate::service::{self, Account, Group};
+use crate::service::{self, find_group, Account, Group, ServiceRef};
 use crate::session::{expect_ok, AuthMethod, Session};
 
 /// Every group that exists and every account (`meshes` + `users`): what ownership checks and lookups work on.
@@ -127,4 +127,40 @@ pub fn delete_group<H: Host>(session: &mut Session<'_, H>, mesh_id: &str) -> Res
         return Ok(());
     }
     expect_ok(&reply, "deletemesh")
+}
+
+/// The service's group and account as the customer's own session sees them (its greeting is its account, its
+/// `meshes` answer its group), or None when that view cannot decide: no stored group id, no login token key, a
+/// login-token connector account (`~t:`, whose owner the configuration does not name), a customer who cannot log in,
+/// or a stored group that is not in the customer's view. Its cost does not grow with the server's other customers.
+pub fn customer_view<H: Host>(
+    host: &mut H,
+    cfg: &ServerConfig,
+    service: &ServiceRef,
+) -> Result<Option<(Group, Account)>> {
+    if service.mesh_id.is_none() || cfg.login_token_key.is_none() || cfg.is_login_token_user() {
+        return Ok(None);
+    }
+    let as_customer = ServerConfig {
+        username: service.username(),
+        password: None,
+        ..cfg.clone()
+    };
+    let mut session = match Session::open(&mut *host, &as_customer, AuthMethod::LoginToken) {
+        Ok(session) => session,
+        // Cannot log in (deleted, renamed): the connector's view says what happened.
+        Err(Error::AuthRejected { .. } | Error::InsufficientRights { .. } | Error::Remote { .. }) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let info = session.userinfo.clone();
+    let groups = service::parse_groups(&session.call("meshes", json!({}))?)?;
+    session.close();
+    let (Some(id), Some(links)) = (info.id, info.links) else {
+        return Ok(None);
+    };
+    let account = Account::from_links(id, info.name.unwrap_or_default(), info.siteadmin as u32, links);
+    let trust = Trust::configured(cfg);
+    Ok(find_group(&groups, service, &trust, &cfg.domain)?
+        .cloned()
+        .map(|g| (g, account)))
 }

@@ -25,7 +25,7 @@ use crate::host::{Host, LogLevel};
 use crate::ops::devices::parse_nodes_reply;
 use crate::ops::installer_links::mesh_suffix;
 use crate::ops::nodes;
-use crate::ops::objects::{create_group, delete_group, delete_user, load_state};
+use crate::ops::objects::{create_group, customer_view, delete_group, delete_user, load_state};
 use crate::ownership::Trust;
 use crate::service::{self, find_account, find_group, not_ours_reason, ServiceRef, RETIRED_MARKER};
 use crate::session::{expect_ok, Session};
@@ -59,12 +59,22 @@ pub fn run<H: Host>(host: &mut H, input: TerminateInput) -> Result<Terminated> {
     if let Some(id) = &input.retired_mesh_id {
         mesh_suffix(id)?;
     }
-    let mut session = Session::open_preferred(host, &cfg)?;
-    let (groups, accounts) = load_state(&mut session)?;
-    let trust = Trust::new(&session.own_user_id(), &cfg);
-    let group = find_group(&groups, &service, &trust, &cfg.domain)?.cloned();
     let username = service.username();
-    let account = find_account(&accounts, &cfg.domain, &username).cloned();
+    // A provisioned service is proven in the customer's own session (see `objects::customer_view`); otherwise, or
+    // when that view cannot decide (e.g. an earlier run already deleted the user), the connector's view of every
+    // group and account decides.
+    let (mut session, group, account, mut groups) = match customer_view(host, &cfg, &service)? {
+        Some((group, account)) => (Session::open_preferred(host, &cfg)?, Some(group), Some(account), None),
+        None => {
+            let mut session = Session::open_preferred(host, &cfg)?;
+            let (groups, accounts) = load_state(&mut session)?;
+            let trust = Trust::new(&session.own_user_id(), &cfg);
+            let group = find_group(&groups, &service, &trust, &cfg.domain)?.cloned();
+            let account = find_account(&accounts, &cfg.domain, &username).cloned();
+            (session, group, account, Some(groups))
+        }
+    };
+    let trust = Trust::new(&session.own_user_id(), &cfg);
     let mut done = Terminated::default();
 
     // 1. The user, so nobody can log in while the rest is removed, and so an undeleted group would have no customer.
@@ -86,6 +96,11 @@ pub fn run<H: Host>(host: &mut H, input: TerminateInput) -> Result<Terminated> {
     // 2. The devices: park them in the retired group (see the module comment), asking live agents to uninstall.
     let pinned = input.retired_mesh_id.as_deref();
     retire_devices(&mut session, &group.id, &mut done, |s| {
+        // Only a group with devices needs the retired group, and only then every group (to check it) is read.
+        let groups = match groups.take() {
+            Some(groups) => groups,
+            None => service::parse_groups(&s.call("meshes", json!({}))?)?,
+        };
         retired_group(s, &groups, &trust, pinned)
     })?;
 

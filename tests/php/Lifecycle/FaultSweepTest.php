@@ -59,7 +59,8 @@ final class FaultSweepTest extends ServiceTestCase
         $points = $this->chunksOf($terminate, 'full');
         for ($k = 1; $k <= $points; $k++) {
             $service = self::newService("sw-t$k");
-            self::provisionVia(self::goodSettings(), $service);
+            // As WHMCS calls it: with the stored group id (the customer's own view proves ownership first).
+            $service['mesh_id'] = self::provisionVia(self::goodSettings(), $service)['mesh_id'];
             $this->faulted('cut-reply', $k, static fn (array $s): array => $terminate($s, $service));
             self::connector()->terminate(self::goodSettings(), $service);
             $this->assertGone($service, "cut-reply at $k");

@@ -65,4 +65,32 @@ final class TerminateTest extends ServiceTestCase
         }
         self::assertArrayHasKey($foreign, self::serverGroups());
     }
+
+    /**
+     * With the stored group id the service is proven in the customer's own session, and a group without devices is
+     * removed without reading the server's lists of every group and account.
+     */
+    public function testAProvisionedServiceIsTerminatedWithoutListingTheServer(): void
+    {
+        $service = self::newService('term-view');
+        $p = self::provision($service);
+        $service['mesh_id'] = $p['mesh_id'];
+        $sessions = [];
+        $hook = static function (string $event, string $payload) use (&$sessions): void {
+            if ($event === 'open') {
+                $sessions[] = [];
+            } elseif ($event === 'send') {
+                $sessions[count($sessions) - 1][] = json_decode($payload, true)['action'] ?? '?';
+            }
+        };
+        $c = \MeshCentralConnector\Connector::load(self::wasmPath(), null, sys_get_temp_dir() . '/meshconnector-test-cache', null, null, $hook);
+        $t = $c->terminate(self::goodSettings(), $service);
+        self::assertTrue($t['deleted_user'] && $t['deleted_group']);
+        self::assertSame([['meshes'], ['deleteuser', 'nodes', 'deletemesh']], $sessions, "the customer's view, then the removal");
+        self::assertArrayNotHasKey($p['mesh_id'], self::serverGroups());
+        self::assertArrayNotHasKey($p['user_id'], self::serverUsers());
+        // Again: the customer cannot log in any more, so the connector's full view decides: nothing left to do.
+        $again = $c->terminate(self::goodSettings(), $service);
+        self::assertSame([false, false], [$again['deleted_user'], $again['deleted_group']]);
+    }
 }
