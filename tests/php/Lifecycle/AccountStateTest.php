@@ -103,14 +103,7 @@ final class AccountStateTest extends ServiceTestCase
         $p = self::provision($service);
         $service['mesh_id'] = $p['mesh_id'];
         $sessions = [];
-        $hook = static function (string $event, string $payload) use (&$sessions): void {
-            if ($event === 'open') {
-                $sessions[] = [];
-            } elseif ($event === 'send') {
-                $sessions[count($sessions) - 1][] = json_decode($payload, true)['action'] ?? '?';
-            }
-        };
-        $c = \MeshCentralConnector\Connector::load(self::wasmPath(), null, sys_get_temp_dir() . '/meshconnector-test-cache', null, null, $hook);
+        $c = self::recordingConnector($sessions);
         self::assertTrue($c->suspend(self::goodSettings(), $service)['locked']);
         self::assertSame([['meshes'], ['edituser']], $sessions, "the customer's view, then the change");
         self::assertSame(32, self::serverUsers()[$p['user_id']]['siteadmin'] & 32);

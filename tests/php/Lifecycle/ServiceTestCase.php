@@ -79,6 +79,24 @@ abstract class ServiceTestCase extends ConnectorTestCase
         return $channel;
     }
 
+    /**
+     * A connector that records, per session it opens, the actions it sends (to prove which requests an operation
+     * makes, e.g. that it reads no list of every group and account).
+     *
+     * @param list<list<string>> $sessions filled as the connector runs
+     */
+    protected static function recordingConnector(array &$sessions): \MeshCentralConnector\Connector
+    {
+        $hook = static function (string $event, string $payload) use (&$sessions): void {
+            if ($event === 'open') {
+                $sessions[] = [];
+            } elseif ($event === 'send') {
+                $sessions[count($sessions) - 1][] = json_decode($payload, true)['action'] ?? '?';
+            }
+        };
+        return \MeshCentralConnector\Connector::load(self::wasmPath(), null, sys_get_temp_dir() . '/meshconnector-test-cache', null, null, $hook);
+    }
+
     /** Settings that log in as the customer with a password (customers may not use tools: see NOMESHCMD). */
     protected static function customerSettings(string $username, string $password): array
     {

@@ -76,14 +76,7 @@ final class TerminateTest extends ServiceTestCase
         $p = self::provision($service);
         $service['mesh_id'] = $p['mesh_id'];
         $sessions = [];
-        $hook = static function (string $event, string $payload) use (&$sessions): void {
-            if ($event === 'open') {
-                $sessions[] = [];
-            } elseif ($event === 'send') {
-                $sessions[count($sessions) - 1][] = json_decode($payload, true)['action'] ?? '?';
-            }
-        };
-        $c = \MeshCentralConnector\Connector::load(self::wasmPath(), null, sys_get_temp_dir() . '/meshconnector-test-cache', null, null, $hook);
+        $c = self::recordingConnector($sessions);
         $t = $c->terminate(self::goodSettings(), $service);
         self::assertTrue($t['deleted_user'] && $t['deleted_group']);
         self::assertSame([['meshes'], ['deleteuser', 'nodes', 'deletemesh']], $sessions, "the customer's view, then the removal");
