@@ -229,85 +229,6 @@ impl Account {
     }
 }
 
-/// The groups that exist (not marked deleted), from a `meshes` reply.
-pub fn parse_groups(reply: &Map<String, Value>) -> Result<Vec<Group>> {
-    let list = reply
-        .get("meshes")
-        .and_then(Value::as_array)
-        .ok_or_else(|| malformed("meshes"))?;
-    Ok(list
-        .iter()
-        .filter(|m| m.get("deleted").is_none())
-        .filter_map(|m| {
-            Some(Group {
-                id: m.get("_id")?.as_str()?.to_string(),
-                name: m.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
-                marker: m.get("desc").and_then(Value::as_str).and_then(parse_marker),
-                retired: m
-                    .get("desc")
-                    .and_then(Value::as_str)
-                    .is_some_and(|d| d.contains(RETIRED_MARKER)),
-                creator_id: m.get("creatorid").and_then(Value::as_str).map(str::to_string),
-                links: m
-                    .get("links")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                    .map(|(id, l)| {
-                        let rights = l.get("rights").and_then(Value::as_u64).unwrap_or(0) as u32;
-                        (id.clone(), rights)
-                    })
-                    .collect(),
-                creation_ms: m.get("creation").and_then(Value::as_u64),
-            })
-        })
-        .collect())
-}
-
-/// The accounts from a `users` reply (needs site right MANAGEUSERS; others get `Access denied`).
-pub fn parse_accounts(reply: &Map<String, Value>) -> Result<Vec<Account>> {
-    if let Some(r) = reply.get("result").and_then(Value::as_str) {
-        return Err(Error::Remote {
-            action: "users".into(),
-            message: r.to_string(),
-        });
-    }
-    let list = reply
-        .get("users")
-        .and_then(Value::as_array)
-        .ok_or_else(|| malformed("users"))?;
-    Ok(list
-        .iter()
-        .filter_map(|u| {
-            let links = u
-                .get("links")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .map(|(id, link)| {
-                    let rights = link.get("rights").and_then(Value::as_u64).unwrap_or(0) as u32;
-                    (id.clone(), rights)
-                })
-                .collect();
-            let email = u
-                .get("email")
-                .and_then(Value::as_str)
-                .map(str::trim)
-                .filter(|e| !e.is_empty())
-                .map(str::to_string);
-            Some(Account {
-                email,
-                ..Account::from_links(
-                    u.get("_id")?.as_str()?.to_string(),
-                    u.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
-                    u.get("siteadmin").and_then(Value::as_u64).unwrap_or(0) as u32,
-                    links,
-                )
-            })
-        })
-        .collect())
-}
-
 /// This service's group: the one the connector created whose marker names the service key (the stored id, when
 /// given, must be such a group). Groups that carry the marker but that another account created are never this
 /// service's: they are skipped, so a planted group is never adopted, moved into or deleted. A group the connector did
@@ -416,13 +337,6 @@ pub fn not_ours_reason(
         }
     }
     None
-}
-
-fn malformed(action: &str) -> Error {
-    Error::Remote {
-        action: action.into(),
-        message: "malformed reply".into(),
-    }
 }
 
 #[cfg(test)]

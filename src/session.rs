@@ -247,7 +247,8 @@ impl<'h, H: Host> Session<'h, H> {
         }
     }
 
-    fn not_an_object(&self) -> Error {
+    /// The error for a message that is not a JSON object: the peer is not (or no longer) speaking MeshCentral.
+    pub fn not_an_object(&self) -> Error {
         Error::NotMeshCentral {
             url: self.url.clone(),
             detail: "it sent a message that is not a JSON object".into(),

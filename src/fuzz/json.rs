@@ -147,7 +147,7 @@ fn leaf() -> impl Strategy<Value = String> {
 }
 
 /// `{ key: value, ... }` with random whitespace around every token.
-fn object_of(
+pub(super) fn object_of(
     key: impl Strategy<Value = String>,
     value: impl Strategy<Value = String>,
     max: usize,
@@ -247,7 +247,7 @@ fn json_value_of(max: usize) -> impl Strategy<Value = String> {
     ]
 }
 
-fn json_value() -> impl Strategy<Value = String> {
+pub(super) fn json_value() -> impl Strategy<Value = String> {
     json_value_of(12)
 }
 

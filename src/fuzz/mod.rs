@@ -1,5 +1,5 @@
 //! Property (fuzz) tests of the parsers that read what a peer or an admin typed: the JSON skimmer and reply routing
-//! (`json`), the server settings and URLs (`settings`), the login cookie (`cookie`). Each target is one `#[test]`
+//! (`json`), the `meshes`/`users` readers (`lists`), the server settings and URLs (`settings`), the login cookie (`cookie`). Each target is one `#[test]`
 //! running a proptest `TestRunner` over generated input: structured values (valid JSON, settings lines) and mutations
 //! of them (truncations, byte flips, inserted structural bytes, deep nesting, huge numbers, escapes).
 //!
@@ -12,6 +12,7 @@
 
 mod cookie;
 mod json;
+mod lists;
 mod settings;
 
 use std::fmt::Debug;

@@ -5,15 +5,15 @@
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use crate::config::{user_id, ServerConfig, ServerInput};
 use crate::error::Result;
 use crate::host::Host;
+use crate::ops::objects::load_state;
 use crate::ops::{sweep, usage};
 use crate::ownership::Trust;
 use crate::rights::RightsPreset;
-use crate::service::{self, validate_key, AccountIndex};
+use crate::service::{validate_key, AccountIndex};
 use crate::session::Session;
 
 #[derive(Debug, Deserialize)]
@@ -68,12 +68,9 @@ pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<Vec<Servic
     }
     let terminated: HashSet<&str> = input.terminated_keys.iter().map(String::as_str).collect();
     let mut session = Session::open_preferred(host, &cfg)?;
-    let meshes = session.call("meshes", json!({}))?;
-    let users = session.call("users", json!({}))?;
+    let (groups, accounts) = load_state(&mut session)?;
     let own_id = session.own_user_id();
 
-    let groups = service::parse_groups(&meshes)?;
-    let accounts = service::parse_accounts(&users)?;
     // Only groups MeshCentral says the connector made, linked to nobody but its accounts and the named user.
     let trust = Trust::new(&own_id, &cfg);
     let ours: Vec<_> = groups
@@ -89,7 +86,7 @@ pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<Vec<Servic
         .filter(|(g, (_, user))| trust.doubt(g, Some(&user_id(&cfg.domain, user))).is_none())
         .collect();
     let ids: Vec<String> = ours.iter().map(|(g, _)| g.id.clone()).collect();
-    let counts = usage::count_paged(&mut session, &ids, &meshes)?;
+    let counts = usage::count_paged(&mut session, &ids, &groups)?;
     session.close();
     let index = AccountIndex::new(&accounts);
     let mut list: Vec<ServiceAccount> = ours

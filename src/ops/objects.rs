@@ -7,15 +7,28 @@ use serde_json::{json, Value};
 use crate::config::{validate_username, ServerConfig};
 use crate::error::{Error, Result};
 use crate::host::{Host, LogLevel};
+use crate::messages::lists;
 use crate::ownership::Trust;
-use crate::service::{self, find_group, Account, Group, ServiceRef};
+use crate::service::{find_group, Account, Group, ServiceRef};
 use crate::session::{expect_ok, AuthMethod, Session};
 
 /// Every group that exists and every account (`meshes` + `users`): what ownership checks and lookups work on.
 pub fn load_state<H: Host>(session: &mut Session<'_, H>) -> Result<(Vec<Group>, Vec<Account>)> {
-    let groups = service::parse_groups(&session.call("meshes", json!({}))?)?;
-    let accounts = service::parse_accounts(&session.call("users", json!({}))?)?;
+    let groups = fetch_groups(session)?;
+    let accounts = fetch_accounts(session)?;
     Ok((groups, accounts))
+}
+
+/// The groups the session may see (`meshes`), skimmed (`messages::lists`).
+pub fn fetch_groups<H: Host>(session: &mut Session<'_, H>) -> Result<Vec<Group>> {
+    let text = session.call_text("meshes", json!({}))?;
+    lists::groups(&text).map_err(|e| e.into_error("meshes", || session.not_an_object()))
+}
+
+/// Every account (`users`; site right MANAGEUSERS), skimmed (`messages::lists`).
+pub fn fetch_accounts<H: Host>(session: &mut Session<'_, H>) -> Result<Vec<Account>> {
+    let text = session.call_text("users", json!({}))?;
+    lists::accounts(&text).map_err(|e| e.into_error("users", || session.not_an_object()))
 }
 
 /// A session as `view_as` (a customer account, by login token cookie), so MeshCentral itself scopes every answer to
@@ -55,7 +68,7 @@ pub fn owned_group<H: Host>(
     mesh_id: &str,
     customer: Option<&str>,
 ) -> Result<Group> {
-    let groups = service::parse_groups(&session.call("meshes", json!({}))?)?;
+    let groups = fetch_groups(session)?;
     let group = groups.into_iter().find(|g| g.id == mesh_id).ok_or_else(|| {
         Error::NotFound(format!(
             "the device group {mesh_id} does not exist (any more) in MeshCentral, or this account cannot see it"
@@ -153,7 +166,7 @@ pub fn customer_view<H: Host>(
         Err(e) => return Err(e),
     };
     let info = session.userinfo.clone();
-    let groups = service::parse_groups(&session.call("meshes", json!({}))?)?;
+    let groups = fetch_groups(&mut session)?;
     session.close();
     let (Some(id), Some(links)) = (info.id, info.links) else {
         return Ok(None);

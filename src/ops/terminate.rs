@@ -25,7 +25,7 @@ use crate::host::{Host, LogLevel};
 use crate::ops::devices::parse_nodes_reply;
 use crate::ops::installer_links::mesh_suffix;
 use crate::ops::nodes;
-use crate::ops::objects::{create_group, customer_view, delete_group, delete_user, load_state};
+use crate::ops::objects::{create_group, customer_view, delete_group, delete_user, fetch_groups, load_state};
 use crate::ownership::Trust;
 use crate::service::{self, find_account, find_group, not_ours_reason, ServiceRef, RETIRED_MARKER};
 use crate::session::{expect_ok, Session};
@@ -99,7 +99,7 @@ pub fn run<H: Host>(host: &mut H, input: TerminateInput) -> Result<Terminated> {
         // Only a group with devices needs the retired group, and only then every group (to check it) is read.
         let groups = match groups.take() {
             Some(groups) => groups,
-            None => service::parse_groups(&s.call("meshes", json!({}))?)?,
+            None => fetch_groups(s)?,
         };
         retired_group(s, &groups, &trust, pinned)
     })?;

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
 use crate::config::{ServerConfig, ServerInput};
 use crate::error::Result;
@@ -14,6 +14,8 @@ use crate::host::Host;
 use crate::ops::devices::agent_connected;
 use crate::ops::installer_links::mesh_suffix;
 use crate::ops::nodes;
+use crate::ops::objects::fetch_groups;
+use crate::service::Group;
 use crate::session::Session;
 use crate::skim::{self, Flow};
 
@@ -67,9 +69,9 @@ pub fn run<H: Host>(host: &mut H, input: UsageInput) -> Result<BTreeMap<String, 
         return Ok(out);
     }
     let mut session = Session::open_preferred(host, &cfg)?;
-    let meshes = session.call("meshes", json!({}))?;
+    let groups = fetch_groups(&mut session)?;
     // Every device of the server, page by page: skimmed, only `conn` of wanted groups is read.
-    let counts = count_paged(&mut session, &valid, &meshes)?;
+    let counts = count_paged(&mut session, &valid, &groups)?;
     session.close();
     for (id, usage) in counts {
         out.insert(id, usage.map_or(GroupCount::Gone, GroupCount::Counted));
@@ -95,12 +97,8 @@ fn partition(ids: &[String]) -> (Vec<String>, Vec<(String, GroupCount)>) {
 /// them into one message. Existence comes from `meshes` (groups without devices are absent from `nodes`).
 /// Pages have no fixed order: a device added or removed on the server while the pages are read can shift one
 /// device between pages (counted twice or not at all in this run; the next run counts it right).
-pub fn count_paged<H: Host>(
-    session: &mut Session<'_, H>,
-    wanted: &[String],
-    meshes: &Map<String, Value>,
-) -> Result<Usage> {
-    let mut counter = Counter::new(wanted, meshes)?;
+pub fn count_paged<H: Host>(session: &mut Session<'_, H>, wanted: &[String], groups: &[Group]) -> Result<Usage> {
+    let mut counter = Counter::new(wanted, groups);
     if counter.counted.is_empty() {
         // None of the wanted groups exists: nothing to count, no device list to read.
         return Ok(counter.finish());
@@ -110,8 +108,8 @@ pub fn count_paged<H: Host>(
 }
 
 /// `count_paged` over one reply already read (a server that does not page, or a test).
-pub fn count(wanted: &[String], meshes: &Map<String, Value>, nodes: &str) -> Result<Usage> {
-    let mut counter = Counter::new(wanted, meshes)?;
+pub fn count(wanted: &[String], groups: &[Group], nodes: &str) -> Result<Usage> {
+    let mut counter = Counter::new(wanted, groups);
     nodes::read_page(nodes, |group, c| counter.node(group, c))?;
     Ok(counter.finish())
 }
@@ -123,15 +121,14 @@ struct Counter<'w> {
 }
 
 impl<'w> Counter<'w> {
-    fn new(wanted: &'w [String], meshes: &Map<String, Value>) -> Result<Self> {
-        let groups = crate::service::parse_groups(meshes)?;
+    fn new(wanted: &'w [String], groups: &[Group]) -> Self {
         let existing: BTreeSet<&str> = groups.iter().map(|g| g.id.as_str()).collect();
         let counted = wanted
             .iter()
             .filter(|id| existing.contains(id.as_str()))
             .map(|id| (id.as_str(), GroupUsage { devices: 0, online: 0 }))
             .collect();
-        Ok(Counter { wanted, counted })
+        Counter { wanted, counted }
     }
 
     /// One device of `group` (the cursor on it); only `conn` of a wanted group's device is read.
@@ -200,7 +197,8 @@ mod tests {
             json!({"action":"meshes","meshes":[{"_id":"mesh//a"},{"_id":"mesh//b"},{"_id":"mesh//gone","deleted":1}]});
         let nodes = json!({"action":"nodes","nodes":{"mesh//a":[{"_id":"node//1","conn":1},{"_id":"node//2"}]}});
         let wanted = ["mesh//a", "mesh//b", "mesh//gone", "mesh//never"].map(String::from);
-        let u = count(&wanted, meshes.as_object().unwrap(), &nodes.to_string()).unwrap();
+        let groups = crate::messages::lists::groups(&meshes.to_string()).unwrap();
+        let u = count(&wanted, &groups, &nodes.to_string()).unwrap();
         assert_eq!(u["mesh//a"], Some(GroupUsage { devices: 2, online: 1 }));
         assert_eq!(u["mesh//b"], Some(GroupUsage { devices: 0, online: 0 }));
         assert_eq!(u["mesh//gone"], None);
@@ -210,7 +208,7 @@ mod tests {
             r#"{"action":"nodes","nodes":[]}"#,
             r#"{"nodes":{"mesh//a":[{]}}"#,
         ] {
-            assert!(count(&wanted, meshes.as_object().unwrap(), broken).is_err(), "{broken}");
+            assert!(count(&wanted, &groups, broken).is_err(), "{broken}");
         }
     }
 
@@ -232,7 +230,7 @@ mod tests {
             serde_json::to_value(GroupCount::Counted(GroupUsage { devices: 3, online: 1 })).unwrap(),
             json!({"devices": 3, "online": 1})
         );
-        assert_eq!(serde_json::to_value(GroupCount::Gone).unwrap(), Value::Null);
+        assert_eq!(serde_json::to_value(GroupCount::Gone).unwrap(), serde_json::Value::Null);
     }
 
     #[test]

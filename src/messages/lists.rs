@@ -1,0 +1,202 @@
+//! The two replies that list a whole server: `meshes` (every device group the account may see) and `users` (every
+//! account, for a site administrator). At 10,000 services they are ~5 MB and ~4.3 MB, and the connector's own
+//! groups and accounts are most of them: they are skimmed (`skim`), each group or account read into the few fields
+//! ownership and lookups need, never built as a `serde_json::Value` tree (which costs ~1 s per MB on the translated
+//! backend, and several times the memory). Same answers as reading the whole tree with serde_json: the property test
+//! in `fuzz::json` compares both on generated replies.
+
+use std::borrow::Cow;
+
+use crate::error::Error;
+use crate::service::{parse_marker, Account, Group, RETIRED_MARKER};
+use crate::skim::{self, Cursor, Flow, Skim};
+
+/// Why a list reply could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListError {
+    /// The text is not one JSON object (a broken or hostile peer).
+    NotJson,
+    /// A JSON object without the list (`meshes` / `users` array).
+    NoList,
+    /// MeshCentral refused: its `result` text (e.g. `Access denied` for `users` without MANAGEUSERS).
+    Refused(String),
+}
+
+impl ListError {
+    /// The core's error for a list reply to `action` that could not be read; `not_json` builds the session's
+    /// "not MeshCentral" error (it knows the server's URL).
+    pub fn into_error(self, action: &str, not_json: impl FnOnce() -> Error) -> Error {
+        match self {
+            ListError::NotJson => not_json(),
+            ListError::NoList => Error::Remote {
+                action: action.into(),
+                message: "malformed reply".into(),
+            },
+            ListError::Refused(message) => Error::Remote {
+                action: action.into(),
+                message,
+            },
+        }
+    }
+}
+
+/// The groups that exist (not marked `deleted`) in a `meshes` reply, in the server's order.
+pub fn groups(text: &str) -> std::result::Result<Vec<Group>, ListError> {
+    let mut out = Vec::new();
+    read_list(text, "meshes", false, |c| {
+        if let Some(g) = group(c)? {
+            out.push(g);
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// The accounts in a `users` reply, in the server's order.
+pub fn accounts(text: &str) -> std::result::Result<Vec<Account>, ListError> {
+    let mut out = Vec::new();
+    read_list(text, "users", true, |c| {
+        if let Some(a) = account(c)? {
+            out.push(a);
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Walks the reply object, calling `item` on each entry of its array member `list` (the last one when the member
+/// repeats, as serde_json keeps it). With `refusable`, a string `result` is MeshCentral's refusal (`users` answers
+/// `Access denied` that way; `meshes` always lists).
+fn read_list(
+    text: &str,
+    list: &str,
+    refusable: bool,
+    mut item: impl FnMut(&mut Cursor<'_>) -> Skim<()>,
+) -> std::result::Result<(), ListError> {
+    // Find the last `list` member and any `result` first (cheap: values are skipped), then read the list once.
+    let [items, result] = skim::pick(text, [list, "result"]).map_err(|_| ListError::NotJson)?;
+    if let Some(refusal) = result.filter(|_| refusable).and_then(skim::owned_string) {
+        return Err(ListError::Refused(refusal));
+    }
+    let items = items.filter(|raw| raw.starts_with('[')).ok_or(ListError::NoList)?;
+    let mut cursor = Cursor::new(items);
+    cursor
+        .array(|c| {
+            item(c)?;
+            Ok(Flow::Continue(()))
+        })
+        .map_err(|_| ListError::NotJson)
+}
+
+/// One `meshes` entry; None for an entry that is not a group object with a string `_id`, or is marked deleted.
+fn group(c: &mut Cursor<'_>) -> Skim<Option<Group>> {
+    if c.peek() != Some(b'{') {
+        return Ok(None);
+    }
+    let (mut id, mut name, mut desc, mut creator, mut creation) = (None, None, None, None, None);
+    let mut links = Vec::new();
+    let mut deleted = false;
+    c.object(|c, key| {
+        match key.as_ref() {
+            "_id" => id = Some(c.raw()?),
+            "name" => name = Some(c.raw()?),
+            "desc" => desc = Some(c.raw()?),
+            "creatorid" => creator = Some(c.raw()?),
+            "creation" => creation = Some(c.raw()?),
+            "deleted" => deleted = true,
+            "links" => links = read_links(c)?,
+            _ => {}
+        }
+        Ok(Flow::Continue(()))
+    })?;
+    let Some(id) = id.and_then(skim::owned_string) else {
+        return Ok(None);
+    };
+    if deleted {
+        return Ok(None);
+    }
+    let desc = desc.and_then(skim::string);
+    Ok(Some(Group {
+        id,
+        name: name.and_then(skim::owned_string).unwrap_or_default(),
+        marker: desc.as_deref().and_then(parse_marker),
+        retired: desc.as_deref().is_some_and(|d| d.contains(RETIRED_MARKER)),
+        creator_id: creator.and_then(skim::owned_string),
+        links,
+        creation_ms: creation.and_then(unsigned),
+    }))
+}
+
+/// One `users` entry; None for an entry that is not an account object with a string `_id`.
+fn account(c: &mut Cursor<'_>) -> Skim<Option<Account>> {
+    if c.peek() != Some(b'{') {
+        return Ok(None);
+    }
+    let (mut id, mut name, mut site, mut email) = (None, None, None, None);
+    let mut links = Vec::new();
+    c.object(|c, key| {
+        match key.as_ref() {
+            "_id" => id = Some(c.raw()?),
+            "name" => name = Some(c.raw()?),
+            "siteadmin" => site = Some(c.raw()?),
+            "email" => email = Some(c.raw()?),
+            "links" => links = read_links(c)?,
+            _ => {}
+        }
+        Ok(Flow::Continue(()))
+    })?;
+    let Some(id) = id.and_then(skim::owned_string) else {
+        return Ok(None);
+    };
+    let email = email
+        .and_then(skim::string)
+        .map(|e| e.trim().to_string())
+        .filter(|e| !e.is_empty());
+    Ok(Some(Account {
+        email,
+        ..Account::from_links(
+            id,
+            name.and_then(skim::owned_string).unwrap_or_default(),
+            site.and_then(unsigned).unwrap_or(0) as u32,
+            links,
+        )
+    }))
+}
+
+/// A `links` member: `{ "<id>": { "rights": <n>, ... }, ... }`; anything but an object is no links. Rights that are
+/// not a whole non-negative number count as 0. A repeated id keeps its first place and its last rights (serde_json's
+/// map keeps one entry per key, the last).
+fn read_links(c: &mut Cursor<'_>) -> Skim<Vec<(String, u32)>> {
+    let mut links: Vec<(String, u32)> = Vec::new();
+    if c.peek() != Some(b'{') {
+        return Ok(links);
+    }
+    c.object(|c, id| {
+        let mut rights = None;
+        if c.peek() == Some(b'{') {
+            c.object(|c, key| {
+                if key == "rights" {
+                    rights = Some(c.raw()?);
+                }
+                Ok(Flow::Continue(()))
+            })?;
+        }
+        let rights = rights.and_then(unsigned).unwrap_or(0) as u32;
+        match links.iter_mut().find(|(known, _)| *known == id) {
+            Some(entry) => entry.1 = rights,
+            None => links.push((Cow::into_owned(id), rights)),
+        }
+        Ok(Flow::Continue(()))
+    })?;
+    Ok(links)
+}
+
+/// `serde_json::Value::as_u64` on a raw value: a whole number within u64 (not a fraction, not an exponent form).
+fn unsigned(raw: &str) -> Option<u64> {
+    match raw.as_bytes().first() {
+        Some(b'0'..=b'9') => serde_json::from_str::<u64>(raw).ok(),
+        // `-0` and the like: rare enough to ask serde_json what it makes of them.
+        Some(b'-') => serde_json::from_str::<serde_json::Value>(raw).ok()?.as_u64(),
+        _ => None,
+    }
+}
