@@ -36,7 +36,9 @@ use MeshCentralConnector\WhmcsEmulator\WebServer;
 use MeshCentralConnector\WhmcsEmulator\Whmcs;
 
 const ACTIONS = [
-    'provision' => 'provision (a new service)',
+    'provision' => 'provision (a new service: first attempt)',
+    'provision_search' => 'provision after a cut-off attempt (searches the server)',
+    'provision_again' => 'provision again (Create re-run on a provisioned service)',
     'suspend' => 'suspend',
     'unsuspend' => 'unsuspend',
     'change_password' => 'change password',
@@ -222,7 +224,10 @@ function child(string $backend, string $planFile): void
     $retired = null;
     for ($i = 0; $i < $plan['runs']; $i++) {
         $key = $plan['prefix'] . $backend . '-' . $i . '-' . bin2hex(random_bytes(2));
-        $made[] = ['key' => $key] + $measure('provision', static fn () => $connector->provision($server, ['key' => $key], 'Bench {n}', ['n' => $i], 'full'));
+        // As the module's Create calls it: a first attempt is `fresh` (its journal has no earlier one).
+        $made[] = ['key' => $key] + $measure('provision', static fn () => $connector->provision($server, ['key' => $key], 'Bench {n}', ['n' => $i], 'full', null, null, null, '', true));
+        $made[] = ['key' => "$key-s"] + $measure('provision_search', static fn () => $connector->provision($server, ['key' => "$key-s"], 'Bench {n}', ['n' => $i], 'full'));
+        $measure('provision_again', static fn () => $connector->provision($server, $service, 'Bench {n}', ['n' => $i], 'full'));
         $measure('suspend', static fn () => $connector->suspend($server, $service));
         $measure('unsuspend', static fn () => $connector->unsuspend($server, $service));
         $measure('change_password', static fn () => $connector->changePassword($server, $service, 'Pw-' . bin2hex(random_bytes(8))));

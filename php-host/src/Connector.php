@@ -330,6 +330,8 @@ final class Connector
      * @param array{key: string, username?: string, mesh_id?: string} $service
      * @param array<string, mixed> $vars values for the group name template ({company}, {client}, {service_id}, ...)
      * @param string $preset full | remote_only | view_only
+     * @param bool $fresh no earlier attempt for this service can have reached MeshCentral (the caller's journal says
+     *                    so): the core then makes the objects without reading every group and account first
      * @return array{mesh_id: string, group_name: string, username: string, user_id: string, generated_password: ?string, group_rights: int, created_group: bool, created_user: bool}
      */
     public function provision(
@@ -341,10 +343,12 @@ final class Connector
         ?string $password = null,
         ?string $email = null,
         ?string $realname = null,
-        string $description = ''
+        string $description = '',
+        bool $fresh = false
     ): array {
         return (array) $this->call([
             'op' => 'provision',
+            'fresh' => $fresh,
             'server' => $server,
             'service' => $service,
             'group_name_template' => $groupNameTemplate,

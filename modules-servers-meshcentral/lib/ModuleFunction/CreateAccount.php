@@ -35,7 +35,10 @@ final class CreateAccount implements ChangesMeshCentral
         $server = $ctx->server();
         $client = $params->client();
         $password = $params->password() !== '' ? $params->password() : null;
-        $provision = static fn (array $service): callable => static fn (Connector $c): array => $c->provision(
+        // Journalled before anything is asked of MeshCentral (see ServiceStore::beginProvisioning): a first attempt
+        // makes the objects without reading the whole server; any later one searches for what an earlier one left.
+        $fresh = $ctx->store->beginProvisioning($params->serviceId());
+        $provision = static fn (array $service, bool $fresh): callable => static fn (Connector $c): array => $c->provision(
             $server,
             $service,
             $product->groupNameTemplate,
@@ -44,17 +47,18 @@ final class CreateAccount implements ChangesMeshCentral
             $password,
             ($client['email'] ?? '') !== '' ? $client['email'] : null,
             trim(($client['firstname'] ?? '') . ' ' . ($client['lastname'] ?? '')) ?: null,
-            'WHMCS service #' . $params->serviceId()
+            'WHMCS service #' . $params->serviceId(),
+            $fresh
         );
         try {
-            $result = $ctx->run('CreateAccount', ['service' => $service, 'preset' => $preset], $provision($service));
+            $result = $ctx->run('CreateAccount', ['service' => $service, 'preset' => $preset, 'fresh' => $fresh], $provision($service, $fresh));
         } catch (NotOwnedException $e) {
             $adopted = isset($service['mesh_id']) ? null : self::adoptable($ctx, $server, $service['username']);
             if ($adopted === null) {
                 throw $e;
             }
             $service = $adopted;
-            $result = $ctx->run('CreateAccount', ['service' => $service, 'preset' => $preset, 'adopted' => true], $provision($service));
+            $result = $ctx->run('CreateAccount', ['service' => $service, 'preset' => $preset, 'adopted' => true], $provision($service, false));
             $ctx->log->activity('CreateAccount', $params->serviceId(), $params->clientId(), sprintf(
                 "bound to the existing MeshCentral group %s and user '%s' (service key %s of the original service) instead of making new ones",
                 $result['mesh_id'],
@@ -63,6 +67,7 @@ final class CreateAccount implements ChangesMeshCentral
             ));
         }
         $ctx->store->save($params->serviceId(), ['service_key' => $service['key'], 'mesh_id' => $result['mesh_id'], 'username' => $result['username']]);
+        $ctx->store->endProvisioning($params->serviceId());
 
         $update = [];
         if ($params->username() !== $result['username']) {

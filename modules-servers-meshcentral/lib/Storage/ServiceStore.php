@@ -88,6 +88,44 @@ final class ServiceStore
     }
 
     /**
+     * The provisioning journal: a settings row `provision_attempt:service:<id>` is written before Create asks
+     * MeshCentral for anything and removed once Create stored its result, so a row left behind means an earlier run
+     * was cut off (a lost reply, a killed process, an error) and may have left a half-made group. Returns whether this
+     * run is the service's first attempt: no such row, no module row (never provisioned, never terminated), and the
+     * service registered (`tblhosting.regdate`) on or after the day this journal started: an unfinished attempt of a
+     * release that kept no journal would otherwise look fresh (what is left open: such an attempt on the upgrade day
+     * itself; WHMCS keeps the order date only to the day). A first attempt lets the core skip reading every group and account of the server
+     * (src/ops/provision.rs, `fresh`); a wrong "first" could cost a duplicate empty group, never an adopted object.
+     * Call it holding the service's lock (ServiceLock).
+     */
+    public function beginProvisioning(int $serviceId): bool
+    {
+        $this->ensureTables();
+        $name = self::attemptKey($serviceId);
+        $earlier = Capsule::table(self::SETTINGS_TABLE)->where('name', $name)->exists();
+        Capsule::table(self::SETTINGS_TABLE)->updateOrInsert(['name' => $name], ['value' => date('Y-m-d H:i:s')]);
+        Capsule::table(self::SETTINGS_TABLE)->insertOrIgnore(['name' => 'provision_journal_since', 'value' => date('Y-m-d')]);
+        $since = (string) Capsule::table(self::SETTINGS_TABLE)->where('name', 'provision_journal_since')->value('value');
+        $registered = Capsule::table('tblhosting')->where('id', $serviceId)->value('regdate');
+        return !$earlier
+            && !Capsule::table(self::TABLE)->where('service_id', $serviceId)->exists()
+            && is_string($registered) && preg_match('/^\d{4}-\d{2}-\d{2}/', $registered) === 1
+            && substr($registered, 0, 10) >= $since;
+    }
+
+    /** Create stored its result: the attempt is finished (see beginProvisioning()). */
+    public function endProvisioning(int $serviceId): void
+    {
+        $this->ensureTables();
+        Capsule::table(self::SETTINGS_TABLE)->where('name', self::attemptKey($serviceId))->delete();
+    }
+
+    private static function attemptKey(int $serviceId): string
+    {
+        return 'provision_attempt:service:' . $serviceId;
+    }
+
+    /**
      * Records what a usage run found for a service: counts (null when it could not count, keeping the last counts)
      * and the reason it could not.
      */

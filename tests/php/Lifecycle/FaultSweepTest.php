@@ -53,6 +53,26 @@ final class FaultSweepTest extends ServiceTestCase
         $this->assertServerAgrees();
     }
 
+    /**
+     * A service's first attempt (`fresh`: the module's journal had no earlier one, so the core makes the objects
+     * without reading the server) cut at every point; the re-run is not fresh (the journal now holds the cut attempt)
+     * and finds what the first one left.
+     */
+    public function testFirstProvisionConvergesAfterAnySingleFault(): void
+    {
+        $points = $this->chunksOf(static fn (array $s, array $svc): array => self::provisionVia($s, $svc, true), null);
+        foreach (['cut-reply', 'cut-request'] as $mode) {
+            for ($k = 1; $k <= $points; $k++) {
+                $service = self::newService("sw-f$mode$k");
+                $this->faulted($mode, $k, static fn (array $s): array => self::provisionVia($s, $service, true));
+                $p = self::provisionVia(self::goodSettings(), $service);
+                $this->assertProvisioned($service, $p['mesh_id'], 'full', "fresh, $mode at $k");
+                $this->swept[$service['key']] = true;
+            }
+        }
+        $this->assertServerAgrees();
+    }
+
     public function testTerminateConvergesAfterAnySingleFault(): void
     {
         $terminate = static fn (array $s, array $svc): array => self::connector()->terminate($s, $svc);
@@ -97,8 +117,10 @@ final class FaultSweepTest extends ServiceTestCase
         mt_srand(20261201);
         for ($i = 0; $i < 6; $i++) {
             $service = self::newService("sw-kill$i");
+            // Every other killed run is a first attempt (`fresh`), as the module's journal would make it.
             $request = ['op' => 'provision', 'server' => self::goodSettings(), 'service' => $service,
-                'group_name_template' => 'Sweep {service_id}', 'vars' => ['service_id' => $i], 'preset' => 'full'];
+                'group_name_template' => 'Sweep {service_id}', 'vars' => ['service_id' => $i], 'preset' => 'full',
+                'fresh' => $i % 2 === 0];
             $script = sprintf(
                 'require %s; MeshCentralConnector\Connector::load(%s, null, %s)->call(json_decode(%s, true));',
                 var_export(dirname(__DIR__) . '/bootstrap.php', true),
@@ -119,9 +141,9 @@ final class FaultSweepTest extends ServiceTestCase
     }
 
     /** @param array<string, mixed> $settings */
-    private static function provisionVia(array $settings, array $service): array
+    private static function provisionVia(array $settings, array $service, bool $fresh = false): array
     {
-        return self::connector()->provision($settings, $service, 'Sweep {service_id}', ['service_id' => 1], 'full', 'Sweep-Pass-12345');
+        return self::connector()->provision($settings, $service, 'Sweep {service_id}', ['service_id' => 1], 'full', 'Sweep-Pass-12345', null, null, '', $fresh);
     }
 
     /**

@@ -65,26 +65,60 @@ final class ProvisionTest extends ServiceTestCase
         self::connector()->testConnection(self::customerSettings($first['username'], 'Given-Pass-1234'));
     }
 
+    /**
+     * Also as a first attempt (`fresh`: the core makes the group without looking and learns of the account only from
+     * `adduser`'s refusal) and for a planted account with exactly the customer profile's site rights, named as the
+     * next service's default username: an attacker who knows its password would otherwise get the customer's group.
+     */
     public function testAnAccountSomeoneElseMadeIsNeverAdopted(): void
     {
-        $name = 'taken' . bin2hex(random_bytes(3));
-        self::server()->meshctrl(['adduser', '--user', $name, '--pass', 'Someone-Elses-1']);
-        $service = self::newService('taken') + ['username' => $name];
-        try {
-            self::provision($service);
-            self::fail('provisioning adopted an existing account');
-        } catch (NotOwnedException $e) {
-            self::assertStringContainsString("'$name' already exists", $e->getMessage());
+        foreach ([false, true] as $fresh) {
+            foreach (['plain', 'customer-profile'] as $kind) {
+                $service = self::newService('taken');
+                $name = 'mc-' . $service['key'];
+                $rights = $kind === 'customer-profile' ? ['--rights', 'nonewgroups,notools,locksettings'] : [];
+                self::server()->meshctrl(array_merge(['adduser', '--user', $name, '--pass', 'Someone-Elses-1'], $rights));
+                if ($kind === 'customer-profile') {
+                    self::assertSame(64 | 128 | 1024, self::serverUsers()['user//' . $name]['siteadmin'], 'planted with the customer profile');
+                }
+                try {
+                    self::provision($service, 'full', null, $fresh);
+                    self::fail("provisioning adopted an existing account ($kind, fresh: " . var_export($fresh, true) . ')');
+                } catch (NotOwnedException $e) {
+                    self::assertStringContainsString("'$name' already exists", $e->getMessage());
+                }
+                self::assertSame([], self::groupsMarkedFor($service['key']), "$kind: nothing was left");
+                self::assertSame([], (array) (self::serverUsers()['user//' . $name]['links'] ?? []), "$kind: the account was not linked");
+            }
         }
-        self::assertSame([], self::groupsMarkedFor($service['key']), 'nothing was created');
-        self::assertSame([], (array) (self::serverUsers()['user//' . $name]['links'] ?? []), 'the account was not linked');
     }
 
     public function testTheConnectorsOwnAccountIsNeverAdopted(): void
     {
-        $service = self::newService('self') + ['username' => self::server()->adminUser()];
-        $this->expectException(NotOwnedException::class);
-        self::provision($service);
+        foreach ([false, true] as $fresh) {
+            $service = self::newService('self') + ['username' => self::server()->adminUser()];
+            try {
+                self::provision($service, 'full', null, $fresh);
+                self::fail('adopted the connector\'s own account');
+            } catch (NotOwnedException) {
+            }
+            self::assertSame([], self::groupsMarkedFor($service['key']), 'nothing was left');
+        }
+    }
+
+    /** A first attempt (`fresh`) makes the same objects as a search-first one, reading neither `meshes` nor `users`. */
+    public function testAFirstAttemptMakesTheSameObjectsWithoutReadingTheServer(): void
+    {
+        $service = self::newService('fresh');
+        $sent = [];
+        $p = self::recordingConnector($sent)->provision(self::goodSettings(), $service, '{company} #{service_id}', ['company' => 'Test Co', 'service_id' => 1], 'full', null, null, null, '', true);
+        self::assertSame([['createmesh', 'adduser', 'addmeshuser']], $sent, 'one session, three requests, no list read');
+        self::assertTrue($p['created_group'] && $p['created_user']);
+        self::assertSame([$p['mesh_id']], self::groupsMarkedFor($service['key']));
+        $user = self::serverUsers()[$p['user_id']];
+        self::assertSame(64 | 128 | 1024, $user['siteadmin']);
+        self::assertSame([$p['mesh_id']], array_keys($user['links']));
+        self::assertSame(0x16C0DC, $user['links'][$p['mesh_id']]['rights']);
     }
 
     public function testInvalidInputIsRefusedBeforeAnythingIsSent(): void

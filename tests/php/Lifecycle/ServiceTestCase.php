@@ -20,7 +20,7 @@ abstract class ServiceTestCase extends ConnectorTestCase
     }
 
     /** @param array<string, mixed> $service */
-    protected static function provision(array $service, string $preset = 'full', ?string $password = null): array
+    protected static function provision(array $service, string $preset = 'full', ?string $password = null, bool $fresh = false): array
     {
         return self::connector()->provision(
             self::goodSettings(),
@@ -30,7 +30,9 @@ abstract class ServiceTestCase extends ConnectorTestCase
             $preset,
             $password,
             'customer@example.com',
-            'Test Customer'
+            'Test Customer',
+            '',
+            $fresh
         );
     }
 
