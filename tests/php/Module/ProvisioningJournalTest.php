@@ -63,8 +63,10 @@ final class ProvisioningJournalTest extends ModuleTestCase
         $key = preg_quote(self::serviceKey($serviceId), '/');
         foreach (self::whmcs()->moduleLog() as $row) {
             $request = (string) $row['request'];
-            if (strtolower((string) $row['action']) === 'createaccount' && preg_match("/\\[key\\] => $key\\n/", $request) === 1
-                && preg_match('/\\[fresh\\] => (1?)\\n/', $request, $m) === 1) {
+            if (
+                strtolower((string) $row['action']) === 'createaccount' && preg_match("/\\[key\\] => $key\\n/", $request) === 1
+                && preg_match('/\\[fresh\\] => (1?)\\n/', $request, $m) === 1
+            ) {
                 $flags[] = $m[1] === '1';
             }
         }
