@@ -9,6 +9,7 @@ pub mod error;
 pub mod host;
 pub mod ops;
 pub mod ownership;
+pub mod product_settings;
 pub mod rights;
 pub mod service;
 pub mod session;
