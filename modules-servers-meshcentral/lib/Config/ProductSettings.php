@@ -108,33 +108,35 @@ final class ProductSettings
         return [];
     }
 
-    /** The `_ConfigOptions` definition, in position order (defaults and ranges from the core's rules). */
+    /** The `_ConfigOptions` definition, in position order: the defaults are the core's reading of empty settings. */
     public static function definition(Core $core): array
     {
-        $rules = self::fromParams([], $core)->rules;
-        $platforms = implode(', ', array_map('strval', (array) $rules['platforms']));
+        $defaults = self::fromParams([], $core);
+        $rules = $defaults->rules;
+        $labels = ['full' => 'Full device control', 'remote_only' => 'Remote control only', 'view_only' => 'View only'];
+        $presets = $defaults->presets();
         $range = static fn (string $name): string => $rules[$name]['min'] . '-' . $rules[$name]['max'];
         return [
             'Rights preset' => [
                 'Type' => 'dropdown',
-                'Options' => ['full' => 'Full device control', 'remote_only' => 'Remote control only', 'view_only' => 'View only'],
-                'Default' => 'full',
+                'Options' => array_combine($presets, array_map(static fn (string $p): string => $labels[$p] ?? $p, $presets)),
+                'Default' => $defaults->preset,
                 'Description' => 'What the customer may do with the devices of its group (a configurable option rights_preset overrides it)',
             ],
             'Group name template' => [
                 'Type' => 'text',
                 'Size' => '40',
-                'Default' => (string) $rules['default_group_name_template'],
+                'Default' => $defaults->groupNameTemplate,
                 'Description' => '{company} {client} {firstname} {lastname} {email} {service_id} {product} {domain}',
             ],
-            'SSO lifetime (seconds)' => ['Type' => 'text', 'Size' => '5', 'Default' => (string) $rules['sso_lifetime']['default'], 'Description' => $range('sso_lifetime') . '; each link works once'],
-            'Device limit' => ['Type' => 'text', 'Size' => '6', 'Default' => (string) $rules['device_limit']['default'], 'Description' => '0 = unlimited; plus a configurable option extra_devices; at the limit no installers or invite links'],
-            'Invite link lifetime (hours)' => ['Type' => 'text', 'Size' => '5', 'Default' => (string) $rules['invite_hours']['default'], 'Description' => $range('invite_hours')],
+            'SSO lifetime (seconds)' => ['Type' => 'text', 'Size' => '5', 'Default' => (string) $defaults->ssoLifetimeSeconds, 'Description' => $range('sso_lifetime') . '; each link works once'],
+            'Device limit' => ['Type' => 'text', 'Size' => '6', 'Default' => (string) $defaults->deviceLimit, 'Description' => '0 = unlimited; plus a configurable option extra_devices; at the limit no installers or invite links'],
+            'Invite link lifetime (hours)' => ['Type' => 'text', 'Size' => '5', 'Default' => (string) $defaults->inviteHours, 'Description' => $range('invite_hours')],
             'Installers shown' => [
                 'Type' => 'text',
                 'Size' => '60',
-                'Default' => implode(',', array_map('strval', (array) $rules['platforms'])),
-                'Description' => 'Comma-separated: ' . $platforms,
+                'Default' => implode(',', $defaults->installers),
+                'Description' => 'Comma-separated: ' . implode(', ', array_map('strval', (array) $rules['platforms'])),
             ],
             'ServerURL' => ['Type' => 'text', 'Size' => '40', 'Description' => 'Optional override of the server record for this product\'s services: https://host[:port]. Server-level functions (Test Connection, usage, Server Sync, admin SSO) always use the server record.'],
             'APIKey' => ['Type' => 'password', 'Size' => '40', 'Description' => 'Optional override for this product\'s services: login token key (160 hex) or user:password / ~t:token:password. Not used by server-level functions.'],

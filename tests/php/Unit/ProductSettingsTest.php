@@ -63,6 +63,8 @@ final class ProductSettingsTest extends UnitTestCase
         self::assertSame('10-3600; each link works once', $d['SSO lifetime (seconds)']['Description']);
         self::assertSame('1-8760', $d['Invite link lifetime (hours)']['Description']);
         self::assertSame('60', $d['SSO lifetime (seconds)']['Default']);
+        self::assertSame(['full' => 'Full device control', 'remote_only' => 'Remote control only', 'view_only' => 'View only'], $d['Rights preset']['Options']);
+        self::assertSame(['full', '{company} #{service_id}', '0', '24'], [$d['Rights preset']['Default'], $d['Group name template']['Default'], $d['Device limit']['Default'], $d['Invite link lifetime (hours)']['Default']]);
         self::assertSame('windows_x64,windows_x86,windows_arm64,linux_x64,linux_script,macos', $d['Installers shown']['Default']);
     }
 
