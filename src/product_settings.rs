@@ -387,6 +387,57 @@ mod tests {
         assert_eq!(r.presets[1].views, ["desktop", "terminal", "files"]);
     }
 
+    /// Through the entry point: the envelope's kind is `invalid_settings` and the message is the setting's own text.
+    #[test]
+    fn the_envelope_carries_the_kind_and_the_plain_message() {
+        struct NoHost;
+        impl crate::host::Host for NoHost {
+            fn ws_open(
+                &mut self,
+                _: &crate::host::OpenSpec,
+            ) -> std::result::Result<crate::host::ConnId, crate::host::TransportError> {
+                unreachable!("pure op")
+            }
+            fn ws_send(
+                &mut self,
+                _: crate::host::ConnId,
+                _: &str,
+            ) -> std::result::Result<(), crate::host::TransportError> {
+                unreachable!("pure op")
+            }
+            fn ws_recv(
+                &mut self,
+                _: crate::host::ConnId,
+                _: u32,
+            ) -> std::result::Result<String, crate::host::TransportError> {
+                unreachable!("pure op")
+            }
+            fn ws_close(&mut self, _: crate::host::ConnId) {}
+            fn now_ms(&mut self) -> i64 {
+                0
+            }
+            fn random_fill(&mut self, _: &mut [u8]) -> std::result::Result<(), crate::host::TransportError> {
+                unreachable!("pure op")
+            }
+            fn log(&mut self, _: crate::host::LogLevel, _: &str) {}
+        }
+        let out = crate::dispatch::handle(&mut NoHost, br#"{"op":"product_settings","invite_hours":"0"}"#);
+        let envelope: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            envelope["error"],
+            json!({"kind": "invalid_settings", "message": "The invite link lifetime must be a whole number from 1 to 8760"})
+        );
+        let out = crate::dispatch::handle(
+            &mut NoHost,
+            br#"{"op":"service_names","install_tag":"ab12","service_id":3}"#,
+        );
+        let envelope: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            envelope,
+            json!({"ok": true, "value": {"key_prefix": "whmcs-ab12-", "key": "whmcs-ab12-3", "username": "mc-whmcs-ab12-3"}})
+        );
+    }
+
     #[test]
     fn service_names_follow_the_core_username_rule() {
         let n = service_names(ServiceNamesInput {
