@@ -16,6 +16,7 @@ use WHMCS\Module\Server\Meshcentral\Module;
 use WHMCS\Module\Server\Meshcentral\ModuleFunction as F;
 use WHMCS\Module\Server\Meshcentral\Params;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
+use WHMCS\Module\Server\Meshcentral\Support\ConnectorFactory;
 use WHMCS\Module\Server\Meshcentral\Support\Lang;
 use WHMCS\UsageBilling\Contracts\Metrics\ProviderInterface;
 
@@ -33,7 +34,7 @@ function meshcentral_MetaData(): array
 /** WHMCS passes the product's params (e.g. producttype) on the product's Module Settings tab; none are needed. */
 function meshcentral_ConfigOptions(array $params = []): array
 {
-    return (new F\ConfigOptions())();
+    return (new F\ConfigOptions())(ConnectorFactory::core());
 }
 
 function meshcentral_CreateAccount(array $params): string
@@ -142,5 +143,5 @@ function meshcentral_ListAccounts(array $params): array
 /** WHMCS 7.9+ usage billing: devices per service (see lib/Metrics/DeviceMetricsProvider.php). */
 function meshcentral_MetricProvider(array $params): ProviderInterface
 {
-    return new DeviceMetricsProvider(new ServiceContext(new Params($params)));
+    return new DeviceMetricsProvider(new ServiceContext(new Params($params), 'MetricProvider'));
 }

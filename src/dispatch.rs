@@ -46,6 +46,11 @@ enum Request {
     /// WHMCS's raw server fields (and the first release's product override) -> the `server` object, warnings and the
     /// values to mask (pure: src/settings.rs holds every rule).
     ServerSettings(crate::settings::SettingsInput),
+    /// A product's module settings (configoption1..8, named) -> the normalised values and the rules (pure:
+    /// src/product_settings.rs holds every rule).
+    ProductSettings(crate::product_settings::ProductSettingsInput),
+    /// A service's key and default MeshCentral username, and the install's key prefix (pure).
+    ServiceNames(crate::product_settings::ServiceNamesInput),
     /// Lets the host check the module is alive and which contract it speaks, without any I/O.
     Version {},
 }
@@ -80,6 +85,8 @@ fn run<H: Host>(host: &mut H, input: &[u8]) -> Result<String> {
         Request::Devices(input) => to_json(ops::devices::run(host, input)?),
         Request::InstallerLinks(input) => to_json(ops::installer_links::run(input)?),
         Request::ServerSettings(input) => to_json(crate::settings::run(input)?),
+        Request::ProductSettings(input) => to_json(crate::product_settings::run(input)?),
+        Request::ServiceNames(input) => to_json(crate::product_settings::service_names(input)?),
         Request::LoginUrl(input) => to_json(ops::login_url::run(host, input)?),
         Request::TestConnection { server } => {
             let cfg = ServerConfig::from_input(server)?;

@@ -7,6 +7,9 @@ pub enum Error {
     /// The request itself is malformed or a setting is invalid; nothing was sent.
     #[error("invalid setting: {0}")]
     InvalidInput(String),
+    /// A product setting an admin typed breaks its rule; the message names the setting and what to type.
+    #[error("{message}")]
+    InvalidSettings { setting: &'static str, message: String },
     /// TCP connect failed: the server is down or unreachable.
     #[error("cannot reach MeshCentral at {url}: {detail}")]
     Unreachable { url: String, detail: String },
@@ -56,6 +59,7 @@ impl Error {
     pub fn kind(&self) -> &'static str {
         match self {
             Error::InvalidInput(_) => "invalid_input",
+            Error::InvalidSettings { .. } => "invalid_settings",
             Error::Unreachable { .. } => "unreachable",
             Error::Tls { .. } => "tls",
             Error::NotMeshCentral { .. } => "not_meshcentral",
@@ -73,6 +77,26 @@ impl Error {
         }
     }
 
+    /// Every kind `kind()` can return: the one list the PHP host's exception map and the README are checked against.
+    pub const KINDS: [&'static str; 16] = [
+        "invalid_input",
+        "invalid_settings",
+        "unreachable",
+        "tls",
+        "not_meshcentral",
+        "timeout",
+        "wrong_password",
+        "wrong_key",
+        "unknown_user",
+        "auth_rejected",
+        "insufficient_rights",
+        "connection_lost",
+        "remote",
+        "not_owned",
+        "not_found",
+        "host",
+    ];
+
     /// True for the failures that say "these credentials were refused".
     pub fn is_auth_refusal(&self) -> bool {
         matches!(self, Error::AuthRejected { .. })
@@ -80,3 +104,96 @@ impl Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One error of every variant. The match has no wildcard, so a new variant does not compile until it is added
+    /// here, and then `KINDS` and the checks below cover it.
+    fn one_of_each() -> Vec<Error> {
+        let s = || String::from("x");
+        let all = vec![
+            Error::InvalidInput(s()),
+            Error::InvalidSettings {
+                setting: "x",
+                message: s(),
+            },
+            Error::Unreachable { url: s(), detail: s() },
+            Error::Tls { url: s(), detail: s() },
+            Error::NotMeshCentral { url: s(), detail: s() },
+            Error::Timeout { what: s(), ms: 1 },
+            Error::WrongPassword(s()),
+            Error::WrongKey(s()),
+            Error::UnknownUser(s()),
+            Error::AuthRejected { user: s(), method: s() },
+            Error::InsufficientRights {
+                user: s(),
+                missing: s(),
+            },
+            Error::ConnectionLost(s()),
+            Error::Remote {
+                action: s(),
+                message: s(),
+            },
+            Error::NotOwned(s()),
+            Error::NotFound(s()),
+            Error::Host(s()),
+        ];
+        for e in &all {
+            match e {
+                Error::InvalidInput(_)
+                | Error::InvalidSettings { .. }
+                | Error::Unreachable { .. }
+                | Error::Tls { .. }
+                | Error::NotMeshCentral { .. }
+                | Error::Timeout { .. }
+                | Error::WrongPassword(_)
+                | Error::WrongKey(_)
+                | Error::UnknownUser(_)
+                | Error::AuthRejected { .. }
+                | Error::InsufficientRights { .. }
+                | Error::ConnectionLost(_)
+                | Error::Remote { .. }
+                | Error::NotOwned(_)
+                | Error::NotFound(_)
+                | Error::Host(_) => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn kinds_lists_every_variant_once() {
+        let kinds: Vec<&str> = one_of_each().iter().map(Error::kind).collect();
+        assert_eq!(kinds, Error::KINDS.to_vec());
+    }
+
+    /// Every kind has its own arm in the PHP host's `ConnectorException::fromKind` (none reaches the `default` arm,
+    /// which is only for a core newer than the host), and the README's list is the same list.
+    #[test]
+    fn php_host_and_readme_name_every_kind() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let php = std::fs::read_to_string(format!("{root}/php-host/src/Exception/ConnectorException.php")).unwrap();
+        let from_kind = &php[php
+            .find("function fromKind")
+            .expect("fromKind in ConnectorException.php")..];
+        let arms = &from_kind[..from_kind.find("default =>").expect("a default arm")];
+        let mapped: Vec<&str> = arms.split('\'').skip(1).step_by(2).collect();
+        let mut want = Error::KINDS.to_vec();
+        want.sort_unstable();
+        let mut got = mapped.clone();
+        got.sort_unstable();
+        assert_eq!(got, want, "kinds in fromKind's arms vs Error::KINDS");
+
+        let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+        let list = &readme[readme.find("Error kinds: ").expect("the README's list of error kinds")..];
+        let list = &list[..list.find('.').unwrap()];
+        let named: Vec<&str> = list.split('`').skip(1).step_by(2).collect();
+        assert_eq!(
+            named,
+            Error::KINDS.to_vec(),
+            "the README's error kinds, in Error::KINDS order"
+        );
+    }
+}

@@ -10,6 +10,7 @@ pub mod host;
 pub mod messages;
 pub mod ops;
 pub mod ownership;
+pub mod product_settings;
 pub mod rights;
 pub mod service;
 pub mod session;

@@ -2,7 +2,7 @@
 //!
 //! Values are MeshCentral 1.1.55's (`meshuser.js` constants), listed in `../shared/reference/meshcentral.md`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
@@ -45,7 +45,7 @@ pub const CUSTOMER_SITE_MASK: u32 = CUSTOMER_SITE_RIGHTS | site::LOCKED;
 
 /// What a product lets its customer do with the devices of its one group. Never EDITMESH or MANAGEUSERS: the customer
 /// must not rename the group, edit its rights or invite other users.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RightsPreset {
     /// Manage and remotely control the devices: desktop, terminal, files, console, commands, wake/reset/power,
@@ -58,6 +58,8 @@ pub enum RightsPreset {
 }
 
 impl RightsPreset {
+    pub const ALL: [RightsPreset; 3] = [RightsPreset::Full, RightsPreset::RemoteOnly, RightsPreset::ViewOnly];
+
     pub fn group_rights(self) -> u32 {
         use group::*;
         match self {
@@ -86,11 +88,27 @@ impl RightsPreset {
         }
     }
 
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+
     /// The preset whose bits these are, if any (a link someone edited in MeshCentral matches none).
     pub fn from_rights(rights: u32) -> Option<Self> {
-        [RightsPreset::Full, RightsPreset::RemoteOnly, RightsPreset::ViewOnly]
-            .into_iter()
-            .find(|p| p.group_rights() == rights)
+        Self::ALL.into_iter().find(|p| p.group_rights() == rights)
+    }
+
+    /// The remote views MeshCentral opens with these rights: the desktop always (REMOTECONTROL), the terminal and
+    /// files unless NOTERMINAL / NOFILES say no (MeshCentral would refuse them, so nobody should offer them).
+    pub fn views(self) -> Vec<&'static str> {
+        let rights = self.group_rights();
+        let mut views = vec!["desktop"];
+        if rights & group::NOTERMINAL == 0 {
+            views.push("terminal");
+        }
+        if rights & group::NOFILES == 0 {
+            views.push("files");
+        }
+        views
     }
 }
 
@@ -113,9 +131,12 @@ mod tests {
         assert_eq!(RightsPreset::Full.group_rights(), 0x16C0DC);
         assert_eq!(RightsPreset::RemoteOnly.group_rights(), 0x100048);
         assert_eq!(RightsPreset::ViewOnly.group_rights(), 0x100708);
-        for p in [RightsPreset::Full, RightsPreset::RemoteOnly, RightsPreset::ViewOnly] {
+        for p in RightsPreset::ALL {
             check_customer_group_rights(p.group_rights()).unwrap();
             assert_eq!(RightsPreset::from_rights(p.group_rights()), Some(p));
+            assert_eq!(RightsPreset::from_name(p.name()), Some(p));
+            let serde_name: RightsPreset = serde_json::from_value(serde_json::json!(p.name())).unwrap();
+            assert_eq!(serde_name, p);
         }
         assert_eq!(CUSTOMER_SITE_RIGHTS, 1216);
         assert!(check_customer_group_rights(0xFFFF_FFFF).is_err());

@@ -84,7 +84,7 @@ pub struct Settings {
 }
 
 /// Strings as WHMCS may hand them: a string, a number or null (empty).
-fn text<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
+pub(crate) fn text<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
     match Value::deserialize(d)? {
         Value::Null => Ok(String::new()),
         Value::String(s) => Ok(s),

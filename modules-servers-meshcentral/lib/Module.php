@@ -11,6 +11,7 @@ use WHMCS\Module\Server\Meshcentral\Exception\SettingsException;
 use WHMCS\Module\Server\Meshcentral\ModuleFunction\ChangesMeshCentral;
 use WHMCS\Module\Server\Meshcentral\Storage\ServiceLock;
 use WHMCS\Module\Server\Meshcentral\Support\Breaker;
+use WHMCS\Module\Server\Meshcentral\Support\Core;
 use WHMCS\Module\Server\Meshcentral\Support\Lang;
 use WHMCS\Module\Server\Meshcentral\Support\ModuleLog;
 
@@ -30,30 +31,34 @@ final class Module
      * @param class-string $function a class under ModuleFunction\ with `__invoke(ServiceContext): mixed`
      * @param callable(string, string): mixed $onError shapes the error for WHMCS from (staff text, client text)
      * @param string $clientTextKey the client text of a failure (lang key without the `meshcentral_` prefix)
+     * @param Core|null $core the core to run on (unit tests pass a fake; null: the request's Wasm core, ConnectorFactory)
      */
-    public static function run(string $function, array $params, callable $onError, string $clientTextKey = 'error_generic'): mixed
+    public static function run(string $function, array $params, callable $onError, string $clientTextKey = 'error_generic', ?Core $core = null): mixed
     {
+        // The function's name is its log action everywhere (ServiceContext::$action): no function retypes it.
+        $action = self::shortName($function);
+        $p = new Params($params);
         $context = null;
         try {
-            self::refuseAddon($params);
-            $context = new ServiceContext(new Params($params));
+            self::refuseAddon($p);
+            $context = new ServiceContext($p, $action, $core);
             $ctx = $context;
             $work = static fn (): mixed => (new $function())($ctx);
             if (!is_subclass_of($function, ChangesMeshCentral::class)) {
                 return $work();
             }
             // One run at a time per service (Storage\ServiceLock): a second one waits, then finds the work done.
-            return (new ServiceLock())->run($ctx->params->serviceId(), self::shortName($function), $work, static function (string $note) use ($ctx, $function, $params): void {
-                $ctx->log->activity(self::shortName($function), $ctx->params->serviceId(), self::clientId($params), $note);
+            return (new ServiceLock())->run($p->serviceId(), $action, $work, static function (string $note) use ($ctx, $action, $p): void {
+                $ctx->log->activity($action, $p->serviceId(), $p->clientId(), $note);
             });
         } catch (\Throwable $e) {
             $message = self::describe($e);
-            $log = $context?->log ?? self::fallbackLog($params);
+            $log = $context?->log ?? self::fallbackLog($p);
             if (!$e instanceof ConnectorException) {
-                // Connector failures were logged by ServiceContext::run; log the rest here.
-                $log->call(self::shortName($function), ['serviceid' => $params['serviceid'] ?? null], get_class($e) . ': ' . $e->getMessage());
+                // Connector failures were logged by ServiceContext::op; log the rest here.
+                $log->call($action, ['serviceid' => $p->serviceId()], get_class($e) . ': ' . $e->getMessage());
             }
-            $log->activity(self::shortName($function) . ($e instanceof Refusal ? ' refused' : ($e instanceof ServerUnavailable ? ' skipped' : ' failed')), (int) ($params['serviceid'] ?? 0), self::clientId($params), $message);
+            $log->activity($action . ($e instanceof Refusal ? ' refused' : ($e instanceof ServerUnavailable ? ' skipped' : ' failed')), $p->serviceId(), $p->clientId(), $message);
             $key = match (true) {
                 $e instanceof Refusal => $e->clientTextKey,
                 self::serverDown($e) => ServerUnavailable::CLIENT_TEXT_KEY,
@@ -69,17 +74,16 @@ final class Module
      * would delete it. The module is made for products: every function refuses an addon, changing nothing, with a
      * staff text that says so (and the client's short `error_addon` text on client pages).
      *
-     * @param array<string, mixed> $params
      */
-    private static function refuseAddon(array $params): void
+    private static function refuseAddon(Params $params): void
     {
-        $addonId = (int) ($params['addonId'] ?? 0);
+        $addonId = $params->addonId();
         if ($addonId > 0) {
             throw new Refusal(sprintf(
                 'the MeshCentral module provisions products, not product addons (addon ID %d on service ID %d): nothing '
                 . 'was changed in MeshCentral. Assign the module to a product instead of the addon.',
                 $addonId,
-                (int) ($params['serviceid'] ?? 0)
+                $params->serviceId()
             ), 'error_addon');
         }
     }
@@ -128,17 +132,10 @@ final class Module
         return Lang::active($params);
     }
 
-    /** @param array<string, mixed> $params */
-    private static function clientId(array $params): int
-    {
-        return (int) ($params['userid'] ?? (is_array($params['clientsdetails'] ?? null) ? ($params['clientsdetails']['id'] ?? 0) : 0));
-    }
-
-    /** @param array<string, mixed> $params */
-    private static function fallbackLog(array $params): ModuleLog
+    private static function fallbackLog(Params $params): ModuleLog
     {
         $log = new ModuleLog();
-        $log->addSecret(...ServiceContext::secretsOf($params));
+        $log->addSecret(...$params->secrets());
         return $log;
     }
 

@@ -4,14 +4,16 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral;
 
-use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\Config\ProductSettings;
 use WHMCS\Module\Server\Meshcentral\Config\ServerSettings;
 use WHMCS\Module\Server\Meshcentral\Config\ServicePlan;
+use WHMCS\Module\Server\Meshcentral\Support\Core;
 use WHMCS\Module\Server\Meshcentral\Support\Lang;
 
 /**
- * WHMCS's `$params`, read once and defensively (every key may be missing), so no other code reads `configoptionN`.
+ * WHMCS's `$params`, read once and defensively (every key may be missing): the raw array stays in here, every other
+ * class asks a typed accessor. The settings are read by the core (one `product_settings` / `server_settings` call
+ * each per request), then kept.
  */
 final class Params
 {
@@ -21,8 +23,14 @@ final class Params
     private ?string $language = null;
 
     /** @param array<string, mixed> $raw */
-    public function __construct(public readonly array $raw)
+    public function __construct(private readonly array $raw)
     {
+    }
+
+    /** Set when WHMCS runs the function for a product addon (WHMCS 7.2+); 0 for a product. */
+    public function addonId(): int
+    {
+        return (int) ($this->raw['addonId'] ?? 0);
     }
 
     public function serviceId(): int
@@ -38,7 +46,7 @@ final class Params
 
     public function clientId(): int
     {
-        return (int) ($this->raw['userid'] ?? ($this->raw['clientsdetails']['id'] ?? 0));
+        return (int) ($this->raw['userid'] ?? (is_array($this->raw['clientsdetails'] ?? null) ? ($this->raw['clientsdetails']['id'] ?? 0) : 0));
     }
 
     public function username(): string
@@ -76,21 +84,51 @@ final class Params
         return strcasecmp($this->status(), 'Active') === 0;
     }
 
-    public function product(): ProductSettings
+    public function product(Core $core): ProductSettings
     {
-        return $this->product ??= ProductSettings::fromParams($this->raw);
+        return $this->product ??= ProductSettings::fromParams($this->raw, $core);
     }
 
     /** The product's settings with the service's configurable options applied (preset, device limit). */
-    public function plan(): ServicePlan
+    public function plan(Core $core): ServicePlan
     {
-        return $this->plan ??= ServicePlan::fromParams($this->product(), $this->raw);
+        return $this->plan ??= ServicePlan::fromParams($this->product($core), $this->raw);
     }
 
-    /** Read by the core once per request (one `server_settings` call), then kept. */
-    public function server(Connector $core): ServerSettings
+    public function server(Core $core): ServerSettings
     {
-        return $this->server ??= ServerSettings::fromParams($this->raw, $this->hasProduct() ? $this->product() : null, $core);
+        return $this->server ??= ServerSettings::fromParams($this->raw, $this->hasProduct() ? $this->product($core) : null, $core);
+    }
+
+    /**
+     * The secret values in WHMCS's params, read without parsing the settings (a broken Access Hash, or a core that
+     * cannot load, must not stop the masking, so this asks no core and over-masks by shape): the service password,
+     * the server password, the Access Hash's login token key (a 160-hex line or the `login_token_key=` value; the
+     * other lines, e.g. `verify_tls=0`, are not secret), and the APIKey override's key or password.
+     * ServerSettings::secrets() (the core's exact list) is added once the settings are parsed.
+     *
+     * @return list<string>
+     */
+    public function secrets(): array
+    {
+        $raw = $this->raw;
+        $secrets = [(string) ($raw['password'] ?? ''), (string) ($raw['serverpassword'] ?? '')];
+        foreach (preg_split('/\R/', (string) ($raw['serveraccesshash'] ?? '')) ?: [] as $line) {
+            $line = trim($line);
+            if (preg_match('/^[0-9a-fA-F]{160}$/', $line) === 1) {
+                $secrets[] = $line;
+            } elseif (preg_match('/^login_token_key\s*=\s*(.*)$/', $line, $m) === 1) {
+                $secrets[] = trim($m[1]);
+            }
+        }
+        $apiKey = trim((string) ($raw['configoption' . ProductSettings::LEGACY_API_KEY] ?? ''));
+        if ($apiKey !== '') {
+            $secrets[] = $apiKey;
+            if (preg_match('/^(~t:[^:\s]+|[^:\s]+):(.+)$/s', $apiKey, $m) === 1) {
+                $secrets[] = $m[2];
+            }
+        }
+        return array_values(array_filter($secrets, static fn (string $v): bool => $v !== ''));
     }
 
     /** @return array<string, string> the client's details WHMCS passes (clientsdetails) */

@@ -4,71 +4,63 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral;
 
-use MeshCentralConnector\Connector;
 use MeshCentralConnector\Exception\ConnectorException;
 use WHMCS\Module\Server\Meshcentral\Config\ProductSettings;
-use WHMCS\Module\Server\Meshcentral\Exception\Refusal;
 use WHMCS\Module\Server\Meshcentral\Config\ServerSettings;
+use WHMCS\Module\Server\Meshcentral\Config\ServicePlan;
+use WHMCS\Module\Server\Meshcentral\Exception\Refusal;
 use WHMCS\Module\Server\Meshcentral\Exception\ServerUnavailable;
 use WHMCS\Module\Server\Meshcentral\Storage\ServiceStore;
 use WHMCS\Module\Server\Meshcentral\Support\Breaker;
 use WHMCS\Module\Server\Meshcentral\Support\ConnectorFactory;
+use WHMCS\Module\Server\Meshcentral\Support\Core;
 use WHMCS\Module\Server\Meshcentral\Support\ModuleLog;
 
 /**
  * What every module function works with: the typed params, the Wasm core, the module log (with the secrets of this
  * call registered), and the service's stored identity.
+ *
+ * `$action` is the name of the WHMCS function (or hook) this context runs for: Module::run passes the function
+ * class's name, so every log line of one call carries the same name and no function retypes its own.
  */
 final class ServiceContext
 {
     public readonly ModuleLog $log;
     public readonly ServiceStore $store;
+    private ?Core $core;
     private ?Breaker $breaker = null;
+    /** @var array{key_prefix: string, key?: string, username?: string}|null the core's `service_names` answer */
+    private ?array $names = null;
 
     public function __construct(
         public readonly Params $params,
+        public readonly string $action,
+        ?Core $core = null,
         ?ModuleLog $log = null,
         ?ServiceStore $store = null,
-        private readonly ?Connector $core = null,
     ) {
+        $this->core = $core;
         $this->log = $log ?? new ModuleLog();
         $this->store = $store ?? new ServiceStore();
-        $this->log->addSecret(...self::secretsOf($params->raw));
+        $this->log->addSecret(...$params->secrets());
     }
 
-    /**
-     * The secret values in WHMCS's params, read without parsing the settings (a broken Access Hash must not stop the
-     * masking): the service password, the server password, the Access Hash's login token key (its 160-hex line or
-     * `login_token_key=` value; the other lines, e.g. `verify_tls=0`, are not secret), and the APIKey override's key
-     * or password. ServerSettings::secrets() is added once the settings are parsed (server()).
-     *
-     * @param array<string, mixed> $raw
-     * @return list<string>
-     */
-    public static function secretsOf(array $raw): array
+    /** The core: the injected one, else the request's Wasm core (loaded on first use, so paths without one stay cheap). */
+    public function connector(): Core
     {
-        $secrets = [(string) ($raw['password'] ?? ''), (string) ($raw['serverpassword'] ?? '')];
-        foreach (preg_split('/\R/', (string) ($raw['serveraccesshash'] ?? '')) ?: [] as $line) {
-            $line = trim($line);
-            if (preg_match('/^[0-9a-fA-F]{160}$/', $line) === 1) {
-                $secrets[] = $line;
-            } elseif (preg_match('/^login_token_key\s*=\s*(.*)$/', $line, $m) === 1) {
-                $secrets[] = trim($m[1]);
-            }
-        }
-        $apiKey = trim((string) ($raw['configoption' . ProductSettings::LEGACY_API_KEY] ?? ''));
-        if ($apiKey !== '') {
-            $secrets[] = $apiKey;
-            if (preg_match('/^(~t:[^:\s]+|[^:\s]+):(.+)$/s', $apiKey, $m) === 1) {
-                $secrets[] = $m[2];
-            }
-        }
-        return array_values(array_filter($secrets, static fn (string $v): bool => $v !== ''));
+        return $this->core ??= ConnectorFactory::core();
     }
 
-    public function connector(): Connector
+    /** The product's settings as the core read them (once per request). */
+    public function product(): ProductSettings
     {
-        return $this->core ?? ConnectorFactory::get();
+        return $this->params->product($this->connector());
+    }
+
+    /** The product's settings with the service's configurable options applied. */
+    public function plan(): ServicePlan
+    {
+        return $this->params->plan($this->connector());
     }
 
     /** The server settings as the core read them (once per request), with their secrets registered for masking. */
@@ -111,16 +103,39 @@ final class ServiceContext
         return $server;
     }
 
-    /** The service's stable key: `whmcs-<install tag>-<service id>` (deterministic; older rows hold the same). */
+    /** The service's stable key (the core's rule: `whmcs-<install tag>-<service id>`; older rows hold the same). */
     public function serviceKey(): string
     {
-        return 'whmcs-' . $this->store->installTag() . '-' . $this->params->serviceId();
+        return (string) $this->names(true)['key'];
+    }
+
+    /** What every service key of this install starts with (Server Sync, the sweep and adoption look for it). */
+    public function keyPrefix(): string
+    {
+        return $this->names(false)['key_prefix'];
+    }
+
+    /**
+     * The core's `service_names` for this install (and service): asked once per request, a pure read.
+     *
+     * @return array{key_prefix: string, key?: string, username?: string}
+     */
+    private function names(bool $ofService): array
+    {
+        if ($this->names === null || ($ofService && !isset($this->names['key']))) {
+            $request = ['op' => 'service_names', 'install_tag' => $this->store->installTag()];
+            if ($ofService) {
+                $request += ['service_id' => $this->params->serviceId(), 'username' => $this->params->username()];
+            }
+            $this->names = (array) $this->connector()->call($request);
+        }
+        return $this->names;
     }
 
     /**
      * The core's `service` object. A pure read: nothing is stored here (CreateAccount stores key, username and group
      * id after the core succeeded). A provisioned service is the stored username and group id; any other service is
-     * what Create would provision: the WHMCS username (or `mc-<key>`), no group id, and the core's ownership rules
+     * what Create would provision: the WHMCS username (or the core's default, `mc-<key>` lower-cased), no group id, and the core's ownership rules
      * decide what such a request may touch.
      *
      * @return array{key: string, username: string, mesh_id?: string}
@@ -131,8 +146,8 @@ final class ServiceContext
         if ($row !== null) {
             return ['key' => $row['service_key'], 'username' => $row['username'], 'mesh_id' => $row['mesh_id']];
         }
-        $key = $this->serviceKey();
-        return ['key' => $key, 'username' => $this->params->username() !== '' ? $this->params->username() : 'mc-' . $key];
+        $names = $this->names(true);
+        return ['key' => (string) $names['key'], 'username' => (string) $names['username']];
     }
 
     /**
@@ -167,14 +182,14 @@ final class ServiceContext
      *
      * @param string $meshId the provisioned group (from usableService)
      */
-    public function requireRoomForDevice(string $action, string $meshId, string $clientTextKey = 'error_generic'): void
+    public function requireRoomForDevice(string $meshId, string $clientTextKey = 'error_generic'): void
     {
-        $plan = $this->params->plan();
+        $plan = $this->plan();
         if ($plan->deviceLimit() === 0) {
             return;
         }
         $server = $this->server();
-        $usage = $this->run($action, ['mesh_id' => $meshId, 'count_devices' => true], static fn (Connector $c): array => $c->usage($server, [$meshId]));
+        $usage = $this->op(['op' => 'usage', 'server' => $server, 'mesh_ids' => [$meshId]], ['mesh_id' => $meshId, 'count_devices' => true]);
         $group = $usage[$meshId] ?? null;
         if (!is_array($group)) {
             throw new Refusal("the service's device group $meshId no longer exists in MeshCentral (run Re-sync)", $clientTextKey);
@@ -186,21 +201,25 @@ final class ServiceContext
     }
 
     /**
-     * Runs one core operation, logging what was asked and what came back (secrets masked). A remote operation's
+     * Runs one core operation, logging what was asked and what came back (secrets masked) under this call's action
+     * name (plus `$step` when one function makes two kinds of call, e.g. Connect's `SignOn`). A remote operation's
      * outcome also goes to the server's breaker: "not answering" (timeout, unreachable, connection lost) opens it,
      * an answer closes it; this holds for lifecycle actions too, which the breaker never blocks.
      *
-     * @param array<string, mixed> $request what to log as the request
+     * @param array<string, mixed> $request the core request: `['op' => name] + fields`
+     * @param array<string, mixed> $logged what to log as the request (never the `server` object)
      * @param bool $remote false for the core's pure operations (SSO links: no connection, so no news of the server)
+     * @return array<mixed> the op's value
      */
-    public function run(string $action, array $request, callable $call, bool $remote = true): mixed
+    public function op(array $request, array $logged, bool $remote = true, string $step = ''): array
     {
-        $request = ['serviceid' => $this->params->serviceId()] + $request;
+        $action = $this->action . $step;
+        $logged = ['serviceid' => $this->params->serviceId()] + $logged;
         try {
-            $result = $call($this->connector());
-            $this->log->call($action, $request, $result);
+            $result = (array) $this->connector()->call($request);
+            $this->log->call($action, $logged, $result);
         } catch (\Throwable $e) {
-            $this->log->call($action, $request, get_class($e) . ': ' . $e->getMessage());
+            $this->log->call($action, $logged, get_class($e) . ': ' . $e->getMessage());
             if ($remote && $e instanceof ConnectorException) {
                 $this->record(static fn (Breaker $b) => $b->failed($e->kind));
             }

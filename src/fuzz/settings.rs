@@ -489,6 +489,13 @@ fn requests() -> impl Strategy<Value = Vec<u8>> {
             .to_string()
         }),
         Just(r#"{"op":"test_connection","server":{"url":"https://127.0.0.1:1","username":"a","password":"p"}}"#.into()),
+        ("[a-z_ ,]{0,30}", "[0-9 +-]{0,8}", "[0-9a-z]{0,6}").prop_map(|(p, n, t)| {
+            json!({"op": "product_settings", "rights_preset": p, "installers": p, "sso_lifetime": n,
+                   "invite_hours": n, "device_limit": n, "group_name_template": t})
+            .to_string()
+        }),
+        ("[0-9a-zA-Z ]{0,8}", any::<u32>())
+            .prop_map(|(t, id)| { json!({"op": "service_names", "install_tag": t, "service_id": id}).to_string() }),
     ];
     prop_oneof![
         4 => mutated_bytes(request),

@@ -29,6 +29,22 @@ impl Platform {
         Platform::Macos,
     ];
 
+    /// The name hosts use (the same as serde's).
+    pub fn name(self) -> &'static str {
+        match self {
+            Platform::WindowsX64 => "windows_x64",
+            Platform::WindowsX86 => "windows_x86",
+            Platform::WindowsArm64 => "windows_arm64",
+            Platform::LinuxX64 => "linux_x64",
+            Platform::LinuxScript => "linux_script",
+            Platform::Macos => "macos",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+
     fn label(self) -> &'static str {
         match self {
             Platform::WindowsX64 => "Windows (64-bit)",

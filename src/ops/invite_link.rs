@@ -15,6 +15,7 @@ use crate::ownership::Trust;
 
 /// MeshCentral accepts 0 (= never expires) to 99999 hours; a billing integration should never hand out eternal
 /// enrolment links, so the range is 1 hour to 1 year.
+pub const MIN_EXPIRE_HOURS: u32 = 1;
 pub const MAX_EXPIRE_HOURS: u32 = 8760;
 
 #[derive(Debug, Deserialize)]
@@ -38,9 +39,9 @@ pub struct InviteLink {
 pub fn run<H: Host>(host: &mut H, input: InviteLinkInput) -> Result<InviteLink> {
     let cfg = ServerConfig::from_input(input.server)?;
     mesh_suffix(&input.mesh_id)?;
-    if !(1..=MAX_EXPIRE_HOURS).contains(&input.expire_hours) {
+    if !(MIN_EXPIRE_HOURS..=MAX_EXPIRE_HOURS).contains(&input.expire_hours) {
         return Err(Error::InvalidInput(format!(
-            "the invite link lifetime must be 1 to {MAX_EXPIRE_HOURS} hours"
+            "the invite link lifetime must be {MIN_EXPIRE_HOURS} to {MAX_EXPIRE_HOURS} hours"
         )));
     }
     let mut session = open_as(host, &cfg, input.view_as.as_deref())?;

@@ -4,9 +4,9 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\Config;
 
-use MeshCentralConnector\Connector;
 use MeshCentralConnector\Exception\InvalidSettingsException;
 use WHMCS\Module\Server\Meshcentral\Exception\SettingsException;
+use WHMCS\Module\Server\Meshcentral\Support\Core;
 
 /**
  * How the module reaches MeshCentral: WHMCS's server record (Hostname or IP, Port, Secure, Username, Password,
@@ -37,10 +37,11 @@ final class ServerSettings
      * @param array<string, mixed> $params WHMCS module params
      * @throws SettingsException with the core's message (what to type; never a secret)
      */
-    public static function fromParams(array $params, ?ProductSettings $product, Connector $core): self
+    public static function fromParams(array $params, ?ProductSettings $product, Core $core): self
     {
         try {
-            $r = $core->serverSettings([
+            $r = (array) $core->call([
+                'op' => 'server_settings',
                 'hostname' => $params['serverhostname'] ?? null,
                 'ip' => $params['serverip'] ?? null,
                 'port' => $params['serverport'] ?? null,

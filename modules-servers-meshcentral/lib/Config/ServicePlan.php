@@ -51,7 +51,7 @@ final class ServicePlan
         }
         $preset = $product->preset;
         if (array_key_exists(self::RIGHTS_PRESET, $configOptions)) {
-            $preset = self::preset($configOptions[self::RIGHTS_PRESET]) ?? $preset;
+            $preset = self::preset($configOptions[self::RIGHTS_PRESET], $product->presets()) ?? $preset;
         }
         return new self($preset, $product->deviceLimit, $extra);
     }
@@ -111,18 +111,19 @@ final class ServicePlan
         return (int) $text;
     }
 
-    private static function preset(mixed $value): ?string
+    /** @param list<string> $presets the core's preset names */
+    private static function preset(mixed $value, array $presets): ?string
     {
         $text = is_string($value) || is_int($value) ? trim((string) $value) : get_debug_type($value);
         if ($text === '') {
             return null;
         }
-        if (!in_array($text, ProductSettings::PRESETS, true)) {
+        if (!in_array($text, $presets, true)) {
             throw new SettingsException(sprintf(
                 "The configurable option %s has the value '%s'; name its choices %s (a dropdown or radio option, e.g. remote_only|Remote control only)",
                 self::RIGHTS_PRESET,
                 self::printable($text),
-                implode(', ', ProductSettings::PRESETS)
+                implode(', ', $presets)
             ));
         }
         return $text;

@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\Hooks;
 
-use MeshCentralConnector\Connector;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Server\Meshcentral\Module;
 use WHMCS\Module\Server\Meshcentral\Params;
@@ -60,20 +59,19 @@ final class ClientEdit
             if ($params === null) {
                 return;
             }
-            $ctx = new ServiceContext(new Params($params));
+            $ctx = new ServiceContext(new Params($params), 'ClientEdit');
             if ($ctx->store->provisioned($serviceId) === null) {
                 return;
             }
             $service = $ctx->service();
             $server = $ctx->server();
-            $ctx->run(
-                'ClientEdit',
-                ['service' => $service, 'realname' => $realname, 'email' => $email],
-                static fn (Connector $c): array => $c->updateContact($server, $service, $realname !== '' ? $realname : null, $email !== '' ? $email : null)
+            $ctx->op(
+                ['op' => 'update_contact', 'server' => $server, 'service' => $service, 'realname' => $realname !== '' ? $realname : null, 'email' => $email !== '' ? $email : null],
+                ['service' => $service, 'realname' => $realname, 'email' => $email]
             );
         } catch (\Throwable $e) {
             $log = $ctx?->log ?? new \WHMCS\Module\Server\Meshcentral\Support\ModuleLog();
-            $log->activity('ClientEdit: contact details not updated in MeshCentral', $serviceId, $clientId, get_class($e) . ': ' . Module::describe($e));
+            $log->activity(($ctx?->action ?? 'ClientEdit') . ': contact details not updated in MeshCentral', $serviceId, $clientId, get_class($e) . ': ' . Module::describe($e));
         }
     }
 }

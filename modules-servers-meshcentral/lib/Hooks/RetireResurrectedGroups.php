@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\Hooks;
 
-use MeshCentralConnector\Connector;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Server\Meshcentral\Module;
 use WHMCS\Module\Server\Meshcentral\Params;
@@ -51,7 +50,7 @@ final class RetireResurrectedGroups
                 if ($params === null) {
                     continue;
                 }
-                $ctx = new ServiceContext(new Params($params));
+                $ctx = new ServiceContext(new Params($params), 'RetireResurrectedGroups');
                 $keys ??= $ctx->store->terminatedKeys();
                 if ($keys === []) {
                     return [];
@@ -73,13 +72,13 @@ final class RetireResurrectedGroups
     private function sweep(ServiceContext $ctx, int $serverId, array $keys): array
     {
         $server = $ctx->server();
-        $prefix = 'whmcs-' . $ctx->store->installTag() . '-';
+        $prefix = $ctx->keyPrefix();
         $pinned = $ctx->store->retiredGroup($serverId);
-        $done = $ctx->run(
-            'RetireResurrectedGroups',
-            ['serverid' => $serverId, 'terminated_services' => count($keys), 'retired_mesh_id' => $pinned],
-            static fn (Connector $c): array => $c->sweep($server, $prefix, $keys, $pinned)
-        );
+        $request = ['op' => 'sweep', 'server' => $server, 'key_prefix' => $prefix, 'terminated_keys' => array_values($keys)];
+        if ($pinned !== null) {
+            $request['retired_mesh_id'] = $pinned;
+        }
+        $done = $ctx->op($request, ['serverid' => $serverId, 'terminated_services' => count($keys), 'retired_mesh_id' => $pinned]);
         $retired = $done['retired_group'] ?? null;
         if (is_string($retired) && $retired !== $pinned) {
             $ctx->store->pinRetiredGroup($serverId, $retired);

@@ -52,7 +52,7 @@ final class DeviceMetricsProvider implements ProviderInterface
     public function usage()
     {
         try {
-            $run = ServerUsage::forServer($this->ctx, 'MetricProvider');
+            $run = ServerUsage::forServer($this->ctx);
         } catch (\Throwable) {
             return []; // logged by ServerUsage
         }
@@ -71,11 +71,11 @@ final class DeviceMetricsProvider implements ProviderInterface
         $tenant = (string) $tenant;
         $serviceId = $this->serviceOf($tenant);
         if ($serviceId === null) {
-            $this->ctx->log->activity('MetricProvider', 0, 0, sprintf("no provisioned service on server ID %d has the MeshCentral user '%s'", $this->ctx->params->serverId(), $tenant));
+            $this->ctx->log->activity($this->ctx->action, 0, 0, sprintf("no provisioned service on server ID %d has the MeshCentral user '%s'", $this->ctx->params->serverId(), $tenant));
             return array_values($this->metrics());
         }
         try {
-            $count = ServerUsage::forService($this->ctx, $serviceId, 'MetricProvider');
+            $count = ServerUsage::forService($this->ctx, $serviceId);
         } catch (\Throwable) {
             $count = null; // logged by ServerUsage
         }

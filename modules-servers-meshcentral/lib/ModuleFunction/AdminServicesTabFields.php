@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
-use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
 /**
@@ -36,7 +35,7 @@ final class AdminServicesTabFields
         $fields['Devices (last usage run)'] = $e(self::stored($ctx->store->usage($serviceId)));
         try {
             $server = $ctx->pageServer();
-            $usage = $ctx->run('AdminServicesTabFields', ['mesh_id' => $meshId], static fn (Connector $c): array => $c->usage($server, [$meshId]));
+            $usage = $ctx->op(['op' => 'usage', 'server' => $server, 'mesh_ids' => [$meshId]], ['mesh_id' => $meshId]);
             $u = $usage[$meshId] ?? null;
             $fields['Devices now'] = match (true) {
                 is_array($u) && isset($u['devices'], $u['online']) => $e(sprintf('%d (%d online)', $u['devices'], $u['online'])),

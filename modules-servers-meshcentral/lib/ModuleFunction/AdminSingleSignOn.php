@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
-use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
 /**
@@ -23,7 +22,11 @@ final class AdminSingleSignOn
         if (str_starts_with($settings->username, '~t:')) {
             return ['success' => false, 'errorMsg' => 'The server account is a MeshCentral login token; single sign-on needs a real username'];
         }
-        $url = $ctx->run('AdminSingleSignOn', ['username' => $settings->username], static fn (Connector $c): array => $c->loginUrl($settings->baseUrl, $key, $settings->username, 60), remote: false);
+        $url = $ctx->op(
+            ['op' => 'login_url', 'base_url' => $settings->baseUrl, 'login_token_key' => $key, 'user' => $settings->username, 'lifetime_seconds' => 60],
+            ['username' => $settings->username],
+            remote: false
+        );
         return ['success' => true, 'redirectTo' => $url['url']];
     }
 }

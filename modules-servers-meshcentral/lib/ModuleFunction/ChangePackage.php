@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
-use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
 /**
@@ -19,14 +18,13 @@ final class ChangePackage implements ChangesMeshCentral
 {
     public function __invoke(ServiceContext $ctx): string
     {
-        $plan = $ctx->params->plan();
+        $plan = $ctx->plan();
         $service = $ctx->service();
         $server = $ctx->server();
         $preset = $plan->preset;
-        $ctx->run(
-            'ChangePackage',
-            ['service' => $service, 'preset' => $preset, 'device_limit' => $plan->deviceLimit()],
-            static fn (Connector $c): array => $c->changePackage($server, $service, $preset)
+        $ctx->op(
+            ['op' => 'change_package', 'server' => $server, 'service' => $service, 'preset' => $preset],
+            ['service' => $service, 'preset' => $preset, 'device_limit' => $plan->deviceLimit()]
         );
         return 'success';
     }

@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
-use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\Exception\Refusal;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
@@ -23,7 +22,7 @@ final class ChangePassword implements ChangesMeshCentral
         $service = $ctx->service();
         $server = $ctx->server();
         $password = $ctx->params->password();
-        $ctx->run('ChangePassword', ['service' => $service], static fn (Connector $c): array => $c->changePassword($server, $service, $password));
+        $ctx->op(['op' => 'change_password', 'server' => $server, 'service' => $service, 'password' => $password], ['service' => $service]);
         return 'success';
     }
 }

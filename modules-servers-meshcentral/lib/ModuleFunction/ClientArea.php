@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
-use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\Exception\Refusal;
 use WHMCS\Module\Server\Meshcentral\Exception\ServerUnavailable;
 use WHMCS\Module\Server\Meshcentral\Module;
@@ -45,8 +44,8 @@ final class ClientArea
             'ready' => false,
         ];
         try {
-            $product = $params->product();
-            $plan = $params->plan();
+            $product = $ctx->product();
+            $plan = $ctx->plan();
             $vars['device_limit'] = $plan->deviceLimit();
             try {
                 // The same rule as SSO: only an Active service the connector provisioned shows devices and links.
@@ -63,7 +62,7 @@ final class ClientArea
                 };
                 if ($status === 'active') {
                     // Active but not usable: staff should know (an unprovisioned Active service needs a Create).
-                    $ctx->log->activity('ClientArea refused', $params->serviceId(), $params->clientId(), $r->getMessage());
+                    $ctx->log->activity($ctx->action . ' refused', $params->serviceId(), $params->clientId(), $r->getMessage());
                 }
                 return self::output($vars);
             }
@@ -74,7 +73,7 @@ final class ClientArea
             // Listed as the customer's own account: MeshCentral scopes the answer to what the customer may see (and
             // its `lastconnects` to their devices instead of the whole server's).
             $viewAs = $row['username'];
-            $devices = $ctx->run('ClientArea', ['mesh_id' => $meshId], static fn (Connector $c): array => $c->devices($server, $meshId, $viewAs));
+            $devices = $ctx->op(['op' => 'devices', 'server' => $server, 'mesh_id' => $meshId, 'view_as' => $viewAs], ['mesh_id' => $meshId]);
             $vars['devices'] = array_map(static fn (array $d): array => [
                 'id' => (string) $d['id'],
                 'name' => (string) $d['name'],
@@ -90,21 +89,21 @@ final class ClientArea
                 $vars['installers'] = array_map(static function (array $i) use ($lang): array {
                     $i['label'] = $lang['meshcentral_platform_' . $i['platform']] ?? (string) $i['label'];
                     return $i;
-                }, $ctx->connector()->installerLinks($base, $meshId, $product->installers));
+                }, (array) $ctx->connector()->call(['op' => 'installer_links', 'base_url' => $base, 'mesh_id' => $meshId, 'platforms' => $product->installers]));
                 if (($row['invite_url'] ?? null) !== null && (int) $row['invite_expires'] > time()) {
                     $vars['invite_url'] = $row['invite_url'];
                     $vars['invite_expires'] = gmdate('Y-m-d H:i', (int) $row['invite_expires']) . ' UTC';
                 }
             }
-            $vars['connect_modes'] = array_map(static fn (string $m): array => ['mode' => $m, 'label' => $lang['meshcentral_mode_' . $m]], Connect::modesFor($product->preset));
+            $vars['connect_modes'] = array_map(static fn (string $m): array => ['mode' => $m, 'label' => $lang['meshcentral_mode_' . $m]], $product->viewsOf($product->preset));
             $vars['ready'] = true;
         } catch (ServerUnavailable $e) {
             // The breaker is open: the failure that opened it was logged; this page only says so, at once.
-            $ctx->log->call('ClientArea', ['serviceid' => $params->serviceId()], $e->getMessage());
+            $ctx->log->call($ctx->action, ['serviceid' => $params->serviceId()], $e->getMessage());
             $vars['error'] = $lang['meshcentral_temporarily_unavailable'];
         } catch (\Throwable $e) {
             // The client sees a short, safe text; staff get the cause in the activity log and the module log.
-            $ctx->log->activity('ClientArea failed', $params->serviceId(), $params->clientId(), get_class($e) . ': ' . Module::describe($e));
+            $ctx->log->activity($ctx->action . ' failed', $params->serviceId(), $params->clientId(), get_class($e) . ': ' . Module::describe($e));
             $vars['error'] = Module::serverDown($e) ? $lang['meshcentral_temporarily_unavailable'] : Module::clientMessage($params->language());
         }
         return self::output($vars);

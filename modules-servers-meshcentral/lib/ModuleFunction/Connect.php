@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
-use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\Exception\Refusal;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 use WHMCS\Module\Server\Meshcentral\Support\Lang;
@@ -26,26 +25,16 @@ final class Connect
     /** MeshCentral's `viewmode` of each mode (its web app: 11 desktop, 12 terminal, 13 files). */
     public const MODES = ['desktop' => 11, 'terminal' => 12, 'files' => 13];
 
-    /**
-     * The modes a rights preset allows; mirrors the core's presets (src/rights.rs): view_only carries NOTERMINAL and
-     * NOFILES, so MeshCentral would refuse those views anyway and offering them would only lead to an error.
-     *
-     * @return list<string>
-     */
-    public static function modesFor(string $preset): array
-    {
-        return $preset === 'view_only' ? ['desktop'] : array_keys(self::MODES);
-    }
-
     /** @return array{templatefile: string, pagetitle: string, breadcrumb: array<string, string>, vars: array<string, mixed>} */
     public function __invoke(ServiceContext $ctx): array
     {
         $params = $ctx->params;
         $row = $ctx->usableService('error_connect');
-        $product = $params->product();
+        $product = $ctx->product();
         $mode = is_string($_POST['mode'] ?? null) ? $_POST['mode'] : '';
         $node = is_string($_POST['node'] ?? null) ? trim($_POST['node']) : '';
-        if (!in_array($mode, self::modesFor($product->preset), true)) {
+        // The views the rights preset lets MeshCentral open (the core's rule: view_only has no terminal, no files).
+        if (!array_key_exists($mode, self::MODES) || !in_array($mode, $product->viewsOf($product->preset), true)) {
             throw new Refusal(sprintf('Connect: mode %s is not one the rights preset %s allows', json_encode(substr($mode, 0, 40)), $product->preset), 'error_connect');
         }
         if ($node === '' || strlen($node) > 256) {
@@ -57,7 +46,7 @@ final class Connect
         // Page time (a click): the page budget, and no call while the breaker is open (the client reads
         // "temporarily unavailable", see Module::run).
         $server = $ctx->pageServer();
-        $devices = $ctx->run('Connect', ['mesh_id' => $meshId, 'node' => $wanted], static fn (Connector $c): array => $c->devices($server, $meshId, $username));
+        $devices = $ctx->op(['op' => 'devices', 'server' => $server, 'mesh_id' => $meshId, 'view_as' => $username], ['mesh_id' => $meshId, 'node' => $wanted]);
         $device = null;
         foreach ($devices as $d) {
             if ((string) $d['id'] === $wanted) {
@@ -74,11 +63,11 @@ final class Connect
         $ctx->log->addSecret($key);
         $lifetime = $product->ssoLifetimeSeconds;
         $viewMode = self::MODES[$mode];
-        $url = $ctx->run(
-            'ConnectSignOn',
+        $url = $ctx->op(
+            ['op' => 'login_url', 'base_url' => $settings->baseUrl, 'login_token_key' => $key, 'user' => $username, 'lifetime_seconds' => $lifetime, 'node_id' => $wanted, 'view_mode' => $viewMode],
             ['username' => $username, 'node' => $wanted, 'view_mode' => $viewMode, 'lifetime' => $lifetime],
-            static fn (Connector $c): array => $c->loginUrl($settings->baseUrl, $key, $username, $lifetime, $wanted, $viewMode),
-            remote: false
+            remote: false,
+            step: 'SignOn'
         );
         $lang = Lang::texts($params->language());
         return [

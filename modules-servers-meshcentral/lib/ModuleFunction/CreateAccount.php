@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
-use MeshCentralConnector\Connector;
 use MeshCentralConnector\Exception\NotOwnedException;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
@@ -27,10 +26,10 @@ final class CreateAccount implements ChangesMeshCentral
     public function __invoke(ServiceContext $ctx): string
     {
         $params = $ctx->params;
-        $product = $params->product();
+        $product = $ctx->product();
         // The preset of the plan: the configurable option rights_preset when the service has one (checked before
         // anything is made, so a bad option value fails the Create instead of provisioning other rights).
-        $preset = $params->plan()->preset;
+        $preset = $ctx->plan()->preset;
         $service = $ctx->service();
         $server = $ctx->server();
         $client = $params->client();
@@ -38,28 +37,29 @@ final class CreateAccount implements ChangesMeshCentral
         // Journalled before anything is asked of MeshCentral (see ServiceStore::beginProvisioning): a first attempt
         // makes the objects without reading the whole server; any later one searches for what an earlier one left.
         $fresh = $ctx->store->beginProvisioning($params->serviceId());
-        $provision = static fn (array $service, bool $fresh): callable => static fn (Connector $c): array => $c->provision(
-            $server,
-            $service,
-            $product->groupNameTemplate,
-            $params->templateVars(),
-            $preset,
-            $password,
-            ($client['email'] ?? '') !== '' ? $client['email'] : null,
-            trim(($client['firstname'] ?? '') . ' ' . ($client['lastname'] ?? '')) ?: null,
-            'WHMCS service #' . $params->serviceId(),
-            $fresh
-        );
+        $provision = static fn (array $service, bool $fresh): array => [
+            'op' => 'provision',
+            'server' => $server,
+            'service' => $service,
+            'group_name_template' => $product->groupNameTemplate,
+            'vars' => (object) $params->templateVars(),
+            'description' => 'WHMCS service #' . $params->serviceId(),
+            'password' => $password,
+            'email' => ($client['email'] ?? '') !== '' ? $client['email'] : null,
+            'realname' => trim(($client['firstname'] ?? '') . ' ' . ($client['lastname'] ?? '')) ?: null,
+            'preset' => $preset,
+            'fresh' => $fresh,
+        ];
         try {
-            $result = $ctx->run('CreateAccount', ['service' => $service, 'preset' => $preset, 'fresh' => $fresh], $provision($service, $fresh));
+            $result = $ctx->op($provision($service, $fresh), ['service' => $service, 'preset' => $preset, 'fresh' => $fresh]);
         } catch (NotOwnedException $e) {
             $adopted = isset($service['mesh_id']) ? null : self::adoptable($ctx, $server, $service['username']);
             if ($adopted === null) {
                 throw $e;
             }
             $service = $adopted;
-            $result = $ctx->run('CreateAccount', ['service' => $service, 'preset' => $preset, 'adopted' => true], $provision($service, false));
-            $ctx->log->activity('CreateAccount', $params->serviceId(), $params->clientId(), sprintf(
+            $result = $ctx->op($provision($service, false), ['service' => $service, 'preset' => $preset, 'adopted' => true]);
+            $ctx->log->activity($ctx->action, $params->serviceId(), $params->clientId(), sprintf(
                 "bound to the existing MeshCentral group %s and user '%s' (service key %s of the original service) instead of making new ones",
                 $result['mesh_id'],
                 $result['username'],
@@ -94,20 +94,20 @@ final class CreateAccount implements ChangesMeshCentral
      */
     private static function adoptable(ServiceContext $ctx, array $server, string $username): ?array
     {
-        $prefix = 'whmcs-' . $ctx->store->installTag() . '-';
-        $found = $ctx->run('CreateAccount', ['find_existing' => $username], static fn (Connector $c): array => $c->listAccounts($server, $prefix, $username));
+        $prefix = $ctx->keyPrefix();
+        $found = $ctx->op(['op' => 'list_accounts', 'server' => $server, 'key_prefix' => $prefix, 'username' => $username], ['find_existing' => $username]);
         if (count($found) !== 1 || !$found[0]['user_exists']) {
             return null;
         }
         $key = (string) $found[0]['service_key'];
         $holder = $ctx->store->servicesByKey([$key])[$key] ?? null;
         if ($holder !== null && $holder !== $ctx->params->serviceId()) {
-            $ctx->log->activity('CreateAccount', $ctx->params->serviceId(), $ctx->params->clientId(), "MeshCentral user '$username' belongs to service ID $holder (key $key); not taken over");
+            $ctx->log->activity($ctx->action, $ctx->params->serviceId(), $ctx->params->clientId(), "MeshCentral user '$username' belongs to service ID $holder (key $key); not taken over");
             return null;
         }
         $original = (int) substr($key, strlen($prefix));
         if ($original !== $ctx->params->serviceId() && Capsule::table('tblhosting')->where('id', $original)->exists()) {
-            $ctx->log->activity('CreateAccount', $ctx->params->serviceId(), $ctx->params->clientId(), "MeshCentral user '$username' was made for service ID $original, which still exists; not taken over");
+            $ctx->log->activity($ctx->action, $ctx->params->serviceId(), $ctx->params->clientId(), "MeshCentral user '$username' was made for service ID $original, which still exists; not taken over");
             return null;
         }
         return ['key' => $key, 'username' => (string) $found[0]['username'], 'mesh_id' => (string) $found[0]['mesh_id']];

@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
-use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
 /**
@@ -19,12 +18,12 @@ final class InviteLink implements ChangesMeshCentral
     {
         $params = $ctx->params;
         $meshId = $ctx->usableService('error_invite')['mesh_id'];
-        $ctx->requireRoomForDevice('InviteLink', $meshId, 'error_invite');
-        $product = $params->product();
+        $ctx->requireRoomForDevice($meshId, 'error_invite');
+        $product = $ctx->product();
         $server = $ctx->server();
         $hours = $product->inviteHours;
         $username = $ctx->service()['username'];
-        $link = $ctx->run('InviteLink', ['mesh_id' => $meshId, 'hours' => $hours], static fn (Connector $c): array => $c->inviteLink($server, $meshId, $hours, $username));
+        $link = $ctx->op(['op' => 'invite_link', 'server' => $server, 'mesh_id' => $meshId, 'expire_hours' => $hours, 'view_as' => $username], ['mesh_id' => $meshId, 'hours' => $hours]);
         $ctx->store->save($params->serviceId(), ['invite_url' => $link['url'], 'invite_expires' => time() + $hours * 3600]);
         return 'success';
     }

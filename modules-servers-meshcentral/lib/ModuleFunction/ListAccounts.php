@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
-use MeshCentralConnector\Connector;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Server\Meshcentral\Config\ProductSettings;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
@@ -40,13 +39,13 @@ final class ListAccounts
     public function __invoke(ServiceContext $ctx): array
     {
         $server = $ctx->server();
-        $prefix = 'whmcs-' . $ctx->store->installTag() . '-';
+        $prefix = $ctx->keyPrefix();
         $terminated = $ctx->store->terminatedKeys();
-        $list = $ctx->run(
-            'ListAccounts',
-            ['key_prefix' => $prefix, 'terminated_services' => count($terminated)],
-            static fn (Connector $c): array => $c->listAccounts($server, $prefix, null, $terminated)
-        );
+        $request = ['op' => 'list_accounts', 'server' => $server, 'key_prefix' => $prefix];
+        if ($terminated !== []) {
+            $request['terminated_keys'] = array_values($terminated);
+        }
+        $list = $ctx->op($request, ['key_prefix' => $prefix, 'terminated_services' => count($terminated)]);
 
         $serviceOfKey = $ctx->store->servicesByKey(array_values(array_map(static fn (array $a): string => (string) $a['service_key'], $list)));
         $services = self::services(array_values($serviceOfKey));
@@ -59,22 +58,22 @@ final class ListAccounts
             $service = $services[$serviceId] ?? null;
             $who = sprintf("MeshCentral user '%s', group %s ('%s'), service key %s", $a['username'], $a['mesh_id'], $a['group_name'], $key);
             if ($a['came_back'] ?? false) {
-                $ctx->log->activity('ListAccounts', $serviceId, 0, "$who: the service was terminated, and MeshCentral undeleted its group when an agent"
+                $ctx->log->activity($ctx->action, $serviceId, 0, "$who: the service was terminated, and MeshCentral undeleted its group when an agent"
                     . ' enrolled with the old group id; not an account (left out of Server Sync). The daily cron retires it again.');
                 continue;
             }
             if (!$a['user_exists']) {
-                $ctx->log->activity('ListAccounts', $serviceId, 0, "$who: the user is gone from MeshCentral; left out of Server Sync"
+                $ctx->log->activity($ctx->action, $serviceId, 0, "$who: the user is gone from MeshCentral; left out of Server Sync"
                     . ' (not an account WHMCS may sync or import). Use "Re-sync with MeshCentral" to recreate it, or terminate the service.');
                 continue;
             }
             if (!is_int($a['created_ms'] ?? null)) {
-                $ctx->log->activity('ListAccounts', $serviceId, 0, "$who: MeshCentral recorded no creation time for the group; left out of Server Sync");
+                $ctx->log->activity($ctx->action, $serviceId, 0, "$who: MeshCentral recorded no creation time for the group; left out of Server Sync");
                 continue;
             }
             $product = $a['preset'];
             if ($product === null) {
-                $ctx->log->activity('ListAccounts', $serviceId, 0, "$who: the user's rights on the group match no preset (changed in MeshCentral);"
+                $ctx->log->activity($ctx->action, $serviceId, 0, "$who: the user's rights on the group match no preset (changed in MeshCentral);"
                     . ' reported with the product\'s preset. Use "Re-sync with MeshCentral" to restore them.');
                 $product = $service['preset'] ?? '';
             }
@@ -95,7 +94,7 @@ final class ListAccounts
             ->whereIn('domainstatus', ['Active', 'Suspended'])->pluck('id')->map(static fn ($id): int => (int) $id)->all();
         foreach ($ctx->store->provisionedRows($serverServices) as $serviceId => $row) {
             if (!isset($listedKeys[$row['service_key']])) {
-                $ctx->log->activity('ListAccounts', $serviceId, 0, sprintf(
+                $ctx->log->activity($ctx->action, $serviceId, 0, sprintf(
                     "MeshCentral group %s of user '%s' (service key %s) is gone or no longer the connector's; Server Sync reports the service"
                     . ' as missing from the server. Use "Re-sync with MeshCentral" to provision it again, or terminate it.',
                     $row['mesh_id'],

@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
-use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
 /**
@@ -27,8 +26,12 @@ final class ServiceSingleSignOn
         $key = $settings->requireLoginTokenKey();
         $ctx->log->addSecret($key);
         $username = $row['username'];
-        $lifetime = $ctx->params->product()->ssoLifetimeSeconds;
-        $url = $ctx->run('SingleSignOn', ['username' => $username, 'lifetime' => $lifetime], static fn (Connector $c): array => $c->loginUrl($settings->baseUrl, $key, $username, $lifetime), remote: false);
+        $lifetime = $ctx->product()->ssoLifetimeSeconds;
+        $url = $ctx->op(
+            ['op' => 'login_url', 'base_url' => $settings->baseUrl, 'login_token_key' => $key, 'user' => $username, 'lifetime_seconds' => $lifetime],
+            ['username' => $username, 'lifetime' => $lifetime],
+            remote: false
+        );
         return ['success' => true, 'redirectTo' => $url['url']];
     }
 }

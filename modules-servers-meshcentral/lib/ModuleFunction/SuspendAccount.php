@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
-use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
 /** Locks the service's MeshCentral user (site right LOCKED); devices and group stay. */
@@ -14,7 +13,7 @@ final class SuspendAccount implements ChangesMeshCentral
     {
         $service = $ctx->service();
         $server = $ctx->server();
-        $ctx->run('SuspendAccount', ['service' => $service], static fn (Connector $c): array => $c->suspend($server, $service));
+        $ctx->op(['op' => 'suspend', 'server' => $server, 'service' => $service], ['service' => $service]);
         return 'success';
     }
 }

@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
-use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
 /**
@@ -20,7 +19,11 @@ final class TerminateAccount implements ChangesMeshCentral
         $server = $ctx->server();
         $serverId = $ctx->params->serverId();
         $pinned = $ctx->store->retiredGroup($serverId);
-        $done = $ctx->run('TerminateAccount', ['service' => $service, 'retired_mesh_id' => $pinned], static fn (Connector $c): array => $c->terminate($server, $service, $pinned));
+        $request = ['op' => 'terminate', 'server' => $server, 'service' => $service];
+        if ($pinned !== null) {
+            $request['retired_mesh_id'] = $pinned;
+        }
+        $done = $ctx->op($request, ['service' => $service, 'retired_mesh_id' => $pinned]);
         $retired = $done['retired_group'] ?? null;
         if (is_string($retired) && $retired !== $pinned) {
             $ctx->store->pinRetiredGroup($serverId, $retired);

@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
-use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
 /**
@@ -24,14 +23,14 @@ final class TestConnection
         $server = $ctx->server();
         $backend = $ctx->connector()->backend();
         $runsOn = sprintf('Wasm core runs on %s (%s)', $backend['backend'], $backend['reason']);
-        $ctx->log->call('TestConnection', ['backend' => $backend], $runsOn);
-        $report = $ctx->run('TestConnection', ['url' => $server['url'], 'username' => $server['username']], static fn (Connector $c): array => $c->testConnection($server));
+        $ctx->log->call($ctx->action, ['backend' => $backend], $runsOn);
+        $report = $ctx->op(['op' => 'test_connection', 'server' => $server], ['url' => $server['url'], 'username' => $server['username']]);
         $warnings = array_values(array_map('strval', (array) ($report['warnings'] ?? [])));
         foreach ($warnings as $warning) {
-            $ctx->log->activity(sprintf('TestConnection warning for server %d (%s)', $ctx->params->serverId(), $server['url']), 0, 0, $warning);
+            $ctx->log->activity(sprintf('%s warning for server %d (%s)', $ctx->action, $ctx->params->serverId(), $server['url']), 0, 0, $warning);
         }
         if ($warnings !== []) {
-            $ctx->log->call('TestConnection warnings', ['url' => $server['url']], $warnings);
+            $ctx->log->call($ctx->action . ' warnings', ['url' => $server['url']], $warnings);
         }
         $rights = (array) ($report['rights'] ?? []);
         if (($rights['ok'] ?? false) !== true) {

@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
-use MeshCentralConnector\Connector;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
 /** Unlocks the service's MeshCentral user. */
@@ -14,7 +13,7 @@ final class UnsuspendAccount implements ChangesMeshCentral
     {
         $service = $ctx->service();
         $server = $ctx->server();
-        $ctx->run('UnsuspendAccount', ['service' => $service], static fn (Connector $c): array => $c->unsuspend($server, $service));
+        $ctx->op(['op' => 'unsuspend', 'server' => $server, 'service' => $service], ['service' => $service]);
         return 'success';
     }
 }

@@ -25,7 +25,7 @@ final class UsageUpdate
     public function __invoke(ServiceContext $ctx): string
     {
         try {
-            $run = ServerUsage::forServer($ctx, 'UsageUpdate');
+            $run = ServerUsage::forServer($ctx);
         } catch (\Throwable $e) {
             return 'MeshCentral usage update failed: ' . Module::describe($e);
         }

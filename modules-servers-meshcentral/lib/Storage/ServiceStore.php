@@ -240,13 +240,8 @@ final class ServiceStore
     /** A random tag made once per WHMCS install: service keys are `whmcs-<tag>-<service id>`. */
     public function installTag(): string
     {
+        // A pure read: the tag is made with the tables (ensureTables), never by a getter.
         $this->ensureTables();
-        $tag = Capsule::table(self::SETTINGS_TABLE)->where('name', 'install_tag')->value('value');
-        if (is_string($tag) && $tag !== '') {
-            return $tag;
-        }
-        $tag = bin2hex(random_bytes(3));
-        Capsule::table(self::SETTINGS_TABLE)->insertOrIgnore(['name' => 'install_tag', 'value' => $tag]);
         return (string) Capsule::table(self::SETTINGS_TABLE)->where('name', 'install_tag')->value('value');
     }
 
@@ -301,6 +296,12 @@ final class ServiceStore
             $this->setSchemaVersion(self::SCHEMA_VERSION);
         } else {
             $this->migrate();
+        }
+        // The install tag (random, made once per install; every release before kept the first one): two requests
+        // making it at once keep whichever was inserted first.
+        $tag = Capsule::table(self::SETTINGS_TABLE)->where('name', 'install_tag')->value('value');
+        if (!is_string($tag) || $tag === '') {
+            Capsule::table(self::SETTINGS_TABLE)->insertOrIgnore(['name' => 'install_tag', 'value' => bin2hex(random_bytes(3))]);
         }
         self::$ready[$database] = true;
     }

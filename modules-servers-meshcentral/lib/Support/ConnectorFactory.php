@@ -14,6 +14,13 @@ use MeshCentralConnector\Connector;
 final class ConnectorFactory
 {
     private static ?Connector $connector = null;
+    private static ?Core $core = null;
+
+    /** The Core every module function gets by default (Module::run, hooks, the metric provider). */
+    public static function core(): Core
+    {
+        return self::$core ??= new WasmCore(self::get());
+    }
 
     public static function get(): Connector
     {

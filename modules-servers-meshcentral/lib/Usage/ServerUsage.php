@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\Usage;
 
-use MeshCentralConnector\Connector;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
@@ -40,15 +39,16 @@ final class ServerUsage
 
     /**
      * The count of the server's services for this cron run: the other consumer's count of this run when there is
-     * one, otherwise counted now. $action names the consumer (UsageUpdate, MetricProvider).
+     * one, otherwise counted now. The context's action names the consumer (UsageUpdate, MetricProvider).
      */
-    public static function forServer(ServiceContext $ctx, string $action): self
+    public static function forServer(ServiceContext $ctx): self
     {
+        $action = $ctx->action;
         $serverId = $ctx->params->serverId();
         $run = self::$runs[$serverId] ?? null;
         if ($run === null || isset($run['taken'][$action]) || microtime(true) - $run['at'] > self::CACHE_SECONDS) {
             try {
-                $result = self::count($ctx, $action, self::services($ctx));
+                $result = self::count($ctx, self::services($ctx));
             } catch (\Throwable $e) {
                 $result = $e;
             }
@@ -66,13 +66,13 @@ final class ServerUsage
      * One service's count now: one `usage` call for that service's group alone (recorded like a server count).
      * Null when the service is not a provisioned Active/Suspended service of this server.
      */
-    public static function forService(ServiceContext $ctx, int $serviceId, string $action): ?ServiceCount
+    public static function forService(ServiceContext $ctx, int $serviceId): ?ServiceCount
     {
         $services = array_intersect_key(self::services($ctx), [$serviceId => true]);
         if ($services === []) {
             return null;
         }
-        return self::count($ctx, $action, $services)->services[$serviceId] ?? null;
+        return self::count($ctx, $services)->services[$serviceId] ?? null;
     }
 
     /** @return list<ServiceCount> the services that could not be counted */
@@ -100,8 +100,9 @@ final class ServerUsage
     /**
      * @param array<int, array{mesh_id: string, username: string}> $services
      */
-    private static function count(ServiceContext $ctx, string $action, array $services): self
+    private static function count(ServiceContext $ctx, array $services): self
     {
+        $action = $ctx->action;
         $serverId = $ctx->params->serverId();
         $now = date('Y-m-d H:i:s');
         if ($services === []) {
@@ -110,7 +111,7 @@ final class ServerUsage
         $meshIds = array_values(array_unique(array_column($services, 'mesh_id')));
         try {
             $server = $ctx->server();
-            $usage = $ctx->run($action, ['serverid' => $serverId, 'groups' => count($meshIds)], static fn (Connector $c): array => $c->usage($server, $meshIds));
+            $usage = $ctx->op(['op' => 'usage', 'server' => $server, 'mesh_ids' => $meshIds], ['serverid' => $serverId, 'groups' => count($meshIds)]);
         } catch (\Throwable $e) {
             $message = $e->getMessage();
             foreach (array_keys($services) as $serviceId) {

@@ -21,10 +21,13 @@ class ConnectorException extends \RuntimeException
         return match ($kind) {
             'wrong_password', 'wrong_key', 'unknown_user', 'auth_rejected' => new AuthenticationException($kind, $message),
             'unreachable', 'tls', 'not_meshcentral', 'timeout', 'connection_lost' => new ServerException($kind, $message),
-            'invalid_input' => new InvalidSettingsException($kind, $message),
+            'invalid_input', 'invalid_settings' => new InvalidSettingsException($kind, $message),
             'insufficient_rights' => new InsufficientRightsException($kind, $message),
             'not_owned' => new NotOwnedException($kind, $message),
             'not_found' => new NotFoundException($kind, $message),
+            // MeshCentral refused with its own text, or the host failed the core: no narrower class to catch.
+            'remote', 'host' => new self($kind, $message),
+            // Only a core newer than this host (every kind of src/error.rs has its arm above: a Rust test checks).
             default => new self($kind, $message),
         };
     }

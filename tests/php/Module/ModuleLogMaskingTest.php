@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace MeshCentralConnector\Tests\Module;
 
 use PHPUnit\Framework\TestCase;
-use WHMCS\Module\Server\Meshcentral\ServiceContext;
+use WHMCS\Module\Server\Meshcentral\Params;
 use WHMCS\Module\Server\Meshcentral\Support\ModuleLog;
 
 /**
@@ -33,22 +33,22 @@ final class ModuleLogMaskingTest extends TestCase
 
     public function testOnlyTheSecretValuesOfTheParamsAreRegistered(): void
     {
-        $secrets = ServiceContext::secretsOf([
+        $secrets = (new Params([
             'password' => 'svc-pass-123',
             'serverpassword' => 'srv/pass"word',
             'serveraccesshash' => self::KEY . "\nca_file=/etc/ca.pem\nverify_tls=0\npin_sha384=" . str_repeat('ab', 48),
             'configoption8' => 'apiuser:api-secret-77',
-        ]);
+        ]))->secrets();
         self::assertSame(['svc-pass-123', 'srv/pass"word', self::KEY, 'apiuser:api-secret-77', 'api-secret-77'], $secrets);
 
-        $viaKeyLine = ServiceContext::secretsOf(['serveraccesshash' => 'verify_tls=0' . "\n" . 'login_token_key = ' . self::KEY]);
+        $viaKeyLine = (new Params(['serveraccesshash' => 'verify_tls=0' . "\n" . 'login_token_key = ' . self::KEY]))->secrets();
         self::assertSame([self::KEY], $viaKeyLine, 'the login_token_key= value; verify_tls=0 is no secret');
     }
 
     public function testAZeroFromVerifyTlsNoLongerMasksEveryZero(): void
     {
         $log = new ModuleLog();
-        $log->addSecret(...ServiceContext::secretsOf(['serveraccesshash' => self::KEY . "\nverify_tls=0", 'serverpassword' => '0']));
+        $log->addSecret(...(new Params(['serveraccesshash' => self::KEY . "\nverify_tls=0", 'serverpassword' => '0']))->secrets());
         self::assertSame('port 4430, 0 devices, 10 online', $log->scrub('port 4430, 0 devices, 10 online'));
         self::assertSame('key ******** end', $log->scrub('key ' . self::KEY . ' end'));
     }
