@@ -9,12 +9,12 @@ use MeshCentralConnector\Exception\GuestTrapException;
 use MeshCentralConnector\Exception\InvalidSettingsException;
 use MeshCentralConnector\Host\HostImports;
 use MeshCentralConnector\Runtime\GuestInstance;
-use MeshCentralConnector\Runtime\ModuleCache;
+use MeshCentralConnector\Runtime\CompiledWasmCache;
 use MeshCentralConnector\Runtime\WasmerLibrary;
 use MeshCentralConnector\Runtime\WasmException;
-use MeshCentralConnector\Runtime\WasmModule;
+use MeshCentralConnector\Runtime\CompiledWasm;
 use MeshCentralConnector\Runtime\WasmTrap;
-use MeshCentralConnector\Translated\TranslatedModule;
+use MeshCentralConnector\Translated\TranslatedWasm;
 use Throwable;
 
 /**
@@ -173,7 +173,7 @@ final class Connector
     {
         $lib = new WasmerLibrary($libwasmer ?? (getenv(WasmerLibrary::ENV_LIBRARY) ?: null));
         if ($cacheDir !== null) {
-            $cache = new ModuleCache($lib, $cacheDir);
+            $cache = new CompiledWasmCache($lib, $cacheDir);
             $module = $cache->load($wasmPath);
             $backend['cache'] = $cache->report();
             if (str_contains($backend['cache'], 'refused')) {
@@ -181,7 +181,7 @@ final class Connector
                 $host->log(1, 'compiled-module cache not used: ' . $backend['cache']);
             }
         } else {
-            $module = WasmModule::compileFile($lib, $wasmPath);
+            $module = CompiledWasm::compileFile($lib, $wasmPath);
         }
         $instantiate = static function () use ($module, $host): GuestInstance {
             $instance = $module->instantiate($host->functions());
@@ -212,7 +212,7 @@ final class Connector
                 $backend['requested'] === self::BACKEND_AUTO ? '; Wasmer is not usable either: ' . $backend['reason'] : ''
             ));
         }
-        $module = TranslatedModule::load($phpFile, self::TRANSLATED_CLASS);
+        $module = TranslatedWasm::load($phpFile, self::TRANSLATED_CLASS);
         $instantiate = static function () use ($module, $host): GuestInstance {
             $instance = $module->instantiate($host->functions());
             $host->bind($instance);

@@ -9,7 +9,7 @@ use MeshCentralConnector\Connector;
 /**
  * Loads the Wasm core once per PHP request. The .wasm ships in wasm/; libwasmer comes from the preloaded FFI scope
  * (php.ini `ffi.preload`, see the README) or MESHCONNECTOR_LIBWASMER; compiled code is cached in cacheDir() (fill it
- * from the CLI as the deploy user: `php bin/precompile.php`; see ModuleCache for what it trusts).
+ * from the CLI as the deploy user: `php bin/precompile.php`; see CompiledWasmCache for what it trusts).
  */
 final class ConnectorFactory
 {
