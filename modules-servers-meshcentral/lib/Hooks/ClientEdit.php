@@ -6,7 +6,7 @@ namespace WHMCS\Module\Server\Meshcentral\Hooks;
 
 use MeshCentralConnector\Connector;
 use WHMCS\Database\Capsule;
-use WHMCS\Module\Server\Meshcentral\Module;
+use WHMCS\Module\Server\Meshcentral\FunctionRunner;
 use WHMCS\Module\Server\Meshcentral\Params;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
@@ -73,7 +73,7 @@ final class ClientEdit
             );
         } catch (\Throwable $e) {
             $log = $ctx?->log ?? new \WHMCS\Module\Server\Meshcentral\Support\ModuleLog();
-            $log->activity('ClientEdit: contact details not updated in MeshCentral', $serviceId, $clientId, get_class($e) . ': ' . Module::describe($e));
+            $log->activity('ClientEdit: contact details not updated in MeshCentral', $serviceId, $clientId, get_class($e) . ': ' . FunctionRunner::describe($e));
         }
     }
 }

@@ -55,7 +55,7 @@ final class Connect
         $meshId = $row['mesh_id'];
         $username = $row['username'];
         // Page time (a click): the page budget, and no call while the breaker is open (the client reads
-        // "temporarily unavailable", see Module::run).
+        // "temporarily unavailable", see FunctionRunner::run).
         $server = $ctx->pageServer();
         $devices = $ctx->run('Connect', ['mesh_id' => $meshId, 'node' => $wanted], static fn (Connector $c): array => $c->devices($server, $meshId, $username));
         $device = null;

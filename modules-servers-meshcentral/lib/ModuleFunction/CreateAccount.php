@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ProvisionOptions;
 use MeshCentralConnector\Exception\NotOwnedException;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
@@ -38,13 +39,15 @@ final class CreateAccount implements ChangesMeshCentral
         $provision = static fn (array $service): callable => static fn (Connector $c): array => $c->provision(
             $server,
             $service,
-            $product->groupNameTemplate,
-            $params->templateVars(),
-            $preset,
-            $password,
-            ($client['email'] ?? '') !== '' ? $client['email'] : null,
-            trim(($client['firstname'] ?? '') . ' ' . ($client['lastname'] ?? '')) ?: null,
-            'WHMCS service #' . $params->serviceId()
+            new ProvisionOptions(
+                groupNameTemplate: $product->groupNameTemplate,
+                preset: $preset,
+                vars: $params->templateVars(),
+                password: $password,
+                email: ($client['email'] ?? '') !== '' ? $client['email'] : null,
+                realname: trim(($client['firstname'] ?? '') . ' ' . ($client['lastname'] ?? '')) ?: null,
+                description: 'WHMCS service #' . $params->serviceId()
+            )
         );
         try {
             $result = $ctx->run('CreateAccount', ['service' => $service, 'preset' => $preset], $provision($service));

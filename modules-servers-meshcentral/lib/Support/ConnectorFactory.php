@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Server\Meshcentral\Support;
 
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ConnectorOptions;
 
 /**
  * Loads the Wasm core once per PHP request. The .wasm ships in wasm/; libwasmer comes from the preloaded FFI scope
@@ -19,11 +20,7 @@ final class ConnectorFactory
     {
         if (self::$connector === null) {
             $module = dirname(__DIR__, 2);
-            self::$connector = Connector::load(
-                $module . '/wasm/meshcentral_connector.wasm',
-                null,
-                self::cacheDir()
-            );
+            self::$connector = Connector::load($module . '/wasm/meshcentral_connector.wasm', new ConnectorOptions(cacheDir: self::cacheDir()));
         }
         return self::$connector;
     }

@@ -4,7 +4,9 @@ declare(strict_types=1);
 
 namespace MeshCentralConnector\Tests\Runtime;
 
+use MeshCentralConnector\Backend\BackendSelector;
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ConnectorOptions;
 use MeshCentralConnector\Runtime\HostFunction;
 use MeshCentralConnector\Runtime\CompiledWasmCache;
 use MeshCentralConnector\Runtime\WasmException;
@@ -332,7 +334,7 @@ final class CompiledWasmCacheTest extends RuntimeTestCase
         $logger = static function (int $level, string $message) use (&$logged): void {
             $logged[] = [$level, $message];
         };
-        $connector = Connector::load($wasm, self::libPath(), $dir, $logger, null, null, Connector::BACKEND_WASMER);
+        $connector = Connector::load($wasm, new ConnectorOptions(libwasmer: self::libPath(), cacheDir: $dir, logger: $logger, backend: BackendSelector::WASMER));
         self::assertSame('compile', $connector->timings()['module_load_kind']);
         self::assertStringContainsString('refused: ' . $dir . ' is writable by group or others', $connector->backend()['cache'] ?? '');
         self::assertSame(1, $logged[0][0] ?? null);
@@ -341,8 +343,8 @@ final class CompiledWasmCacheTest extends RuntimeTestCase
         self::assertSame([], glob($dir . '/*'));
 
         chmod($dir, 0700);
-        Connector::load($wasm, self::libPath(), $dir, null, null, null, Connector::BACKEND_WASMER);
-        $cached = Connector::load($wasm, self::libPath(), $dir, null, null, null, Connector::BACKEND_WASMER);
+        Connector::load($wasm, new ConnectorOptions(libwasmer: self::libPath(), cacheDir: $dir, backend: BackendSelector::WASMER));
+        $cached = Connector::load($wasm, new ConnectorOptions(libwasmer: self::libPath(), cacheDir: $dir, backend: BackendSelector::WASMER));
         self::assertSame('deserialize', $cached->timings()['module_load_kind']);
         self::assertStringStartsWith('loaded ' . $dir . '/', $cached->backend()['cache'] ?? '');
     }
