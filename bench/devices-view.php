@@ -13,6 +13,8 @@ declare(strict_types=1);
 require dirname(__DIR__) . '/tests/php/bootstrap.php';
 
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ConnectorOptions;
+use MeshCentralConnector\ProvisionOptions;
 use MeshCentralConnector\Tests\Support\DeviceRecords;
 use MeshCentralConnector\Tests\Support\MeshCentralServer;
 
@@ -28,10 +30,10 @@ $settings = static fn (MeshCentralServer $mc): array => [
     'login_token_key' => $mc->loginTokenKey(), 'tls' => ['ca_file' => $mc->caFile()], 'timeout_ms' => 10000,
 ];
 try {
-    $setup = Connector::load($wasm, null, $cache);
+    $setup = Connector::load($wasm, new ConnectorOptions(cacheDir: $cache));
     $tag = bin2hex(random_bytes(2));
-    $mine = $setup->provision($settings($mc), ['key' => "bench-mine-$tag"], 'Mine {t}', ['t' => $tag], 'full');
-    $others = $setup->provision($settings($mc), ['key' => "bench-others-$tag"], 'Others {t}', ['t' => $tag], 'full');
+    $mine = $setup->provision($settings($mc), ['key' => "bench-mine-$tag"], new ProvisionOptions(groupNameTemplate: 'Mine {t}', preset: 'full', vars: ['t' => $tag]));
+    $others = $setup->provision($settings($mc), ['key' => "bench-others-$tag"], new ProvisionOptions(groupNameTemplate: 'Others {t}', preset: 'full', vars: ['t' => $tag]));
     $mc = $mc->restart(static function (string $dir) use ($mine, $others, $devices, $elsewhere): void {
         DeviceRecords::append($dir, $mine['mesh_id'], $devices, 'mine', DeviceRecords::linuxAgentShape($mine['mesh_id']));
         DeviceRecords::append($dir, $others['mesh_id'], $elsewhere, 'others', DeviceRecords::linuxAgentShape($others['mesh_id']));
@@ -44,7 +46,7 @@ try {
         array_unshift($backends, 'wasmer');
     }
     foreach ($backends as $backend) {
-        $connector = Connector::load($wasm, null, $cache, null, null, null, $backend);
+        $connector = Connector::load($wasm, new ConnectorOptions(cacheDir: $cache, backend: $backend));
         $row = [];
         foreach ([null, $mine['username']] as $viewAs) {
             $times = [];

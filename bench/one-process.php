@@ -7,10 +7,11 @@ declare(strict_types=1);
 require dirname(__DIR__) . '/tests/php/bootstrap.php';
 
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ConnectorOptions;
 
 $start = hrtime(true);
 [$wasm, $cacheDir, $settingsJson] = array_slice($argv, 1, 3);
-$connector = Connector::load($wasm, null, $cacheDir === '-' ? null : $cacheDir);
+$connector = Connector::load($wasm, new ConnectorOptions(cacheDir: $cacheDir === '-' ? null : $cacheDir));
 $loaded = hrtime(true);
 $report = $connector->testConnection(json_decode($settingsJson, true, 16, JSON_THROW_ON_ERROR));
 $done = hrtime(true);

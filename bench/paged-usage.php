@@ -11,6 +11,8 @@ declare(strict_types=1);
 require dirname(__DIR__) . '/tests/php/bootstrap.php';
 
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ConnectorOptions;
+use MeshCentralConnector\ProvisionOptions;
 use MeshCentralConnector\Tests\Support\DeviceRecords;
 use MeshCentralConnector\Tests\Support\MeshCentralServer;
 
@@ -34,10 +36,10 @@ foreach ([null, 1000, 100] as $maxView) {
             'url' => $mc->httpsUrl(), 'username' => $mc->adminUser(), 'password' => $mc->adminPassword(),
             'login_token_key' => $mc->loginTokenKey(), 'tls' => ['ca_file' => $mc->caFile()], 'timeout_ms' => 30000,
         ];
-        $setup = Connector::load($wasm, null, $cache);
+        $setup = Connector::load($wasm, new ConnectorOptions(cacheDir: $cache));
         $ids = [];
         for ($g = 0; $g < $groups; $g++) {
-            $ids[] = $setup->provision($settings($mc), ['key' => "bench-usage-$g"], 'Usage {g}', ['g' => (string) $g], 'full')['mesh_id'];
+            $ids[] = $setup->provision($settings($mc), ['key' => "bench-usage-$g"], new ProvisionOptions(groupNameTemplate: 'Usage {g}', preset: 'full', vars: ['g' => (string) $g]))['mesh_id'];
         }
         $mc = $mc->restart(static function (string $dir) use ($ids, $devices, $groups): void {
             foreach ($ids as $g => $id) {
@@ -58,7 +60,7 @@ foreach ([null, 1000, 100] as $maxView) {
                     $largest = max($largest, strlen($payload));
                 }
             };
-            $connector = Connector::load($wasm, null, $cache, null, null, $hook, $backend);
+            $connector = Connector::load($wasm, new ConnectorOptions(cacheDir: $cache, transportHook: $hook, backend: $backend));
             $times = [];
             for ($i = 0; $i < $runs; $i++) {
                 $sent = 0;

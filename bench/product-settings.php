@@ -24,7 +24,7 @@ $requests = [
 ];
 printf("%-11s %-17s %10s %10s\n", 'backend', 'op', 'first us', 'median us');
 foreach ([Connector::BACKEND_WASMER, Connector::BACKEND_TRANSLATED] as $backend) {
-    $c = Connector::load($wasm, null, sys_get_temp_dir() . '/meshconnector-test-cache', null, null, null, $backend);
+    $c = Connector::load($wasm, new \MeshCentralConnector\ConnectorOptions(cacheDir: sys_get_temp_dir() . '/meshconnector-test-cache', backend: $backend));
     foreach ($requests as $name => $request) {
         $times = [];
         for ($i = 0; $i < $iterations; $i++) {

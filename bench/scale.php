@@ -27,6 +27,8 @@ require dirname(__DIR__) . '/tests/php/bootstrap.php';
 require dirname(__DIR__) . '/whmcs-emulator/autoload.php';
 
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ConnectorOptions;
+use MeshCentralConnector\ProvisionOptions;
 use MeshCentralConnector\Tests\Support\ControlChannel;
 use MeshCentralConnector\Tests\Support\MeshCentralServer;
 use MeshCentralConnector\Tests\Support\ReleaseInstall;
@@ -93,7 +95,7 @@ try {
         'url' => $mc->httpsUrl(), 'username' => $mc->adminUser(), 'password' => $mc->adminPassword(),
         'login_token_key' => $mc->loginTokenKey(), 'tls' => ['ca_file' => $mc->caFile()], 'timeout_ms' => 300000, // the most the core accepts: the translated core works for seconds at 10,000 services
     ];
-    verify(Connector::load($wasm, null, $cache), $mc, $server, $prefix, $services, $clones[intdiv(count($clones), 2)]);
+    verify(Connector::load($wasm, new ConnectorOptions(cacheDir: $cache)), $mc, $server, $prefix, $services, $clones[intdiv(count($clones), 2)]);
 
     $plan = [
         'server' => $server, 'wasm' => $wasm, 'cache' => $cache, 'runs' => $runs, 'prefix' => $prefix,
@@ -195,7 +197,7 @@ function child(string $backend, string $planFile): void
         }
         $events[] = [hrtime(true), $kind, $action, strlen($frame)];
     };
-    $connector = Connector::load($plan['wasm'], null, $plan['cache'], null, null, $hook, $backend);
+    $connector = Connector::load($plan['wasm'], new ConnectorOptions(cacheDir: $plan['cache'], transportHook: $hook, backend: $backend));
     if ($connector->backend()['backend'] !== $backend) {
         throw new RuntimeException('backend is ' . json_encode($connector->backend()));
     }
@@ -225,9 +227,9 @@ function child(string $backend, string $planFile): void
     for ($i = 0; $i < $plan['runs']; $i++) {
         $key = $plan['prefix'] . $backend . '-' . $i . '-' . bin2hex(random_bytes(2));
         // As the module's Create calls it: a first attempt is `fresh` (its journal has no earlier one).
-        $made[] = ['key' => $key] + $measure('provision', static fn () => $connector->provision($server, ['key' => $key], 'Bench {n}', ['n' => $i], 'full', null, null, null, '', true));
-        $made[] = ['key' => "$key-s"] + $measure('provision_search', static fn () => $connector->provision($server, ['key' => "$key-s"], 'Bench {n}', ['n' => $i], 'full'));
-        $measure('provision_again', static fn () => $connector->provision($server, $service, 'Bench {n}', ['n' => $i], 'full'));
+        $made[] = ['key' => $key] + $measure('provision', static fn () => $connector->provision($server, ['key' => $key], new ProvisionOptions(groupNameTemplate: 'Bench {n}', preset: 'full', vars: ['n' => $i], fresh: true)));
+        $made[] = ['key' => "$key-s"] + $measure('provision_search', static fn () => $connector->provision($server, ['key' => "$key-s"], new ProvisionOptions(groupNameTemplate: 'Bench {n}', preset: 'full', vars: ['n' => $i])));
+        $measure('provision_again', static fn () => $connector->provision($server, $service, new ProvisionOptions(groupNameTemplate: 'Bench {n}', preset: 'full', vars: ['n' => $i])));
         $measure('suspend', static fn () => $connector->suspend($server, $service));
         $measure('unsuspend', static fn () => $connector->unsuspend($server, $service));
         $measure('change_password', static fn () => $connector->changePassword($server, $service, 'Pw-' . bin2hex(random_bytes(8))));

@@ -10,7 +10,9 @@ declare(strict_types=1);
 
 require dirname(__DIR__) . '/tests/php/bootstrap.php';
 
+use MeshCentralConnector\Backend\BackendSelector;
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ConnectorOptions;
 
 $iterations = max(5, (int) ($argv[1] ?? 200));
 $wasm = getenv('MESHCONNECTOR_WASM') ?: dirname(__DIR__) . '/build/meshcentral_connector.wasm';
@@ -28,8 +30,8 @@ $records = [
     ],
 ];
 printf("%-11s %-16s %10s %10s\n", 'backend', 'record', 'first us', 'median us');
-foreach ([Connector::BACKEND_WASMER, Connector::BACKEND_TRANSLATED] as $backend) {
-    $c = Connector::load($wasm, null, sys_get_temp_dir() . '/meshconnector-test-cache', null, null, null, $backend);
+foreach ([BackendSelector::WASMER, BackendSelector::TRANSLATED] as $backend) {
+    $c = Connector::load($wasm, new ConnectorOptions(cacheDir: sys_get_temp_dir() . '/meshconnector-test-cache', backend: $backend));
     foreach ($records as $name => $fields) {
         $times = [];
         for ($i = 0; $i < $iterations; $i++) {

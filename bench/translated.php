@@ -23,12 +23,12 @@ declare(strict_types=1);
 
 require dirname(__DIR__) . '/tests/php/bootstrap.php';
 
-use MeshCentralConnector\Runtime\ModuleCache;
+use MeshCentralConnector\Runtime\CompiledWasmCache;
 use MeshCentralConnector\Runtime\WasmerLibrary;
 use MeshCentralConnector\Tests\Translated\DeterministicHost;
 use MeshCentralConnector\Tests\Translated\ReplayHost;
 use MeshCentralConnector\Tests\Translated\TranslatedFixture;
-use MeshCentralConnector\Translated\TranslatedModule;
+use MeshCentralConnector\Translated\TranslatedWasm;
 
 const CLASS_NAME = 'MeshCentralConnector\\Translated\\Generated\\MeshCentralConnectorWasm';
 
@@ -43,13 +43,13 @@ function child(string $backend, string $path, int $iterations): void
     $t0 = hrtime(true);
     $host = new DeterministicHost(3);
     if ($backend === 'translated') {
-        $module = TranslatedModule::load($path, CLASS_NAME);
+        $module = TranslatedWasm::load($path, CLASS_NAME);
         $t1 = hrtime(true);
         $instance = $module->instantiate($host->functions());
     } else {
         [$wasm, $cache] = explode('|', $path);
         $lib = new WasmerLibrary(TranslatedFixture::libPath());
-        $module = (new ModuleCache($lib, $cache))->load($wasm);
+        $module = (new CompiledWasmCache($lib, $cache))->load($wasm);
         $t1 = hrtime(true);
         $instance = $module->instantiate($host->functions());
     }

@@ -5,14 +5,14 @@
  * service, single sign-on, agent installers, device list).
  *
  * This file is only the list of functions WHMCS calls; each is one class under lib/ModuleFunction/, run through
- * Module::run (one try/catch, logging with secrets masked, WHMCS's return shapes). The protocol logic is the Rust
+ * FunctionRunner::run (one try/catch, logging with secrets masked, WHMCS's return shapes). The protocol logic is the Rust
  * core in wasm/meshcentral_connector.wasm, run by the PHP host in php-host/.
  */
 
 declare(strict_types=1);
 
 use WHMCS\Module\Server\Meshcentral\Metrics\DeviceMetricsProvider;
-use WHMCS\Module\Server\Meshcentral\Module;
+use WHMCS\Module\Server\Meshcentral\FunctionRunner;
 use WHMCS\Module\Server\Meshcentral\ModuleFunction as F;
 use WHMCS\Module\Server\Meshcentral\Params;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
@@ -39,58 +39,58 @@ function meshcentral_ConfigOptions(array $params = []): array
 
 function meshcentral_CreateAccount(array $params): string
 {
-    return Module::run(F\CreateAccount::class, $params, static fn (string $e): string => $e);
+    return FunctionRunner::run(F\CreateAccount::class, $params, static fn (string $e): string => $e);
 }
 
 function meshcentral_SuspendAccount(array $params): string
 {
-    return Module::run(F\SuspendAccount::class, $params, static fn (string $e): string => $e);
+    return FunctionRunner::run(F\SuspendAccount::class, $params, static fn (string $e): string => $e);
 }
 
 function meshcentral_UnsuspendAccount(array $params): string
 {
-    return Module::run(F\UnsuspendAccount::class, $params, static fn (string $e): string => $e);
+    return FunctionRunner::run(F\UnsuspendAccount::class, $params, static fn (string $e): string => $e);
 }
 
 function meshcentral_TerminateAccount(array $params): string
 {
-    return Module::run(F\TerminateAccount::class, $params, static fn (string $e): string => $e);
+    return FunctionRunner::run(F\TerminateAccount::class, $params, static fn (string $e): string => $e);
 }
 
 function meshcentral_ChangePassword(array $params): string
 {
     // WHMCS shows this error to the client when the client changed the password.
-    return Module::run(F\ChangePassword::class, $params, static fn (string $e, string $c): string => Module::audienceText($e, $c), 'error_password');
+    return FunctionRunner::run(F\ChangePassword::class, $params, static fn (string $e, string $c): string => FunctionRunner::audienceText($e, $c), 'error_password');
 }
 
 function meshcentral_ChangePackage(array $params): string
 {
-    return Module::run(F\ChangePackage::class, $params, static fn (string $e): string => $e);
+    return FunctionRunner::run(F\ChangePackage::class, $params, static fn (string $e): string => $e);
 }
 
 function meshcentral_TestConnection(array $params): array
 {
-    return Module::run(F\TestConnection::class, $params, static fn (string $e): array => ['success' => false, 'error' => $e]);
+    return FunctionRunner::run(F\TestConnection::class, $params, static fn (string $e): array => ['success' => false, 'error' => $e]);
 }
 
 function meshcentral_ServiceSingleSignOn(array $params): array
 {
-    return Module::run(F\ServiceSingleSignOn::class, $params, static fn (string $e, string $c): array => ['success' => false, 'errorMsg' => Module::audienceText($e, $c)], 'error_sso');
+    return FunctionRunner::run(F\ServiceSingleSignOn::class, $params, static fn (string $e, string $c): array => ['success' => false, 'errorMsg' => FunctionRunner::audienceText($e, $c)], 'error_sso');
 }
 
 function meshcentral_AdminSingleSignOn(array $params): array
 {
-    return Module::run(F\AdminSingleSignOn::class, $params, static fn (string $e): array => ['success' => false, 'errorMsg' => $e]);
+    return FunctionRunner::run(F\AdminSingleSignOn::class, $params, static fn (string $e): array => ['success' => false, 'errorMsg' => $e]);
 }
 
 function meshcentral_ClientArea(array $params): array
 {
-    return Module::run(F\ClientArea::class, $params, static fn (string $e, string $c): array => F\ClientArea::errorOutput($c));
+    return FunctionRunner::run(F\ClientArea::class, $params, static fn (string $e, string $c): array => F\ClientArea::errorOutput($c));
 }
 
 function meshcentral_AdminServicesTabFields(array $params): array
 {
-    return Module::run(F\AdminServicesTabFields::class, $params, static fn (string $e): array => ['MeshCentral' => htmlspecialchars($e, ENT_QUOTES, 'UTF-8')]);
+    return FunctionRunner::run(F\AdminServicesTabFields::class, $params, static fn (string $e): array => ['MeshCentral' => htmlspecialchars($e, ENT_QUOTES, 'UTF-8')]);
 }
 
 function meshcentral_AdminCustomButtonArray(): array
@@ -116,28 +116,28 @@ function meshcentral_ClientAreaAllowedFunctions(): array
 /** Per-device SSO deep link, minted at click time; a custom page (templatefile) or the error text. */
 function meshcentral_Connect(array $params): array|string
 {
-    return Module::run(F\Connect::class, $params, static fn (string $e, string $c): string => Module::audienceText($e, $c), 'error_connect');
+    return FunctionRunner::run(F\Connect::class, $params, static fn (string $e, string $c): string => FunctionRunner::audienceText($e, $c), 'error_connect');
 }
 
 function meshcentral_Resync(array $params): string
 {
-    return Module::run(F\Resync::class, $params, static fn (string $e): string => $e);
+    return FunctionRunner::run(F\Resync::class, $params, static fn (string $e): string => $e);
 }
 
 function meshcentral_InviteLink(array $params): string
 {
     // Also a client button (ClientAreaCustomButtonArray): the client sees this error.
-    return Module::run(F\InviteLink::class, $params, static fn (string $e, string $c): string => Module::audienceText($e, $c), 'error_invite');
+    return FunctionRunner::run(F\InviteLink::class, $params, static fn (string $e, string $c): string => FunctionRunner::audienceText($e, $c), 'error_invite');
 }
 
 function meshcentral_UsageUpdate(array $params): string
 {
-    return Module::run(F\UsageUpdate::class, $params, static fn (string $e): string => $e);
+    return FunctionRunner::run(F\UsageUpdate::class, $params, static fn (string $e): string => $e);
 }
 
 function meshcentral_ListAccounts(array $params): array
 {
-    return Module::run(F\ListAccounts::class, $params, static fn (string $e): array => ['success' => false, 'error' => $e]);
+    return FunctionRunner::run(F\ListAccounts::class, $params, static fn (string $e): array => ['success' => false, 'error' => $e]);
 }
 
 /** WHMCS 7.9+ usage billing: devices per service (see lib/Metrics/DeviceMetricsProvider.php). */

@@ -56,10 +56,11 @@ declare(strict_types=1);
 
     foreach (
         [
-            'WasmException', 'WasmTrap', 'ValType', 'HostFunction', 'HostCallbacks', 'WasmerLibrary', 'WasmModule',
-            'GuestInstance', 'GuestInstanceBasics', 'WasmInstance', 'ModuleCache',
+            'Runtime/WasmException', 'Runtime/WasmTrap', 'Runtime/ValType', 'Runtime/HostFunction',
+            'Internal/HostBoundary', 'Internal/HostCallbacks', 'Runtime/WasmerLibrary', 'Runtime/CompiledWasm',
+            'Runtime/GuestInstance', 'Internal/InstanceChecks', 'Runtime/WasmInstance', 'Runtime/CompiledWasmCache',
         ] as $class
     ) {
-        require_once __DIR__ . '/src/Runtime/' . $class . '.php';
+        require_once __DIR__ . '/src/' . $class . '.php';
     }
 })();

@@ -23,6 +23,7 @@ rm -rf "$dest/cache"
 rm -rf "$dest/state"
 cp php-host/autoload.php php-host/preload.php php-host/wasmer.h "$dest/php-host/"
 cp -R php-host/src "$dest/php-host/src"
+cp LICENSE "$dest/LICENSE"
 cp "$wasm" "$dest/wasm/meshcentral_connector.wasm"
 # Connector::load finds the translation beside the .wasm (same name, .php).
 cp "${wasm%.wasm}.php" "$dest/wasm/meshcentral_connector.php"

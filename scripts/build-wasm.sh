@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the release module: Rust core -> wasm32-unknown-unknown (size-optimised) -> wasm-finalize (drops
-# linker-only exports) -> build/meshcentral_connector.wasm, then translates it to PHP with tools/wasm2php ->
-# build/meshcentral_connector.php (the no-FFI backend; deterministic: same .wasm, same bytes). Prints the .wasm's path.
+# Builds the release module: Rust core -> wasm32-unknown-unknown (Cargo.toml [profile.release]: opt-level 3 for speed,
+# LTO, one codegen unit, panic=abort, symbols stripped) -> wasm-finalize (drops linker-only exports) ->
+# build/meshcentral_connector.wasm, then translates it to PHP with tools/wasm2php -> build/meshcentral_connector.php
+# (the no-FFI backend; deterministic: same .wasm, same bytes). Prints the .wasm's path.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

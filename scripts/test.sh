@@ -2,8 +2,26 @@
 # Runs every test: Rust formatting/lints/unit tests (the core and the wasm2php translator), the Wasm contract test, and
 # the PHP suite (real MeshCentral on 127.0.0.1, real .wasm run by real PHP through Wasmer, and its PHP translation),
 # then the whole PHP suite once more on the translated backend. Installs what is missing first.
+#
+#   scripts/test.sh          everything (what CI runs: .ci/run)
+#   scripts/test.sh --unit   the quick checks only, in seconds: the core's cargo tests (unit tests and the recorded
+#                            transcripts, no network) and the PHP `unit` suite (phpunit.xml.dist: no MeshCentral, no
+#                            release build, no network); run it after every change, the full run before a commit
 set -euo pipefail
+case "${1:-}" in
+  '') unit_only=0 ;;
+  --unit) unit_only=1 ;;
+  *) echo "usage: $0 [--unit]" >&2; exit 2 ;;
+esac
 source "$(dirname "$0")/env.sh"
+
+if [[ $unit_only == 1 ]]; then
+  echo "== cargo test (the core)"
+  cargo test --quiet --workspace
+  echo "== PHP unit suite"
+  phpunit --configuration phpunit.xml.dist --testsuite unit
+  exit 0
+fi
 
 echo "== cargo fmt / clippy"
 cargo fmt --all -- --check

@@ -20,7 +20,7 @@ use WHMCS\Module\Server\Meshcentral\Support\ModuleLog;
  * What every module function works with: the typed params, the Wasm core, the module log (with the secrets of this
  * call registered), and the service's stored identity.
  *
- * `$action` is the name of the WHMCS function (or hook) this context runs for: Module::run passes the function
+ * `$action` is the name of the WHMCS function (or hook) this context runs for: FunctionRunner::run passes the function
  * class's name, so every log line of one call carries the same name and no function retypes its own.
  */
 final class ServiceContext

@@ -4,17 +4,15 @@ declare(strict_types=1);
 
 namespace MeshCentralConnector;
 
+use MeshCentralConnector\Backend\BackendSelector;
+use MeshCentralConnector\Backend\LoadedBackend;
 use MeshCentralConnector\Exception\ConnectorException;
 use MeshCentralConnector\Exception\GuestTrapException;
 use MeshCentralConnector\Exception\InvalidSettingsException;
 use MeshCentralConnector\Host\HostImports;
 use MeshCentralConnector\Runtime\GuestInstance;
-use MeshCentralConnector\Runtime\ModuleCache;
-use MeshCentralConnector\Runtime\WasmerLibrary;
 use MeshCentralConnector\Runtime\WasmException;
-use MeshCentralConnector\Runtime\WasmModule;
 use MeshCentralConnector\Runtime\WasmTrap;
-use MeshCentralConnector\Translated\TranslatedModule;
 use Throwable;
 
 /**
@@ -23,24 +21,13 @@ use Throwable;
  * the next call runs on a fresh instance of the same module, so nothing of the failed one (memory, globals, half-done
  * state, open connections, the host's result slot) reaches it.
  *
- * Two backends run the same core: Wasmer through FFI (the .wasm compiled to native code; fast, but needs ext-ffi and
- * libwasmer) and the .wasm translated to PHP at build time by tools/wasm2php (`meshcentral_connector.php` beside the
- * .wasm; runs on any PHP). See load() for how one is chosen.
+ * Which backend runs the core (Wasmer through FFI, or the .wasm translated to PHP) is Backend\BackendSelector's
+ * choice; this class only makes instances with what it loaded.
  */
 final class Connector
 {
     /** Contract versions of wit/connector.wit this host speaks (major * 1000 + minor). */
     private const ABI_MAJOR = 1;
-
-    public const BACKEND_AUTO = 'auto';
-    public const BACKEND_WASMER = 'wasmer';
-    public const BACKEND_TRANSLATED = 'translated';
-
-    /** Admins force a backend with this environment variable (auto | wasmer | translated). */
-    public const ENV_BACKEND = 'MESHCONNECTOR_BACKEND';
-
-    /** The class scripts/build-wasm.sh has wasm2php generate into `<name>.php` beside `<name>.wasm`. */
-    public const TRANSLATED_CLASS = 'MeshCentralConnector\\Translated\\Generated\\MeshCentralConnectorWasm';
 
     /** @var array{library: float, module: float, instantiate: float, module_load_kind: string} */
     private array $timings;
@@ -51,27 +38,21 @@ final class Connector
     /** @var \Closure(): GuestInstance makes a fresh instance of the loaded module, bound to the host imports */
     private \Closure $instantiate;
 
+    /** @var array{backend: string, reason: string, requested: string, cache?: string} */
+    private array $backend;
+
     private int $instances = 1;
 
-    /**
-     * @param \Closure(): GuestInstance $instantiate
-     * @param array{backend: string, reason: string, requested: string, cache?: string} $backend
-     */
-    private function __construct(
-        \Closure $instantiate,
-        private HostImports $host,
-        private array $backend,
-        float $libraryMicros,
-        float $moduleMicros,
-        string $moduleLoadKind
-    ) {
-        $this->instantiate = $instantiate;
-        $instance = $this->instance = $instantiate();
+    private function __construct(LoadedBackend $loaded, private HostImports $host)
+    {
+        $this->instantiate = $loaded->instantiate;
+        $this->backend = $loaded->report;
+        $instance = $this->instance = ($this->instantiate)();
         $this->timings = [
-            'library' => $libraryMicros,
-            'module' => $moduleMicros,
+            'library' => $loaded->libraryMicros,
+            'module' => $loaded->moduleMicros,
             'instantiate' => $instance->instantiateMicros(),
-            'module_load_kind' => $moduleLoadKind,
+            'module_load_kind' => $loaded->moduleLoadKind,
         ];
         $abi = $instance->callInt('abi-version');
         if (intdiv($abi, 1000) !== self::ABI_MAJOR) {
@@ -80,152 +61,18 @@ final class Connector
     }
 
     /**
-     * Which backend runs:
-     * - `auto` (default): Wasmer through FFI when ext-ffi is loaded, ffi.enable allows it and libwasmer is found (the
-     *   preloaded scope, $libwasmer or env MESHCONNECTOR_LIBWASMER) and loads; otherwise the translated module;
-     * - `wasmer`: only Wasmer (its errors are thrown, no fallback);
-     * - `translated`: only the translated module; nothing of FFI is touched.
-     * $backend null means env MESHCONNECTOR_BACKEND, or `auto` when that is unset, so an admin can force either one
-     * without code changes; an explicit $backend wins over the environment.
+     * Loads the core on the backend BackendSelector picks from $options (see there) and makes its first instance.
      *
-     * @param string      $wasmPath    the release meshcentral_connector.wasm (the translated backend loads
-     *                                 meshcentral_connector.php from the same directory)
-     * @param string|null $libwasmer   path of libwasmer.so (null: env MESHCONNECTOR_LIBWASMER, or the preloaded scope)
-     * @param string|null $cacheDir    compiled-artifact cache of the Wasmer backend (null: compile every time)
-     * @param null|callable(int, string): void $logger
-     * @param null|callable(): int $clock ms since the epoch (default: the wall clock)
-     * @param null|callable(string, string): void $transportHook see HostImports (tests inject transport faults)
-     * @param string|null $backend     auto | wasmer | translated (null: env MESHCONNECTOR_BACKEND, else auto)
+     * @param string $wasmPath the release meshcentral_connector.wasm (the translated backend loads
+     *                         meshcentral_connector.php from the same directory)
      *
      * @throws InvalidSettingsException for an unknown backend name
      * @throws WasmException when the chosen backend cannot load
      */
-    public static function load(
-        string $wasmPath,
-        ?string $libwasmer = null,
-        ?string $cacheDir = null,
-        ?callable $logger = null,
-        ?callable $clock = null,
-        ?callable $transportHook = null,
-        ?string $backend = null
-    ): self {
-        $source = 'requested by the caller';
-        if ($backend === null) {
-            $env = getenv(self::ENV_BACKEND);
-            if (is_string($env) && trim($env) !== '') {
-                $backend = $env;
-                $source = 'forced by ' . self::ENV_BACKEND;
-            } else {
-                $backend = self::BACKEND_AUTO;
-            }
-        }
-        $requested = strtolower(trim($backend));
-        // Nothing is bound to it before an instance exists, so a failed Wasmer attempt leaves it clean for the fallback.
-        $host = new HostImports($logger, $clock, $transportHook);
-        switch ($requested) {
-            case self::BACKEND_WASMER:
-                return self::loadWasmer($wasmPath, $libwasmer, $cacheDir, $host, self::choice(self::BACKEND_WASMER, $source, $requested));
-            case self::BACKEND_TRANSLATED:
-                return self::loadTranslated($wasmPath, $host, self::choice(self::BACKEND_TRANSLATED, $source, $requested));
-            case self::BACKEND_AUTO:
-                break;
-            default:
-                throw new InvalidSettingsException(
-                    'invalid_input',
-                    sprintf('Unknown connector backend "%s" (auto, wasmer or translated)', $backend)
-                );
-        }
-
-        $unusable = self::ffiUnusable();
-        if ($unusable === null) {
-            try {
-                return self::loadWasmer($wasmPath, $libwasmer, $cacheDir, $host, self::choice(self::BACKEND_WASMER, 'FFI available', $requested));
-            } catch (WasmException $e) {
-                // No libwasmer, or it does not load here (FFI::cdef refused by ffi.enable=preload in a web SAPI,
-                // another architecture, ...): the translated module needs none of that.
-                $unusable = $e->getMessage();
-            }
-        }
-        return self::loadTranslated($wasmPath, $host, self::choice(self::BACKEND_TRANSLATED, $unusable, $requested));
-    }
-
-    /** @return array{backend: string, reason: string, requested: string, cache?: string} */
-    private static function choice(string $backend, string $reason, string $requested): array
+    public static function load(string $wasmPath, ConnectorOptions $options = new ConnectorOptions()): self
     {
-        return ['backend' => $backend, 'reason' => $reason, 'requested' => $requested];
-    }
-
-    /** Why FFI cannot be used at all in this PHP (cheap checks, no library loaded), or null when it may be. */
-    private static function ffiUnusable(): ?string
-    {
-        if (!extension_loaded('ffi')) {
-            return 'FFI extension not loaded';
-        }
-        $mode = strtolower(trim((string) ini_get('ffi.enable')));
-        if (in_array($mode, ['0', '', 'off', 'false', 'no'], true)) {
-            return 'FFI disabled (ffi.enable=0)';
-        }
-        return null;
-    }
-
-    /** @param array{backend: string, reason: string, requested: string, cache?: string} $backend */
-    private static function loadWasmer(string $wasmPath, ?string $libwasmer, ?string $cacheDir, HostImports $host, array $backend): self
-    {
-        $lib = new WasmerLibrary($libwasmer ?? (getenv(WasmerLibrary::ENV_LIBRARY) ?: null));
-        if ($cacheDir !== null) {
-            $cache = new ModuleCache($lib, $cacheDir);
-            $module = $cache->load($wasmPath);
-            $backend['cache'] = $cache->report();
-            if (str_contains($backend['cache'], 'refused')) {
-                // Not an error (the module runs, compiled), but the admin should know why every request compiles.
-                $host->log(1, 'compiled-module cache not used: ' . $backend['cache']);
-            }
-        } else {
-            $module = WasmModule::compileFile($lib, $wasmPath);
-        }
-        $instantiate = static function () use ($module, $host): GuestInstance {
-            $instance = $module->instantiate($host->functions());
-            $host->bind($instance);
-            return $instance;
-        };
-        if ($backend['requested'] === self::BACKEND_AUTO) {
-            $backend['reason'] = $lib->fromScope()
-                ? sprintf('FFI available (preloaded scope %s)', WasmerLibrary::SCOPE)
-                : 'FFI available (libwasmer loaded with FFI::cdef)';
-        }
-        return new self($instantiate, $host, $backend, $lib->loadMicros(), $module->loadMicros(), $module->loadKind());
-    }
-
-    /**
-     * The generated class is only required here, so a request on the Wasmer backend never pays for compiling (or
-     * loading from opcache) the large generated file.
-     *
-     * @param array{backend: string, reason: string, requested: string} $backend
-     */
-    private static function loadTranslated(string $wasmPath, HostImports $host, array $backend): self
-    {
-        $phpFile = self::translatedPath($wasmPath);
-        if (!class_exists(self::TRANSLATED_CLASS, false) && !is_file($phpFile)) {
-            throw new WasmException(sprintf(
-                'The translated module %s is missing (it ships beside the .wasm; scripts/build-wasm.sh writes it)%s',
-                $phpFile,
-                $backend['requested'] === self::BACKEND_AUTO ? '; Wasmer is not usable either: ' . $backend['reason'] : ''
-            ));
-        }
-        $module = TranslatedModule::load($phpFile, self::TRANSLATED_CLASS);
-        $instantiate = static function () use ($module, $host): GuestInstance {
-            $instance = $module->instantiate($host->functions());
-            $host->bind($instance);
-            return $instance;
-        };
-        return new self($instantiate, $host, $backend, 0.0, $module->loadMicros(), 'php');
-    }
-
-    /** `dir/name.wasm` -> `dir/name.php`: where the release build puts the translation of a .wasm. */
-    public static function translatedPath(string $wasmPath): string
-    {
-        $dir = dirname($wasmPath);
-        return $dir . '/' . basename($wasmPath, '.wasm') . '.php';
+        $host = new HostImports($options->logger, $options->clock, $options->transportHook);
+        return new self(BackendSelector::load($wasmPath, $options, $host), $host);
     }
 
     /**
@@ -328,36 +175,22 @@ final class Connector
      *
      * @param array<string, mixed> $server
      * @param array{key: string, username?: string, mesh_id?: string} $service
-     * @param array<string, mixed> $vars values for the group name template ({company}, {client}, {service_id}, ...)
-     * @param string $preset full | remote_only | view_only
-     * @param bool $fresh no earlier attempt for this service can have reached MeshCentral (the caller's journal says
-     *                    so): the core then makes the objects without reading every group and account first
      * @return array{mesh_id: string, group_name: string, username: string, user_id: string, generated_password: ?string, group_rights: int, created_group: bool, created_user: bool}
      */
-    public function provision(
-        array $server,
-        array $service,
-        string $groupNameTemplate,
-        array $vars,
-        string $preset,
-        ?string $password = null,
-        ?string $email = null,
-        ?string $realname = null,
-        string $description = '',
-        bool $fresh = false
-    ): array {
+    public function provision(array $server, array $service, ProvisionOptions $account): array
+    {
         return (array) $this->call([
             'op' => 'provision',
-            'fresh' => $fresh,
+            'fresh' => $account->fresh,
             'server' => $server,
             'service' => $service,
-            'group_name_template' => $groupNameTemplate,
-            'vars' => (object) $vars,
-            'description' => $description,
-            'password' => $password,
-            'email' => $email,
-            'realname' => $realname,
-            'preset' => $preset,
+            'group_name_template' => $account->groupNameTemplate,
+            'vars' => (object) $account->vars,
+            'description' => $account->description,
+            'password' => $account->password,
+            'email' => $account->email,
+            'realname' => $account->realname,
+            'preset' => $account->preset,
         ]);
     }
 

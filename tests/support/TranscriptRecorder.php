@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace MeshCentralConnector\Tests\Support;
 
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ConnectorOptions;
 use MeshCentralConnector\Exception\ConnectorException;
 
 /**
@@ -28,7 +29,7 @@ final class TranscriptRecorder
             }
             $frames[count($frames) - 1][] = ['dir' => $event, 'text' => $payload];
         };
-        $this->connector = Connector::load($wasmPath, null, null, null, null, $hook);
+        $this->connector = Connector::load($wasmPath, new ConnectorOptions(transportHook: $hook));
     }
 
     public function connector(): Connector

@@ -23,7 +23,7 @@ require dirname(__DIR__, 2) . '/whmcs-emulator/autoload.php';
 $serviceId = (int) $serviceId;
 $whmcs = Whmcs::open($root);
 if ($action === 'client-invite') {
-    // What WHMCS's client-area entry points define (Module::forClient).
+    // What WHMCS's client-area entry points define (FunctionRunner::forClient).
     define('CLIENTAREA', true);
 }
 touch("$barrier/$name.ready");

@@ -21,7 +21,7 @@ $record = static function (string $name, array $request) use ($recorder): void {
 };
 
 $provision = static function (string $key) use ($connector, $settings): array {
-    return $connector->provision($settings, ['key' => $key], 'Paging {n}', ['n' => $key], 'full');
+    return $connector->provision($settings, ['key' => $key], new \MeshCentralConnector\ProvisionOptions(groupNameTemplate: 'Paging {n}', preset: 'full', vars: ['n' => $key]));
 };
 $big = $provision('paging-1');
 $small = $provision('paging-2');

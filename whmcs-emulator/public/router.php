@@ -17,7 +17,7 @@ require dirname(__DIR__) . '/autoload.php';
 // Every page this router serves is a client-area page; WHMCS's client-area entry points (clientarea.php and any
 // client page, developer docs "Creating Pages") define CLIENTAREA before booting, so modules can tell that what they
 // return is shown to a client. Admin pages and the cron do not define it (nor does a test process calling the
-// ModuleRunner directly, which stands for the admin area).
+// FunctionCaller directly, which stands for the admin area).
 define('CLIENTAREA', true);
 
 $root = (string) getenv('WHMCS_EMULATOR_ROOT');

@@ -7,7 +7,7 @@ namespace MeshCentralConnector\WhmcsEmulator;
 /**
  * WHMCS's Sync Accounts tool for one server (docs.whmcs.com "Sync Accounts"; developer docs "Server Sync"):
  *
- * 1. `<module>_ListAccounts(server params)`, checked by ModuleRunner::listAccounts (the documented keys, all strings,
+ * 1. `<module>_ListAccounts(server params)`, checked by FunctionCaller::listAccounts (the documented keys, all strings,
  *    `created` in `Y-m-d H:i:s`, status Active or Suspended, a non-empty, unambiguous uniqueIdentifier).
  * 2. Each account's `uniqueIdentifier` is matched against the field of the server's services named by MetaData's
  *    ListAccountsUniqueIdentifierField (`domain`, `username` or `customfield.<name>`); services of other modules or
@@ -46,7 +46,7 @@ final class ServerSync
             throw new \RuntimeException('Sync Accounts: ' . ($list['error'] ?? 'the module reported a failure'));
         }
         $meta = $runner->metaData($module);
-        $uniqueField = ModuleRunner::uniqueField($meta, "{$module}_MetaData");
+        $uniqueField = FunctionCaller::uniqueField($meta, "{$module}_MetaData");
         $productField = (string) ($meta['ListAccountsProductField'] ?? '');
         $db = $this->whmcs->db();
 

@@ -24,7 +24,7 @@ final class Whmcs
     private readonly Capsule $capsule;
     private readonly Crypto $crypto;
     private readonly HookRegistry $hooks;
-    private readonly ModuleRunner $runner;
+    private readonly FunctionCaller $runner;
     private bool $moduleHooksLoaded = false;
 
     /**
@@ -42,7 +42,7 @@ final class Whmcs
         $this->capsule = Database::connect($root . '/whmcs.sqlite');
         $this->crypto = new Crypto($installationHash);
         $this->hooks = new HookRegistry();
-        $this->runner = new ModuleRunner($this);
+        $this->runner = new FunctionCaller($this);
     }
 
     /** Lays out a new installation in $rootDir (created if missing; refused if it already holds one). */
@@ -196,7 +196,7 @@ final class Whmcs
         return $this->capsule;
     }
 
-    public function modules(): ModuleRunner
+    public function modules(): FunctionCaller
     {
         return $this->runner;
     }

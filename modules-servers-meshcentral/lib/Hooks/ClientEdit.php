@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Server\Meshcentral\Hooks;
 
 use WHMCS\Database\Capsule;
-use WHMCS\Module\Server\Meshcentral\Module;
+use WHMCS\Module\Server\Meshcentral\FunctionRunner;
 use WHMCS\Module\Server\Meshcentral\Params;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
@@ -71,7 +71,7 @@ final class ClientEdit
             );
         } catch (\Throwable $e) {
             $log = $ctx?->log ?? new \WHMCS\Module\Server\Meshcentral\Support\ModuleLog();
-            $log->activity(($ctx?->action ?? 'ClientEdit') . ': contact details not updated in MeshCentral', $serviceId, $clientId, get_class($e) . ': ' . Module::describe($e));
+            $log->activity(($ctx?->action ?? 'ClientEdit') . ': contact details not updated in MeshCentral', $serviceId, $clientId, get_class($e) . ': ' . FunctionRunner::describe($e));
         }
     }
 }

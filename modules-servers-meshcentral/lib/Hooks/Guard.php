@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\Hooks;
 
-use WHMCS\Module\Server\Meshcentral\Module;
+use WHMCS\Module\Server\Meshcentral\FunctionRunner;
 use WHMCS\Module\Server\Meshcentral\Support\ModuleLog;
 
 /**
@@ -24,7 +24,7 @@ final class Guard
                     $hook . ' hook failed',
                     (int) ($vars['serviceid'] ?? 0),
                     (int) ($vars['userid'] ?? 0),
-                    get_class($e) . ': ' . Module::describe($e)
+                    get_class($e) . ': ' . FunctionRunner::describe($e)
                 );
             } catch (\Throwable) {
                 // Not even the log works: stay silent rather than break WHMCS's page.

@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Server\Meshcentral\Hooks;
 
 use WHMCS\Database\Capsule;
-use WHMCS\Module\Server\Meshcentral\Module;
+use WHMCS\Module\Server\Meshcentral\FunctionRunner;
 use WHMCS\Module\Server\Meshcentral\Params;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 use WHMCS\Module\Server\Meshcentral\Support\ModuleLog;
@@ -58,8 +58,8 @@ final class RetireResurrectedGroups
                 $out[$serverId] = $this->sweep($ctx, $serverId, $keys);
             } catch (\Throwable $e) {
                 $log = $ctx?->log ?? new ModuleLog();
-                $out[$serverId] = Module::describe($e);
-                $log->activity('daily sweep of groups that came back failed', 0, 0, sprintf('server ID %d: %s: %s (tried again by the next daily cron)', $serverId, get_class($e), Module::describe($e)));
+                $out[$serverId] = FunctionRunner::describe($e);
+                $log->activity('daily sweep of groups that came back failed', 0, 0, sprintf('server ID %d: %s: %s (tried again by the next daily cron)', $serverId, get_class($e), FunctionRunner::describe($e)));
             }
         }
         return $out;

@@ -9,7 +9,7 @@ use WHMCS\Module\Server\Meshcentral\ServiceContext;
 
 /**
  * Sets the service password (WHMCS has already stored it) as the provisioned MeshCentral user's password. WHMCS
- * shows this function's error to the client when the client changed the password: Module::run returns the short
+ * shows this function's error to the client when the client changed the password: FunctionRunner::run returns the short
  * client text there (the core's messages name the MeshCentral host and accounts) and logs the details for staff.
  */
 final class ChangePassword implements ChangesMeshCentral

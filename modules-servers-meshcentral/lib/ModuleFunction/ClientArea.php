@@ -6,7 +6,7 @@ namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
 use WHMCS\Module\Server\Meshcentral\Exception\Refusal;
 use WHMCS\Module\Server\Meshcentral\Exception\ServerUnavailable;
-use WHMCS\Module\Server\Meshcentral\Module;
+use WHMCS\Module\Server\Meshcentral\FunctionRunner;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 use WHMCS\Module\Server\Meshcentral\Support\Lang;
 use WHMCS\Module\Server\Meshcentral\Support\ThemeFamily;
@@ -55,7 +55,7 @@ final class ClientArea
                 $vars['error'] = match (true) {
                     $status === 'suspended' => $lang['meshcentral_suspended'],
                     $status === 'pending' || ($status === 'active' && $ctx->store->provisioned($params->serviceId()) === null) => $lang['meshcentral_not_ready'],
-                    $status === 'active' => Module::clientMessage($params->language()),
+                    $status === 'active' => FunctionRunner::clientMessage($params->language()),
                     in_array($status, ['terminated', 'cancelled', 'completed'], true) => $lang['meshcentral_ended'],
                     $status === 'fraud' => $lang['meshcentral_unavailable'],
                     default => $lang['meshcentral_inactive'],
@@ -103,8 +103,8 @@ final class ClientArea
             $vars['error'] = $lang['meshcentral_temporarily_unavailable'];
         } catch (\Throwable $e) {
             // The client sees a short, safe text; staff get the cause in the activity log and the module log.
-            $ctx->log->activity($ctx->action . ' failed', $params->serviceId(), $params->clientId(), get_class($e) . ': ' . Module::describe($e));
-            $vars['error'] = Module::serverDown($e) ? $lang['meshcentral_temporarily_unavailable'] : Module::clientMessage($params->language());
+            $ctx->log->activity($ctx->action . ' failed', $params->serviceId(), $params->clientId(), get_class($e) . ': ' . FunctionRunner::describe($e));
+            $vars['error'] = FunctionRunner::serverDown($e) ? $lang['meshcentral_temporarily_unavailable'] : FunctionRunner::clientMessage($params->language());
         }
         return self::output($vars);
     }

@@ -44,7 +44,7 @@ final class Connect
         $meshId = $row['mesh_id'];
         $username = $row['username'];
         // Page time (a click): the page budget, and no call while the breaker is open (the client reads
-        // "temporarily unavailable", see Module::run).
+        // "temporarily unavailable", see FunctionRunner::run).
         $server = $ctx->pageServer();
         $devices = $ctx->op(['op' => 'devices', 'server' => $server, 'mesh_id' => $meshId, 'view_as' => $username], ['mesh_id' => $meshId, 'node' => $wanted]);
         $device = null;

@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Meshcentral\ModuleFunction;
 
-use WHMCS\Module\Server\Meshcentral\Module;
+use WHMCS\Module\Server\Meshcentral\FunctionRunner;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 use WHMCS\Module\Server\Meshcentral\Usage\ServerUsage;
 
@@ -27,7 +27,7 @@ final class UsageUpdate
         try {
             $run = ServerUsage::forServer($ctx);
         } catch (\Throwable $e) {
-            return 'MeshCentral usage update failed: ' . Module::describe($e);
+            return 'MeshCentral usage update failed: ' . FunctionRunner::describe($e);
         }
         $failed = $run->failures();
         if ($failed === []) {

@@ -4,13 +4,14 @@ declare(strict_types=1);
 
 namespace MeshCentralConnector\Runtime;
 
-use Throwable;
-
 /**
  * One running instance of the Wasm core, whichever backend runs it: Wasmer through FFI (WasmInstance) or the module
- * translated to PHP (Translated\TranslatedInstance). HostImports and the Connector only talk to this, so both backends
- * must behave identically behind it: i32 arguments accepted signed or unsigned, i32 results signed, a guest trap or a
- * failing host function raised as WasmTrap, a bad export name, argument count or memory range as WasmException.
+ * translated to PHP (Translated\TranslatedInstance). The Connector and HostImports only talk to this, so it holds just
+ * what they use: calling exports and copying bytes in and out of linear memory. Both backends must behave identically
+ * behind it: i32 arguments accepted signed or unsigned, i32 results signed, a guest trap or a failing host function
+ * raised as WasmTrap (whose hostException() is the PHP exception behind it), a bad export name, argument count or
+ * memory range as WasmException. The concrete classes have more (growMemory, hasExport, timings...) for tests and
+ * benchmarks.
  */
 interface GuestInstance
 {
@@ -26,11 +27,6 @@ interface GuestInstance
     /** Convenience for single-result exports. */
     public function callInt(string $name, int ...$args): int;
 
-    /** The PHP exception behind the last host-function trap, for callers that want to rethrow it typed. */
-    public function lastHostException(): ?Throwable;
-
-    public function hasExport(string $name): bool;
-
     /** Current size of the guest's linear memory in bytes. */
     public function memorySize(): int;
 
@@ -40,18 +36,8 @@ interface GuestInstance
     /** Copies $bytes into guest memory at $ptr (bounds-checked). */
     public function writeMemory(int $ptr, string $bytes): void;
 
-    /** Grows the memory by $pages 64 KiB pages; false when the module's maximum (or the host) refuses. */
-    public function growMemory(int $pages): bool;
-
     /** Time spent instantiating, in microseconds. */
     public function instantiateMicros(): float;
-
-    /**
-     * Start-up costs, microseconds.
-     *
-     * @return array{library_us: float, module_us: float, module_load: string, backend: string, instantiate_us: float}
-     */
-    public function timings(): array;
 
     /** Releases the instance. Idempotent. */
     public function close(): void;

@@ -6,10 +6,13 @@ namespace MeshCentralConnector\Runtime;
 
 use FFI;
 use FFI\CData;
+use MeshCentralConnector\Internal\HostBoundary;
+use MeshCentralConnector\Internal\HostCallbacks;
+use MeshCentralConnector\Internal\InstanceChecks;
 use Throwable;
 
 /**
- * One instance of a WasmModule: its host functions, its exports and its linear memory.
+ * One instance of a CompiledWasm: its host functions, its exports and its linear memory.
  *
  * Host functions are created once here (never per call) because PHP keeps every closure that became a C callback alive
  * until the end of the request (see HostCallbacks, which also turns every PHP exception into a trap). The exception
@@ -17,11 +20,11 @@ use Throwable;
  */
 final class WasmInstance implements GuestInstance
 {
-    use GuestInstanceBasics;
+    use InstanceChecks;
 
     private WasmerLibrary $lib;
     private FFI $ffi;
-    private WasmModule $module;
+    private CompiledWasm $module;
     private ?CData $instance = null;
     private ?CData $exportsVec = null;
     /** @var list<CData> wasm_func_t* of the host functions, owned here */
@@ -39,9 +42,9 @@ final class WasmInstance implements GuestInstance
     /**
      * @param array<string, array<string, HostFunction>> $imports keyed by import module, then import name
      *
-     * @internal use WasmModule::instantiate()
+     * @internal use CompiledWasm::instantiate()
      */
-    public function __construct(WasmerLibrary $lib, WasmModule $module, array $imports)
+    public function __construct(WasmerLibrary $lib, CompiledWasm $module, array $imports)
     {
         $start = hrtime(true);
         $this->lib = $lib;
@@ -59,7 +62,7 @@ final class WasmInstance implements GuestInstance
             $described = $module->imports();
             for ($i = 0; $i < $count; $i++) {
                 $want = $described[$i];
-                $host = $this->matchImport($want, $imports);
+                $host = HostBoundary::matchImport($want['module'], $want['name'], $want['kind'], $want['params'], $want['results'], $imports);
                 $type = $ffi->wasm_externtype_as_functype_const($ffi->wasm_importtype_type($importTypes->data[$i]));
                 $callback = $this->hostCallbacks->create($want['module'] . '.' . $want['name'], $host);
                 $func = $ffi->wasm_func_new($store, $type, $callback);
@@ -98,51 +101,16 @@ final class WasmInstance implements GuestInstance
         foreach ($module->exports() as $index => $export) {
             $this->exports[$export['name']] = ['index' => $index] + $export;
             $extern = $this->exportsVec->data[$index];
-            if ($export['kind'] === WasmModule::EXTERN_FUNC) {
+            if ($export['kind'] === CompiledWasm::EXTERN_FUNC) {
                 $this->funcs[$export['name']] = $ffi->wasm_extern_as_func($extern);
             } elseif (
-                $export['kind'] === WasmModule::EXTERN_MEMORY
+                $export['kind'] === CompiledWasm::EXTERN_MEMORY
                 && ($this->memory === null || $export['name'] === 'memory')
             ) {
                 $this->memory = $ffi->wasm_extern_as_memory($extern);
             }
         }
         $this->instantiateMicros = (hrtime(true) - $start) / 1000;
-    }
-
-    /**
-     * @param array{module: string, name: string, kind: int, params: list<string>, results: list<string>} $want
-     * @param array<string, array<string, HostFunction>> $imports
-     */
-    private function matchImport(array $want, array $imports): HostFunction
-    {
-        $label = $want['module'] . '.' . $want['name'];
-        if ($want['kind'] !== WasmModule::EXTERN_FUNC) {
-            throw new WasmException(sprintf(
-                'Import %s is not a function; only function imports are supported',
-                $label
-            ));
-        }
-        $host = $imports[$want['module']][$want['name']] ?? null;
-        if (!$host instanceof HostFunction) {
-            throw new WasmException(sprintf(
-                'Missing import %s: the module needs a host function (%s) -> (%s)',
-                $label,
-                implode(', ', $want['params']),
-                implode(', ', $want['results'])
-            ));
-        }
-        if ($host->params() !== $want['params'] || $host->results() !== $want['results']) {
-            throw new WasmException(sprintf(
-                'Import %s has the wrong type: the module wants (%s) -> (%s), the host declares (%s) -> (%s)',
-                $label,
-                implode(', ', $want['params']),
-                implode(', ', $want['results']),
-                implode(', ', $host->params()),
-                implode(', ', $host->results())
-            ));
-        }
-        return $host;
     }
 
     private function takeTrapMessage(CData $trap): string
@@ -166,17 +134,7 @@ final class WasmInstance implements GuestInstance
         $this->live();
         $export = $this->exports[$name] ?? null;
         $func = $this->funcs[$name] ?? null;
-        if ($export === null || $func === null) {
-            throw new WasmException(sprintf('The module has no exported function "%s"', $name));
-        }
-        if (count($args) !== count($export['params'])) {
-            throw new WasmException(sprintf(
-                '%s takes %d arguments, %d given',
-                $name,
-                count($export['params']),
-                count($args)
-            ));
-        }
+        self::checkCall($name, $export === null || $func === null ? null : $export['params'], $args);
         $ffi = $this->ffi;
         $argVec = $ffi->new('wasm_val_vec_t');
         $argVals = null;
@@ -252,9 +210,7 @@ final class WasmInstance implements GuestInstance
     /** Grows the memory by $pages 64 KiB pages; false when the module's maximum (or the host) refuses. */
     public function growMemory(int $pages): bool
     {
-        if ($pages < 0 || $pages > 0xFFFF) {
-            throw new WasmException(sprintf('Invalid page count %d', $pages));
-        }
+        self::checkPages($pages);
         return (bool) $this->ffi->wasm_memory_grow($this->memory(), $pages);
     }
 
@@ -263,7 +219,7 @@ final class WasmInstance implements GuestInstance
     {
         $this->live();
         if ($this->memory === null) {
-            throw new WasmException('The module exports no memory');
+            throw self::noMemory();
         }
         return $this->memory;
     }
@@ -271,7 +227,7 @@ final class WasmInstance implements GuestInstance
     private function live(): void
     {
         if ($this->instance === null) {
-            throw new WasmException('The instance has been closed');
+            throw self::closed();
         }
     }
 
@@ -298,7 +254,7 @@ final class WasmInstance implements GuestInstance
         ];
     }
 
-    public function module(): WasmModule
+    public function module(): CompiledWasm
     {
         return $this->module;
     }

@@ -5,8 +5,10 @@ declare(strict_types=1);
 namespace MeshCentralConnector\Translated;
 
 use Closure;
+use MeshCentralConnector\Internal\HostBoundary;
+use MeshCentralConnector\Internal\HostFailure;
+use MeshCentralConnector\Internal\InstanceChecks;
 use MeshCentralConnector\Runtime\GuestInstance;
-use MeshCentralConnector\Runtime\GuestInstanceBasics;
 use MeshCentralConnector\Runtime\HostFunction;
 use MeshCentralConnector\Runtime\ValType;
 use MeshCentralConnector\Runtime\WasmException;
@@ -21,10 +23,10 @@ use Throwable;
  */
 final class TranslatedInstance implements GuestInstance
 {
-    use GuestInstanceBasics;
+    use InstanceChecks;
 
-    private TranslatedModule $module;
-    private ?Module $instance = null;
+    private TranslatedWasm $module;
+    private ?GeneratedCode $instance = null;
     /** @var array<string, array<int, mixed>> */
     private array $exports;
     private float $instantiateMicros;
@@ -32,9 +34,9 @@ final class TranslatedInstance implements GuestInstance
     /**
      * @param array<string, array<string, HostFunction>> $imports keyed by import module, then import name
      *
-     * @internal use TranslatedModule::instantiate()
+     * @internal use TranslatedWasm::instantiate()
      */
-    public function __construct(TranslatedModule $module, array $imports, int $maxDepth = 10000)
+    public function __construct(TranslatedWasm $module, array $imports, int $maxDepth = 10000)
     {
         $start = hrtime(true);
         $this->module = $module;
@@ -42,7 +44,8 @@ final class TranslatedInstance implements GuestInstance
         $this->exports = $class::EXPORTS;
         $callables = [];
         foreach ($class::IMPORTS as [$mod, $name, $params, $results]) {
-            $callables[] = self::wrapImport($mod . '.' . $name, self::matchImport($mod, $name, $params, $results, $imports));
+            $host = HostBoundary::matchImport($mod, $name, HostBoundary::EXTERN_FUNC, $params, $results, $imports);
+            $callables[] = self::wrapImport($mod . '.' . $name, $host);
         }
         if ($class::IMPORT_GLOBALS !== []) {
             throw new WasmException('Global imports are not supported by the host');
@@ -53,36 +56,6 @@ final class TranslatedInstance implements GuestInstance
             throw new WasmException('Cannot instantiate the module: ' . $e->getMessage(), 0, $e);
         }
         $this->instantiateMicros = (hrtime(true) - $start) / 1000;
-    }
-
-    /**
-     * @param list<string> $params
-     * @param list<string> $results
-     * @param array<string, array<string, HostFunction>> $imports
-     */
-    private static function matchImport(string $module, string $name, array $params, array $results, array $imports): HostFunction
-    {
-        $label = $module . '.' . $name;
-        $host = $imports[$module][$name] ?? null;
-        if (!$host instanceof HostFunction) {
-            throw new WasmException(sprintf(
-                'Missing import %s: the module needs a host function (%s) -> (%s)',
-                $label,
-                implode(', ', $params),
-                implode(', ', $results)
-            ));
-        }
-        if ($host->params() !== $params || $host->results() !== $results) {
-            throw new WasmException(sprintf(
-                'Import %s has the wrong type: the module wants (%s) -> (%s), the host declares (%s) -> (%s)',
-                $label,
-                implode(', ', $params),
-                implode(', ', $results),
-                implode(', ', $host->params()),
-                implode(', ', $host->results())
-            ));
-        }
-        return $host;
     }
 
     /**
@@ -101,20 +74,13 @@ final class TranslatedInstance implements GuestInstance
                         $args[$i] = ($args[$i] << 32) >> 32;
                     }
                 }
-                $ret = $fn(...$args);
-                if ($results === []) {
+                $list = HostBoundary::results($label, $fn(...$args), $results);
+                if ($list === []) {
                     return null;
                 }
-                $list = is_array($ret) ? array_values($ret) : [$ret];
-                if (count($list) !== count($results)) {
-                    throw new WasmException(sprintf('Host function %s returned %d values, expected %d', $label, count($list), count($results)));
-                }
                 foreach ($results as $i => $type) {
-                    if (!is_int($list[$i])) {
-                        throw new WasmException(sprintf('Host function %s returned a %s, expected an int', $label, get_debug_type($list[$i])));
-                    }
                     if ($type === ValType::I32) {
-                        $list[$i] = ValType::toI32($list[$i]) & 0xFFFFFFFF;
+                        $list[$i] &= 0xFFFFFFFF;
                     }
                 }
                 return count($list) === 1 ? $list[0] : $list;
@@ -138,18 +104,11 @@ final class TranslatedInstance implements GuestInstance
     {
         $mod = $this->live();
         $export = $this->exports[$name] ?? null;
-        if ($export === null || $export[0] !== 'func') {
-            throw new WasmException(sprintf('The module has no exported function "%s"', $name));
-        }
+        self::checkCall($name, $export === null || $export[0] !== 'func' ? null : $export[2], $args);
         [, $method, $params, $results] = $export;
-        if (count($args) !== count($params)) {
-            throw new WasmException(sprintf('%s takes %d arguments, %d given', $name, count($params), count($args)));
-        }
         foreach ($params as $i => $type) {
-            if ($type === ValType::I32) {
+            if (ValType::kind($type) === ValType::KIND_I32) {
                 $args[$i] = ValType::toI32($args[$i]) & 0xFFFFFFFF;
-            } elseif ($type !== ValType::I64) {
-                throw new WasmException(sprintf('Unsupported value type "%s" (only i32 and i64 are supported)', $type));
             }
         }
         $depth = $mod->depth;
@@ -199,13 +158,11 @@ final class TranslatedInstance implements GuestInstance
     /** Grows the memory by $pages 64 KiB pages; false when the module's maximum (or the PHP memory limit) refuses. */
     public function growMemory(int $pages): bool
     {
-        if ($pages < 0 || $pages > 0xFFFF) {
-            throw new WasmException(sprintf('Invalid page count %d', $pages));
-        }
+        self::checkPages($pages);
         return $this->memoryOwner()->grow($pages) !== 0xFFFFFFFF;
     }
 
-    private function memoryOwner(): Module
+    private function memoryOwner(): GeneratedCode
     {
         $mod = $this->live();
         foreach ($this->exports as $export) {
@@ -213,13 +170,13 @@ final class TranslatedInstance implements GuestInstance
                 return $mod;
             }
         }
-        throw new WasmException('The module exports no memory');
+        throw self::noMemory();
     }
 
-    private function live(): Module
+    private function live(): GeneratedCode
     {
         if ($this->instance === null) {
-            throw new WasmException('The instance has been closed');
+            throw self::closed();
         }
         return $this->instance;
     }
@@ -246,7 +203,7 @@ final class TranslatedInstance implements GuestInstance
         ];
     }
 
-    public function module(): TranslatedModule
+    public function module(): TranslatedWasm
     {
         return $this->module;
     }

@@ -5,8 +5,8 @@ declare(strict_types=1);
 namespace MeshCentralConnector\Transport;
 
 /**
- * Minimal RFC 6455 WebSocket client (text messages only), composed of StreamSocket (TCP/TLS, bounded waits),
- * Handshake (the HTTP upgrade) and FrameCodec (framing, on strings).
+ * Minimal RFC 6455 WebSocket client (text messages only), composed of WebSocketUrl (the URL), StreamSocket (TCP/TLS,
+ * bounded waits), Handshake (the HTTP upgrade) and FrameCodec (framing, on strings).
  *
  * Design notes (why it looks like this):
  * - Every call has one Deadline and checks it on every turn of its loop, whatever the peer sends: a flood of pings is
@@ -67,14 +67,14 @@ final class WebSocketClient
             throw new \InvalidArgumentException('Write timeout must be a positive number of milliseconds.');
         }
 
-        [$secure, $host, $port, $target] = self::parseUrl($url);
-        $peer = $host . ':' . $port;
+        $parsed = WebSocketUrl::parse($url);
+        $peer = $parsed->peer();
         $deadline = Deadline::in($connectTimeoutMs);
 
-        $socket = StreamSocket::open($host, $port, $secure, $tls, $deadline);
+        $socket = StreamSocket::open($parsed->host, $parsed->port, $parsed->secure, $tls, $deadline);
         try {
             $handshake = new Handshake(Handshake::newKey(), $peer);
-            $socket->writeAll($handshake->request($target, $headers), $deadline, 'sending the WebSocket handshake');
+            $socket->writeAll($handshake->request($parsed->target, $headers), $deadline, 'sending the WebSocket handshake');
             $leftover = self::readHandshakeResponse($socket, $handshake, $deadline);
         } catch (\Throwable $e) {
             $socket->close();
@@ -190,33 +190,6 @@ final class WebSocketClient
     // ---------------------------------------------------------------------
     // Connection setup
     // ---------------------------------------------------------------------
-
-    /**
-     * @return array{0:bool,1:string,2:int,3:string} secure, host, port, request target
-     */
-    private static function parseUrl(string $url): array
-    {
-        $parts = parse_url($url);
-        if ($parts === false || !isset($parts['scheme'], $parts['host']) || $parts['host'] === '') {
-            throw new TransportException(TransportException::CONNECT, "Invalid WebSocket URL \"$url\".");
-        }
-        $scheme = strtolower($parts['scheme']);
-        if ($scheme !== 'ws' && $scheme !== 'wss') {
-            throw new TransportException(
-                TransportException::CONNECT,
-                "Unsupported URL scheme \"$scheme\" in \"$url\": use ws:// or wss://."
-            );
-        }
-        $secure = $scheme === 'wss';
-        $port = $parts['port'] ?? ($secure ? 443 : 80);
-        $target = ($parts['path'] ?? '') === '' ? '/' : $parts['path'];
-        if (isset($parts['query']) && $parts['query'] !== '') {
-            $target .= '?' . $parts['query'];
-        }
-
-        // parse_url keeps IPv6 brackets, which is what both the socket address and Host header need.
-        return [$secure, $parts['host'], $port, $target];
-    }
 
     /** @return string bytes received after the header block (early WebSocket frames) */
     private static function readHandshakeResponse(StreamSocket $socket, Handshake $handshake, Deadline $deadline): string

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace MeshCentralConnector\Tests\EndToEnd;
 
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ConnectorOptions;
 use MeshCentralConnector\Tests\Support\MeshCentralServer;
 use PHPUnit\Framework\TestCase;
 
@@ -29,7 +30,7 @@ abstract class ConnectorTestCase extends TestCase
      */
     protected static function connector(): Connector
     {
-        return Connector::load(self::wasmPath(), null, sys_get_temp_dir() . '/meshconnector-test-cache');
+        return Connector::load(self::wasmPath(), new ConnectorOptions(cacheDir: sys_get_temp_dir() . '/meshconnector-test-cache'));
     }
 
     protected static function server(): MeshCentralServer

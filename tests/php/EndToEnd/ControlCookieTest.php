@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace MeshCentralConnector\Tests\EndToEnd;
 
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ConnectorOptions;
 use MeshCentralConnector\Tests\Support\ControlChannel;
 use MeshCentralConnector\Tests\Support\LoginCookie;
 
@@ -22,7 +23,7 @@ final class ControlCookieTest extends ConnectorTestCase
                 $opened[] = $data;
             }
         };
-        $connector = Connector::load(self::wasmPath(), null, sys_get_temp_dir() . '/meshconnector-test-cache', null, null, $hook);
+        $connector = Connector::load(self::wasmPath(), new ConnectorOptions(cacheDir: sys_get_temp_dir() . '/meshconnector-test-cache', transportHook: $hook));
         self::assertSame([], $connector->listAccounts(self::goodSettings(), 'no-such-prefix'));
         self::assertCount(1, $opened, 'one session');
         $cookie = LoginCookie::fromUrl($opened[0], 'auth');

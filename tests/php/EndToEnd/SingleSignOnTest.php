@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace MeshCentralConnector\Tests\EndToEnd;
 
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ConnectorOptions;
 use MeshCentralConnector\Exception\InvalidSettingsException;
 
 /**
@@ -40,7 +41,7 @@ final class SingleSignOnTest extends ConnectorTestCase
     {
         // A clock 40 s behind mints a cookie whose 10-second life is over by the server's clock (MeshCentral allows 30 s
         // of skew the other way only).
-        $past = Connector::load(self::wasmPath(), null, sys_get_temp_dir() . '/meshconnector-test-cache', null, static fn (): int => (time() - 40) * 1000);
+        $past = Connector::load(self::wasmPath(), new ConnectorOptions(cacheDir: sys_get_temp_dir() . '/meshconnector-test-cache', clock: static fn (): int => (time() - 40) * 1000));
         $expired = $past->loginUrl(self::server()->httpsUrl(), self::server()->loginTokenKey(), self::$user, 10);
         self::assertStringContainsString('- Login</title>', $this->fetch($expired['url']));
         // Same clock, lifetime long enough: accepted, so the refusal above is the expiry and nothing else.

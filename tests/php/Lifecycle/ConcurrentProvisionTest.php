@@ -5,6 +5,8 @@ declare(strict_types=1);
 namespace MeshCentralConnector\Tests\Lifecycle;
 
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ConnectorOptions;
+use MeshCentralConnector\ProvisionOptions;
 use MeshCentralConnector\Exception\NotOwnedException;
 
 /**
@@ -25,12 +27,12 @@ final class ConcurrentProvisionTest extends ServiceTestCase
                 $meanwhile();
             }
         };
-        return Connector::load(self::wasmPath(), null, sys_get_temp_dir() . '/meshconnector-test-cache', null, null, $hook);
+        return Connector::load(self::wasmPath(), new ConnectorOptions(cacheDir: sys_get_temp_dir() . '/meshconnector-test-cache', transportHook: $hook));
     }
 
     private static function provisionWith(Connector $c, array $service): array
     {
-        return $c->provision(self::goodSettings(), $service, 'Race {service_id}', ['service_id' => 7], 'full', 'Race-Pass-12345');
+        return $c->provision(self::goodSettings(), $service, new ProvisionOptions(groupNameTemplate: 'Race {service_id}', preset: 'full', vars: ['service_id' => 7], password: 'Race-Pass-12345'));
     }
 
     public function testBothMadeAGroupTheLaterUserAddConvergesOnTheOtherRunsGroup(): void

@@ -122,7 +122,7 @@ final class FaultSweepTest extends ServiceTestCase
                 'group_name_template' => 'Sweep {service_id}', 'vars' => ['service_id' => $i], 'preset' => 'full',
                 'fresh' => $i % 2 === 0];
             $script = sprintf(
-                'require %s; MeshCentralConnector\Connector::load(%s, null, %s)->call(json_decode(%s, true));',
+                'require %s; MeshCentralConnector\Connector::load(%s, new \MeshCentralConnector\ConnectorOptions(cacheDir: %s))->call(json_decode(%s, true));',
                 var_export(dirname(__DIR__) . '/bootstrap.php', true),
                 var_export(self::wasmPath(), true),
                 var_export(sys_get_temp_dir() . '/meshconnector-test-cache', true),
@@ -143,7 +143,7 @@ final class FaultSweepTest extends ServiceTestCase
     /** @param array<string, mixed> $settings */
     private static function provisionVia(array $settings, array $service, bool $fresh = false): array
     {
-        return self::connector()->provision($settings, $service, 'Sweep {service_id}', ['service_id' => 1], 'full', 'Sweep-Pass-12345', null, null, '', $fresh);
+        return self::connector()->provision($settings, $service, new \MeshCentralConnector\ProvisionOptions(groupNameTemplate: 'Sweep {service_id}', preset: 'full', vars: ['service_id' => 1], password: 'Sweep-Pass-12345', fresh: $fresh));
     }
 
     /**

@@ -5,6 +5,8 @@ declare(strict_types=1);
 namespace MeshCentralConnector\Tests\Lifecycle;
 
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ConnectorOptions;
+use MeshCentralConnector\ProvisionOptions;
 use MeshCentralConnector\Exception\ServerException;
 use MeshCentralConnector\Transport\TransportException;
 
@@ -33,12 +35,12 @@ final class InterruptedOperationsTest extends ServiceTestCase
                 throw new TransportException('closed', "injected: connection lost before $action");
             }
         };
-        return Connector::load(self::wasmPath(), null, sys_get_temp_dir() . '/meshconnector-test-cache', null, null, $hook);
+        return Connector::load(self::wasmPath(), new ConnectorOptions(cacheDir: sys_get_temp_dir() . '/meshconnector-test-cache', transportHook: $hook));
     }
 
     private static function provisionWith(Connector $c, array $service): array
     {
-        return $c->provision(self::goodSettings(), $service, 'Cut {service_id}', ['service_id' => 9], 'full', 'Cut-Pass-12345');
+        return $c->provision(self::goodSettings(), $service, new ProvisionOptions(groupNameTemplate: 'Cut {service_id}', preset: 'full', vars: ['service_id' => 9], password: 'Cut-Pass-12345'));
     }
 
     public function testProvisionCutBeforeTheUserWithTheServerGoneIsFinishedByARerun(): void

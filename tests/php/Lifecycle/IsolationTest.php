@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace MeshCentralConnector\Tests\Lifecycle;
 
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ConnectorOptions;
 use MeshCentralConnector\Exception\ConnectorException;
 
 /**
@@ -72,7 +73,7 @@ final class IsolationTest extends ServiceTestCase
         $logger = static function (int $level, string $message) use (&$log): void {
             $log[] = $message;
         };
-        $connector = Connector::load(self::wasmPath(), null, sys_get_temp_dir() . '/meshconnector-test-cache', $logger);
+        $connector = Connector::load(self::wasmPath(), new ConnectorOptions(cacheDir: sys_get_temp_dir() . '/meshconnector-test-cache', logger: $logger));
         self::assertSame([], $connector->devices($settings, $a['mesh_id'], $a['username']));
         self::assertStringContainsString('cannot log in as ' . $a['username'], implode("\n", $log));
     }

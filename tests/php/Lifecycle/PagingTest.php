@@ -104,7 +104,7 @@ final class PagingTest extends ConnectorTestCase
     /** @param array{key: string} $service */
     private function provision(MeshCentralServer $mc, array $service): array
     {
-        return self::connector()->provision(self::settings($mc), $service, 'Paging {service_id}', ['service_id' => $service['key']], 'full');
+        return self::connector()->provision(self::settings($mc), $service, new \MeshCentralConnector\ProvisionOptions(groupNameTemplate: 'Paging {service_id}', preset: 'full', vars: ['service_id' => $service['key']]));
     }
 
     /** The administrator's own control channel (PHP, not the core), logged in by a login token cookie. */

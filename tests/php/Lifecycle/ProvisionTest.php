@@ -111,7 +111,7 @@ final class ProvisionTest extends ServiceTestCase
     {
         $service = self::newService('fresh');
         $sent = [];
-        $p = self::recordingConnector($sent)->provision(self::goodSettings(), $service, '{company} #{service_id}', ['company' => 'Test Co', 'service_id' => 1], 'full', null, null, null, '', true);
+        $p = self::recordingConnector($sent)->provision(self::goodSettings(), $service, new \MeshCentralConnector\ProvisionOptions(groupNameTemplate: '{company} #{service_id}', preset: 'full', vars: ['company' => 'Test Co', 'service_id' => 1], fresh: true));
         self::assertSame([['createmesh', 'adduser', 'addmeshuser']], $sent, 'one session, three requests, no list read');
         self::assertTrue($p['created_group'] && $p['created_user']);
         self::assertSame([$p['mesh_id']], self::groupsMarkedFor($service['key']));
@@ -131,20 +131,20 @@ final class ProvisionTest extends ServiceTestCase
             ] as [$service, $preset, $needle]
         ) {
             try {
-                $c->provision(self::goodSettings(), $service, '{company}', [], $preset);
+                $c->provision(self::goodSettings(), $service, new \MeshCentralConnector\ProvisionOptions(groupNameTemplate: '{company}', preset: $preset, vars: []));
                 self::fail('accepted ' . json_encode($service));
             } catch (InvalidSettingsException $e) {
                 self::assertStringContainsString($needle, $e->getMessage());
             }
         }
         try {
-            $c->provision(self::goodSettings(), ['key' => 'k'], '{company}', [], 'admin');
+            $c->provision(self::goodSettings(), ['key' => 'k'], new \MeshCentralConnector\ProvisionOptions(groupNameTemplate: '{company}', preset: 'admin', vars: []));
             self::fail('accepted an unknown preset');
         } catch (InvalidSettingsException $e) {
             self::assertStringContainsString('admin', $e->getMessage());
         }
         try {
-            $c->provision(self::goodSettings(), ['key' => 'k2'], '{company}', [], 'full', null, 'not-an-email');
+            $c->provision(self::goodSettings(), ['key' => 'k2'], new \MeshCentralConnector\ProvisionOptions(groupNameTemplate: '{company}', preset: 'full', vars: [], email: 'not-an-email'));
             self::fail('accepted a bad e-mail');
         } catch (InvalidSettingsException $e) {
             self::assertStringContainsString('e-mail', $e->getMessage());

@@ -25,14 +25,15 @@ abstract class ServiceTestCase extends ConnectorTestCase
         return self::connector()->provision(
             self::goodSettings(),
             $service,
-            '{company} #{service_id}',
-            ['company' => 'Test Co', 'service_id' => 1],
-            $preset,
-            $password,
-            'customer@example.com',
-            'Test Customer',
-            '',
-            $fresh
+            new \MeshCentralConnector\ProvisionOptions(
+                groupNameTemplate: '{company} #{service_id}',
+                preset: $preset,
+                vars: ['company' => 'Test Co', 'service_id' => 1],
+                password: $password,
+                email: 'customer@example.com',
+                realname: 'Test Customer',
+                fresh: $fresh
+            )
         );
     }
 
@@ -96,7 +97,7 @@ abstract class ServiceTestCase extends ConnectorTestCase
                 $sessions[count($sessions) - 1][] = json_decode($payload, true)['action'] ?? '?';
             }
         };
-        return \MeshCentralConnector\Connector::load(self::wasmPath(), null, sys_get_temp_dir() . '/meshconnector-test-cache', null, null, $hook);
+        return \MeshCentralConnector\Connector::load(self::wasmPath(), new \MeshCentralConnector\ConnectorOptions(cacheDir: sys_get_temp_dir() . '/meshconnector-test-cache', transportHook: $hook));
     }
 
     /** Settings that log in as the customer with a password (customers may not use tools: see NOMESHCMD). */

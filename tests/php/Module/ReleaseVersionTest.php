@@ -10,7 +10,7 @@ use ZipArchive;
 
 /**
  * One release version everywhere: the VERSION file of the repository names the zip (scripts/build-release.sh) and is
- * what the zip's VERSION and whmcs.json say. (WHMCS's MetaData has no version field, so the module declares none.)
+ * what the zip's VERSION and whmcs.json say; the zip carries the repository's LICENSE. (WHMCS's MetaData has no version field, so the module declares none.)
  */
 final class ReleaseVersionTest extends TestCase
 {
@@ -24,7 +24,9 @@ final class ReleaseVersionTest extends TestCase
         self::assertTrue($zip->open(ReleaseInstall::zip()));
         $moduleVersion = $zip->getFromName('modules/servers/meshcentral/VERSION');
         $json = $zip->getFromName('modules/servers/meshcentral/whmcs.json');
+        $licence = $zip->getFromName('modules/servers/meshcentral/LICENSE');
         $zip->close();
+        self::assertSame(file_get_contents(dirname(__DIR__, 3) . '/LICENSE'), $licence, 'the zip carries the LICENSE file');
         self::assertSame($version . "\n", $moduleVersion);
         self::assertIsString($json);
         $meta = json_decode($json, true, 16, JSON_THROW_ON_ERROR);

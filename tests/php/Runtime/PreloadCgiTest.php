@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 namespace MeshCentralConnector\Tests\Runtime;
 
-use MeshCentralConnector\Runtime\ModuleCache;
+use MeshCentralConnector\Runtime\CompiledWasmCache;
 
 /**
  * The runtime under php-cgi with the default ffi.enable=preload: FFI is only usable through php-host/preload.php.
@@ -140,7 +140,7 @@ final class PreloadCgiTest extends RuntimeTestCase
         exec('chmod -R a+rX ' . escapeshellarg($app));
 
         // Filled from the CLI (as root): read-only for nobody, so the web SAPI may load it.
-        $artifact = (new ModuleCache(self::lib(), $this->tmp . '/ro-cache'))->precompile($wasm);
+        $artifact = (new CompiledWasmCache(self::lib(), $this->tmp . '/ro-cache'))->precompile($wasm);
         self::assertFileExists($artifact);
         $env = ['MESHCONNECTOR_LIBWASMER' => $lib, 'MC_TEST_WASM' => $wasm];
         $out = $this->runCgi($env + ['MC_TEST_CACHE_DIR' => $this->tmp . '/ro-cache'], 'nobody', false, $app);
@@ -158,7 +158,7 @@ final class PreloadCgiTest extends RuntimeTestCase
         // a matching manifest, in a directory daemon owns and as daemon's files in a root-owned one. runCgi checks
         // add-via-host answered 42, the real module's value (the planted one answers 63).
         foreach (['dir-nobody', 'files-nobody'] as $setup) {
-            $dir = ModuleCacheTest::plantCase($this->tmp, $setup, (string) file_get_contents($wasm));
+            $dir = CompiledWasmCacheTest::plantCase($this->tmp, $setup, (string) file_get_contents($wasm));
             foreach ($setup === 'dir-nobody' ? [$dir] : (glob($dir . '/*') ?: []) as $f) {
                 exec('chown -R daemon ' . escapeshellarg($f));
             }
@@ -170,7 +170,7 @@ final class PreloadCgiTest extends RuntimeTestCase
     }
 
     /**
-     * Every planted cache of ModuleCacheTest under php-cgi with the preload setup, run as root (a web process that
+     * Every planted cache of CompiledWasmCacheTest under php-cgi with the preload setup, run as root (a web process that
      * can write the PHP code, so it also writes the cache where that is safe): compiled each time, never loaded.
      */
     public function testPlantedArtifactsAreNeverLoadedUnderPhpCgi(): void
@@ -182,8 +182,8 @@ final class PreloadCgiTest extends RuntimeTestCase
         $wasm = $this->tmp . '/basic.wasm';
         file_put_contents($wasm, self::fixtureWasm('basic'));
         $env = ['LD_LIBRARY_PATH' => dirname(self::libPath()), 'MC_TEST_WASM' => $wasm];
-        foreach (ModuleCacheTest::plantedCaches() as $name => [$setup, $reason]) {
-            $dir = ModuleCacheTest::plantCase($this->tmp, $setup, (string) file_get_contents($wasm));
+        foreach (CompiledWasmCacheTest::plantedCaches() as $name => [$setup, $reason]) {
+            $dir = CompiledWasmCacheTest::plantCase($this->tmp, $setup, (string) file_get_contents($wasm));
             $out = $this->runCgi($env + ['MC_TEST_CACHE_DIR' => $dir], null, true);
             self::assertSame('compile', $out['load_kind'], $name . ': ' . $out['cache_report']);
             self::assertStringContainsString($reason, $out['cache_report'], $name);

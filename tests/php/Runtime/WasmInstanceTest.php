@@ -8,14 +8,14 @@ use LogicException;
 use MeshCentralConnector\Runtime\HostFunction;
 use MeshCentralConnector\Runtime\WasmException;
 use MeshCentralConnector\Runtime\WasmInstance;
-use MeshCentralConnector\Runtime\WasmModule;
+use MeshCentralConnector\Runtime\CompiledWasm;
 use MeshCentralConnector\Runtime\WasmTrap;
 
 final class WasmInstanceTest extends RuntimeTestCase
 {
     /** @var list<array{int, int}> */
     private array $addCalls = [];
-    private ?WasmModule $module = null;
+    private ?CompiledWasm $module = null;
 
     protected function tearDown(): void
     {
@@ -44,7 +44,7 @@ final class WasmInstanceTest extends RuntimeTestCase
 
     private function instance(): WasmInstance
     {
-        $this->module = WasmModule::compile(self::lib(), self::fixtureWasm('basic'));
+        $this->module = CompiledWasm::compile(self::lib(), self::fixtureWasm('basic'));
         return $this->module->instantiate($this->imports());
     }
 
@@ -108,7 +108,7 @@ final class WasmInstanceTest extends RuntimeTestCase
 
     public function testHostResultOfTheWrongTypeTraps(): void
     {
-        $this->module = WasmModule::compile(self::lib(), self::fixtureWasm('basic'));
+        $this->module = CompiledWasm::compile(self::lib(), self::fixtureWasm('basic'));
         $imports = $this->imports();
         $imports['host']['add'] = new HostFunction(['i32', 'i32'], ['i32'], static fn (): string => 'nope');
         $instance = $this->module->instantiate($imports);
@@ -170,7 +170,7 @@ final class WasmInstanceTest extends RuntimeTestCase
 
     public function testMissingImportIsAClearError(): void
     {
-        $this->module = WasmModule::compile(self::lib(), self::fixtureWasm('basic'));
+        $this->module = CompiledWasm::compile(self::lib(), self::fixtureWasm('basic'));
         $imports = $this->imports();
         unset($imports['host']['clock-now-ms']);
         $this->expectException(WasmException::class);
@@ -180,7 +180,7 @@ final class WasmInstanceTest extends RuntimeTestCase
 
     public function testMistypedImportIsAClearError(): void
     {
-        $this->module = WasmModule::compile(self::lib(), self::fixtureWasm('basic'));
+        $this->module = CompiledWasm::compile(self::lib(), self::fixtureWasm('basic'));
         $imports = $this->imports();
         $imports['host']['clock-now-ms'] = new HostFunction([], ['i32'], static fn (): int => 1);
         $this->expectException(WasmException::class);
@@ -203,7 +203,7 @@ final class WasmInstanceTest extends RuntimeTestCase
 
     public function testImportListAndClose(): void
     {
-        $this->module = WasmModule::compile(self::lib(), self::fixtureWasm('basic'));
+        $this->module = CompiledWasm::compile(self::lib(), self::fixtureWasm('basic'));
         $names = array_map(static fn (array $i): string => $i['module'] . '.' . $i['name'], $this->module->imports());
         self::assertSame(['host.add', 'host.clock-now-ms', 'host.fail'], $names);
         $instance = $this->module->instantiate($this->imports());
@@ -215,7 +215,7 @@ final class WasmInstanceTest extends RuntimeTestCase
 
     public function testDroppedInstanceIsReleasedDespiteLiveCallbacks(): void
     {
-        $this->module = WasmModule::compile(self::lib(), self::fixtureWasm('basic'));
+        $this->module = CompiledWasm::compile(self::lib(), self::fixtureWasm('basic'));
         $instance = $this->module->instantiate($this->imports());
         self::assertSame(26, $instance->callInt('add-via-host', 6, 7));
         $ref = \WeakReference::create($instance);
@@ -229,6 +229,6 @@ final class WasmInstanceTest extends RuntimeTestCase
     {
         $this->expectException(WasmException::class);
         $this->expectExceptionMessage('Cannot compile the Wasm module');
-        WasmModule::compile(self::lib(), "\0asm\x01\0\0\0garbage");
+        CompiledWasm::compile(self::lib(), "\0asm\x01\0\0\0garbage");
     }
 }

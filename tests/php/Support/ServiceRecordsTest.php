@@ -5,6 +5,8 @@ declare(strict_types=1);
 namespace MeshCentralConnector\Tests\Support;
 
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ConnectorOptions;
+use MeshCentralConnector\ProvisionOptions;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -20,12 +22,12 @@ final class ServiceRecordsTest extends TestCase
     {
         $mc = MeshCentralServer::start();
         try {
-            $connector = Connector::load(dirname(__DIR__, 3) . '/build/meshcentral_connector.wasm', null, sys_get_temp_dir() . '/meshconnector-test-cache');
+            $connector = Connector::load(dirname(__DIR__, 3) . '/build/meshcentral_connector.wasm', new ConnectorOptions(cacheDir: sys_get_temp_dir() . '/meshconnector-test-cache'));
             $settings = static fn (MeshCentralServer $mc): array => [
                 'url' => $mc->httpsUrl(), 'username' => $mc->adminUser(), 'password' => $mc->adminPassword(),
                 'login_token_key' => $mc->loginTokenKey(), 'tls' => ['ca_file' => $mc->caFile()], 'timeout_ms' => 10000,
             ];
-            $made = $connector->provision($settings($mc), ['key' => 'rec-0'], 'Records {n}', ['n' => 0], 'remote_only', null, 'r@example.com', 'Rec Zero');
+            $made = $connector->provision($settings($mc), ['key' => 'rec-0'], new ProvisionOptions(groupNameTemplate: 'Records {n}', preset: 'remote_only', vars: ['n' => 0], email: 'r@example.com', realname: 'Rec Zero'));
             ServiceRecords::waitForService($mc->dataDir(), $made['mesh_id'], $made['user_id']);
             $clones = [];
             $mc = $mc->restart(static function (string $dir) use ($made, &$clones): void {

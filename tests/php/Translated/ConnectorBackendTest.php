@@ -4,7 +4,9 @@ declare(strict_types=1);
 
 namespace MeshCentralConnector\Tests\Translated;
 
+use MeshCentralConnector\Backend\BackendSelector;
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ConnectorOptions;
 use MeshCentralConnector\Exception\InvalidSettingsException;
 use PHPUnit\Framework\TestCase;
 
@@ -72,11 +74,11 @@ final class ConnectorBackendTest extends TestCase
     public function testAnUnknownBackendIsASettingsError(): void
     {
         $this->expectException(InvalidSettingsException::class);
-        Connector::load(TranslatedFixture::wasmPath(), null, null, null, null, null, 'interpreter');
+        Connector::load(TranslatedFixture::wasmPath(), new ConnectorOptions(backend: 'interpreter'));
     }
 
     public function testTheTranslationIsFoundBesideTheWasm(): void
     {
-        self::assertSame('/x/wasm/meshcentral_connector.php', Connector::translatedPath('/x/wasm/meshcentral_connector.wasm'));
+        self::assertSame('/x/wasm/meshcentral_connector.php', BackendSelector::translatedPath('/x/wasm/meshcentral_connector.wasm'));
     }
 }

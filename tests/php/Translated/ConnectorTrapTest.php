@@ -4,7 +4,9 @@ declare(strict_types=1);
 
 namespace MeshCentralConnector\Tests\Translated;
 
+use MeshCentralConnector\Backend\BackendSelector;
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ConnectorOptions;
 use MeshCentralConnector\Exception\GuestTrapException;
 use MeshCentralConnector\Runtime\GuestInstance;
 use MeshCentralConnector\Runtime\WasmException;
@@ -23,21 +25,21 @@ final class ConnectorTrapTest extends TestCase
     /** @return array<string, array{0: string}> */
     public static function backends(): array
     {
-        return ['wasmer' => [Connector::BACKEND_WASMER], 'translated' => [Connector::BACKEND_TRANSLATED]];
+        return ['wasmer' => [BackendSelector::WASMER], 'translated' => [BackendSelector::TRANSLATED]];
     }
 
     private static function connector(string $backend, ?callable $hook = null): Connector
     {
         $lib = null;
-        if ($backend === Connector::BACKEND_WASMER) {
+        if ($backend === BackendSelector::WASMER) {
             if (!extension_loaded('ffi') || !is_file(TranslatedFixture::libPath())) {
                 self::markTestSkipped('FFI or libwasmer not available (set MESHCONNECTOR_LIBWASMER)');
             }
             $lib = TranslatedFixture::libPath();
         }
         $wasm = TranslatedFixture::wasmPath();
-        self::assertFileExists(Connector::translatedPath($wasm), 'scripts/build-wasm.sh writes the translation beside the .wasm');
-        return Connector::load($wasm, $lib, null, null, static fn (): int => 1_700_000_000_000, $hook, $backend);
+        self::assertFileExists(BackendSelector::translatedPath($wasm), 'scripts/build-wasm.sh writes the translation beside the .wasm');
+        return Connector::load($wasm, new ConnectorOptions(libwasmer: $lib, clock: static fn (): int => 1_700_000_000_000, transportHook: $hook, backend: $backend));
     }
 
     private static function instance(Connector $connector): GuestInstance

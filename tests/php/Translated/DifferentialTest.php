@@ -259,7 +259,7 @@ final class DifferentialTest extends TestCase
         $steps = 0;
         // Short sequences on fresh instances: garbage pointers given to dealloc/call corrupt the allocator, and the
         // point is that both backends go wrong in exactly the same way. Allocations stay far below the translated
-        // backend's memory cap (Module::$memoryCap), where the two would rightly differ.
+        // backend's memory cap (GeneratedCode::$memoryCap), where the two would rightly differ.
         for ($s = $seed; $s < $seed + 40; $s++) {
             $steps += $this->compare($s, 6, true);
         }

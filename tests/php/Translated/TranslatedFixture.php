@@ -7,9 +7,9 @@ namespace MeshCentralConnector\Tests\Translated;
 use MeshCentralConnector\Runtime\HostFunction;
 use MeshCentralConnector\Runtime\WasmerLibrary;
 use MeshCentralConnector\Runtime\WasmInstance;
-use MeshCentralConnector\Runtime\WasmModule;
+use MeshCentralConnector\Runtime\CompiledWasm;
 use MeshCentralConnector\Translated\TranslatedInstance;
-use MeshCentralConnector\Translated\TranslatedModule;
+use MeshCentralConnector\Translated\TranslatedWasm;
 use PHPUnit\Framework\TestCase;
 use RuntimeException;
 
@@ -24,7 +24,7 @@ final class TranslatedFixture
 
     private static ?string $translated = null;
     private static ?WasmerLibrary $lib = null;
-    private static ?WasmModule $wasmerModule = null;
+    private static ?CompiledWasm $wasmerModule = null;
 
     public static function root(): string
     {
@@ -94,9 +94,9 @@ final class TranslatedFixture
         return self::$translated = $out;
     }
 
-    public static function translatedModule(): TranslatedModule
+    public static function translatedModule(): TranslatedWasm
     {
-        return TranslatedModule::load(self::translatedPath(), self::CLASS_NAME);
+        return TranslatedWasm::load(self::translatedPath(), self::CLASS_NAME);
     }
 
     /** @param array<string, array<string, HostFunction>> $imports */
@@ -118,7 +118,7 @@ final class TranslatedFixture
             TestCase::markTestSkipped('FFI or libwasmer not available (set MESHCONNECTOR_LIBWASMER)');
         }
         self::$lib ??= new WasmerLibrary(self::libPath());
-        self::$wasmerModule ??= WasmModule::compileFile(self::$lib, self::wasmPath());
+        self::$wasmerModule ??= CompiledWasm::compileFile(self::$lib, self::wasmPath());
         return self::$wasmerModule->instantiate($imports);
     }
 }

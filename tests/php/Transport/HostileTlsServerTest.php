@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace MeshCentralConnector\Tests\Transport;
 
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ConnectorOptions;
 use MeshCentralConnector\Exception\ConnectorException;
 use MeshCentralConnector\Transport\TlsSettings;
 use MeshCentralConnector\Transport\WebSocketClient;
@@ -197,7 +198,7 @@ final class HostileTlsServerTest extends TestCase
             if (!is_file($wasm)) {
                 self::fail('build/meshcentral_connector.wasm is missing: run scripts/build-wasm.sh (scripts/test.sh does)');
             }
-            self::$connector = Connector::load($wasm, null, sys_get_temp_dir() . '/meshconnector-test-cache');
+            self::$connector = Connector::load($wasm, new ConnectorOptions(cacheDir: sys_get_temp_dir() . '/meshconnector-test-cache'));
         }
 
         return self::$connector;

@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace MeshCentralConnector\Tests\Unit;
 
 use MeshCentralConnector\Exception\ConnectorException;
-use WHMCS\Module\Server\Meshcentral\Module;
+use WHMCS\Module\Server\Meshcentral\FunctionRunner;
 use WHMCS\Module\Server\Meshcentral\ModuleFunction\ChangePassword;
 use WHMCS\Module\Server\Meshcentral\ModuleFunction\CreateAccount;
 use WHMCS\Module\Server\Meshcentral\ModuleFunction\Resync;
@@ -15,12 +15,12 @@ use WHMCS\Module\Server\Meshcentral\Params;
 use WHMCS\Module\Server\Meshcentral\ServiceContext;
 use WHMCS\Module\Server\Meshcentral\Storage\ServiceStore;
 
-/** Module functions through the runner (Module::run) with a FakeCore: what they ask the core, store and return. */
+/** Module functions through the runner (FunctionRunner::run) with a FakeCore: what they ask the core, store and return. */
 final class ModuleFunctionsTest extends UnitTestCase
 {
     private static function runFunction(string $function, array $params, FakeCore $core): mixed
     {
-        return Module::run($function, $params, static fn (string $e): string => $e, 'error_generic', $core);
+        return FunctionRunner::run($function, $params, static fn (string $e): string => $e, 'error_generic', $core);
     }
 
     /** @return array<string, mixed> the core's provision answer for a request */
@@ -110,7 +110,7 @@ final class ModuleFunctionsTest extends UnitTestCase
     {
         $params = $this->serviceParams([3 => '90']);
         (new ServiceStore())->save($params['serviceid'], ['service_key' => 'whmcs-x-1', 'mesh_id' => 'mesh//abc', 'username' => 'customer-1']);
-        $result = Module::run(ServiceSingleSignOn::class, $params, static fn (string $e): array => ['success' => false, 'errorMsg' => $e], 'error_sso', new FakeCore());
+        $result = FunctionRunner::run(ServiceSingleSignOn::class, $params, static fn (string $e): array => ['success' => false, 'errorMsg' => $e], 'error_sso', new FakeCore());
         self::assertTrue($result['success'], (string) ($result['errorMsg'] ?? ''));
         self::assertStringStartsWith('https://mesh.example.test/?login=', $result['redirectTo']);
         self::assertSame(['servicesinglesignon'], $this->loggedActions(), 'not the drifted "SingleSignOn"');

@@ -42,7 +42,7 @@ abstract class UnitTestCase extends TestCase
         if (!is_file($wasm)) {
             self::fail('build/meshcentral_connector.wasm is missing: run scripts/build-wasm.sh');
         }
-        return self::$core ??= new WasmCore(Connector::load($wasm, null, sys_get_temp_dir() . '/meshconnector-test-cache'));
+        return self::$core ??= new WasmCore(Connector::load($wasm, new \MeshCentralConnector\ConnectorOptions(cacheDir: sys_get_temp_dir() . '/meshconnector-test-cache')));
     }
 
     protected function setUp(): void

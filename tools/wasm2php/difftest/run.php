@@ -16,10 +16,10 @@ use MeshCentralConnector\Runtime\GuestInstance;
 use MeshCentralConnector\Runtime\HostFunction;
 use MeshCentralConnector\Runtime\WasmerLibrary;
 use MeshCentralConnector\Runtime\WasmException;
-use MeshCentralConnector\Runtime\WasmModule;
+use MeshCentralConnector\Runtime\CompiledWasm;
 use MeshCentralConnector\Runtime\WasmTrap;
 use MeshCentralConnector\Tests\Translated\TranslatedFixture;
-use MeshCentralConnector\Translated\TranslatedModule;
+use MeshCentralConnector\Translated\TranslatedWasm;
 
 $args = array_slice($argv, 1);
 $verbose = in_array('-v', $args, true);
@@ -101,8 +101,8 @@ foreach ($index as $entry) {
     }
     [, , $file, $class, $rounds] = $entry;
     $modules++;
-    $wasmerModule = WasmModule::compile($lib, (string) file_get_contents("$dir/$file.wasm"));
-    $translatedModule = TranslatedModule::load("$dir/$file.php", $class);
+    $wasmerModule = CompiledWasm::compile($lib, (string) file_get_contents("$dir/$file.wasm"));
+    $translatedModule = TranslatedWasm::load("$dir/$file.php", $class);
     foreach ($rounds as $r => $round) {
         $hw = [];
         $ht = [];

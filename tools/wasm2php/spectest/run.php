@@ -9,7 +9,7 @@ declare(strict_types=1);
 
 require dirname(__DIR__, 3) . '/tests/php/bootstrap.php';
 
-use MeshCentralConnector\Translated\Module;
+use MeshCentralConnector\Translated\GeneratedCode;
 use MeshCentralConnector\Translated\Trap;
 
 $args = array_slice($argv, 1);
@@ -31,11 +31,11 @@ $index = require "$dir/index.php";
 
 final class SpecRunner
 {
-    /** @var array<string, Module> */
+    /** @var array<string, GeneratedCode> */
     private array $named = [];
-    /** @var array<string, Module> registered under a module name for imports */
+    /** @var array<string, GeneratedCode> registered under a module name for imports */
     private array $registered = [];
-    private ?Module $current = null;
+    private ?GeneratedCode $current = null;
     private ?string $currentFailure = null;
     public int $passed = 0;
     public int $failed = 0;
@@ -71,7 +71,7 @@ final class SpecRunner
             if ($module === 'spectest') {
                 $globals[] = match ($type) {
                     'i32', 'i64' => 666,
-                    'f32' => Module::f32b(666.6),
+                    'f32' => GeneratedCode::f32b(666.6),
                     'f64' => 666.6,
                     default => throw new RuntimeException("spectest global of type $type"),
                 };
@@ -87,14 +87,14 @@ final class SpecRunner
         return [$funcs, $globals];
     }
 
-    private function instantiate(string $file, string $class): Module
+    private function instantiate(string $file, string $class): GeneratedCode
     {
         require_once "{$this->dir}/$file.php";
         [$funcs, $globals] = $this->imports($class);
         return new $class($funcs, $globals, 2000);
     }
 
-    private function module(?string $id): ?Module
+    private function module(?string $id): ?GeneratedCode
     {
         return $id === null ? $this->current : ($this->named[$id] ?? null);
     }
@@ -102,7 +102,7 @@ final class SpecRunner
     /** @param list<array{string, int|float}> $args */
     private static function args(array $args): array
     {
-        return array_map(static fn (array $a) => $a[0] === 'f64' ? Module::f64FromBits($a[1]) : $a[1], $args);
+        return array_map(static fn (array $a) => $a[0] === 'f64' ? GeneratedCode::f64FromBits($a[1]) : $a[1], $args);
     }
 
     /** @return list<int|float> */
@@ -138,7 +138,7 @@ final class SpecRunner
             if (!is_float($got)) {
                 return false;
             }
-            $bits = Module::f64Bits($got);
+            $bits = GeneratedCode::f64Bits($got);
             if ($v === 'nan:canonical') {
                 return ($bits & PHP_INT_MAX) === 0x7FF8000000000000;
             }
@@ -164,7 +164,7 @@ final class SpecRunner
     private static function show($v): string
     {
         if (is_float($v)) {
-            return sprintf('f64:%s(0x%016x)', var_export($v, true), Module::f64Bits($v));
+            return sprintf('f64:%s(0x%016x)', var_export($v, true), GeneratedCode::f64Bits($v));
         }
         return var_export($v, true);
     }

@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 use wasmparser::{BlockType, MemArg, Operator, ValType};
 
-use crate::module::Module;
+use crate::parsed::ParsedWasm;
 use crate::php;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -113,7 +113,7 @@ struct Ctrl {
 }
 
 pub struct FuncGen<'m, 'a> {
-    m: &'m Module<'a>,
+    m: &'m ParsedWasm<'a>,
     pub index: u32,
     out: String,
     indent: usize,
@@ -139,7 +139,7 @@ pub struct FuncGen<'m, 'a> {
 
 const MASK: &str = "0xFFFFFFFF";
 
-fn bt_arity(m: &Module<'_>, bt: BlockType) -> (usize, usize) {
+fn bt_arity(m: &ParsedWasm<'_>, bt: BlockType) -> (usize, usize) {
     match bt {
         BlockType::Empty => (0, 0),
         BlockType::Type(_) => (0, 1),
@@ -167,7 +167,7 @@ fn merge(a: &Entry, b: &Entry) -> (Vec<u32>, Vec<usize>) {
 }
 
 impl<'m, 'a> FuncGen<'m, 'a> {
-    pub fn new(m: &'m Module<'a>, index: u32, counted: bool) -> Self {
+    pub fn new(m: &'m ParsedWasm<'a>, index: u32, counted: bool) -> Self {
         FuncGen {
             m,
             index,
@@ -614,7 +614,7 @@ impl<'m, 'a> FuncGen<'m, 'a> {
             self.line(&l);
             "$t".to_string()
         };
-        // Bytes through the table of one-character strings (Module::CHR, copied to $c in the prologue): cheaper
+        // Bytes through the table of one-character strings (GeneratedCode::CHR, copied to $c in the prologue): cheaper
         // than a chr() call per byte.
         self.uses_chr = true;
         for k in 0..size {
@@ -953,7 +953,7 @@ impl<'m, 'a> FuncGen<'m, 'a> {
             O::GlobalGet { global_index } => {
                 let g = &m.globals[global_index as usize];
                 match (&g.init, g.mutable) {
-                    (Some(init), false) if !matches!(init, crate::module::ConstInit::Global(_)) => {
+                    (Some(init), false) if !matches!(init, crate::parsed::ConstInit::Global(_)) => {
                         let c = crate::const_code(init);
                         self.push(Entry::konst(c));
                     }

@@ -69,7 +69,7 @@ declare(strict_types=1);
 require $argv[1];
 
 use MeshCentralConnector\Runtime\HostFunction;
-use MeshCentralConnector\Translated\TranslatedModule;
+use MeshCentralConnector\Translated\TranslatedWasm;
 
 $names = array_map(static fn (string $b): string => base64_decode($b, true), explode(',', $argv[3]));
 $memory = base64_decode($argv[4], true);
@@ -78,14 +78,14 @@ $n = count($names);
 $problems = [];
 
 // Load the runtime classes first, so that whatever loading the generated file adds is the file's alone.
-class_exists(TranslatedModule::class);
-class_exists(MeshCentralConnector\Translated\Module::class);
+class_exists(TranslatedWasm::class);
+class_exists(MeshCentralConnector\Translated\GeneratedCode::class);
 class_exists(MeshCentralConnector\Translated\Trap::class);
 $functions = get_defined_functions()['user'];
 $classes = get_declared_classes();
 $constants = get_defined_constants(true)['user'] ?? [];
 ob_start();
-$module = TranslatedModule::load($argv[2], 'Hostile\\Names');
+$module = TranslatedWasm::load($argv[2], 'Hostile\\Names');
 $printed = ob_get_clean();
 if ($printed !== '') {
     $problems[] = 'loading printed ' . bin2hex($printed);

@@ -32,7 +32,7 @@ fn output_is_deterministic_and_declares_the_class() {
     let a = translate(wat).unwrap();
     assert_eq!(a, translate(wat).unwrap());
     assert!(a.contains("namespace T;"));
-    assert!(a.contains("final class C extends Module"));
+    assert!(a.contains("final class C extends GeneratedCode"));
     assert!(a.contains(r#""add" => ['func', 'x_add', ['i32', 'i32'], ['i32']]"#));
     assert!(
         a.contains(r#""hi\$\"\\\x00""#),

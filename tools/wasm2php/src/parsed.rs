@@ -1,4 +1,4 @@
-//! Reads a core WebAssembly module into the plain facts the code generator needs.
+//! Reads a core WebAssembly module into `ParsedWasm`: the plain facts the code generator needs.
 
 use wasmparser::{
     CompositeInnerType, DataKind, ElementItems, ElementKind, ExternalKind, FunctionBody, Operator, Parser, Payload,
@@ -72,7 +72,7 @@ pub struct Export {
     pub index: u32,
 }
 
-pub struct Module<'a> {
+pub struct ParsedWasm<'a> {
     pub types: Vec<FuncType>,
     /// Type index of every function, imports first.
     pub func_types: Vec<u32>,
@@ -88,7 +88,7 @@ pub struct Module<'a> {
     pub bodies: Vec<FunctionBody<'a>>,
 }
 
-impl Module<'_> {
+impl ParsedWasm<'_> {
     pub fn num_imported_funcs(&self) -> u32 {
         self.imports.len() as u32
     }
@@ -129,7 +129,7 @@ pub fn const_init(expr: &wasmparser::ConstExpr<'_>, what: &str) -> Result<ConstI
     out.ok_or_else(|| format!("empty constant expression in {what}"))
 }
 
-pub fn parse(wasm: &[u8]) -> Result<Module<'_>, String> {
+pub fn parse(wasm: &[u8]) -> Result<ParsedWasm<'_>, String> {
     // Validate first: the generator then relies on well-typed code. Features: WebAssembly 2.0 (no SIMD, which is
     // rejected below with a clearer message than a validation error would give).
     let features = WasmFeatures::MUTABLE_GLOBAL
@@ -145,7 +145,7 @@ pub fn parse(wasm: &[u8]) -> Result<Module<'_>, String> {
         .validate_all(wasm)
         .map_err(|e| format!("invalid module: {e}"))?;
 
-    let mut m = Module {
+    let mut m = ParsedWasm {
         types: vec![],
         func_types: vec![],
         imports: vec![],

@@ -2,16 +2,19 @@
 
 declare(strict_types=1);
 
-namespace MeshCentralConnector\Runtime;
+namespace MeshCentralConnector\Internal;
 
+use MeshCentralConnector\Runtime\WasmException;
 use Throwable;
 
 /**
- * The parts of GuestInstance that do not depend on the backend, so both backends check arguments and pointers with
- * the same rules and the same messages. The using class keeps its exports by name in `$exports` and sets
- * `$lastHostException` when a host function's exception becomes a trap.
+ * The parts of Runtime\GuestInstance that do not depend on the backend, so both backends check export names, argument
+ * counts, pointers and a closed instance with the same rules and the same messages. The using class keeps its exports
+ * by name in `$exports` and sets `$lastHostException` when a host function's exception becomes a trap.
+ *
+ * @internal
  */
-trait GuestInstanceBasics
+trait InstanceChecks
 {
     private ?Throwable $lastHostException = null;
 
@@ -59,5 +62,38 @@ trait GuestInstanceBasics
             ));
         }
         return $offset;
+    }
+
+    /**
+     * The export $name checked as a function taking count($args) arguments.
+     *
+     * @param list<string>|null $params the export's parameter types, null when it is not an exported function
+     * @param array<int, int>   $args
+     */
+    private static function checkCall(string $name, ?array $params, array $args): void
+    {
+        if ($params === null) {
+            throw new WasmException(sprintf('The module has no exported function "%s"', $name));
+        }
+        if (count($args) !== count($params)) {
+            throw new WasmException(sprintf('%s takes %d arguments, %d given', $name, count($params), count($args)));
+        }
+    }
+
+    private static function checkPages(int $pages): void
+    {
+        if ($pages < 0 || $pages > 0xFFFF) {
+            throw new WasmException(sprintf('Invalid page count %d', $pages));
+        }
+    }
+
+    private static function closed(): WasmException
+    {
+        return new WasmException('The instance has been closed');
+    }
+
+    private static function noMemory(): WasmException
+    {
+        return new WasmException('The module exports no memory');
     }
 }

@@ -8,18 +8,18 @@ use MeshCentralConnector\Runtime\HostFunction;
 use MeshCentralConnector\Runtime\WasmException;
 
 /**
- * A module translated to PHP by tools/wasm2php: the counterpart of Runtime\WasmModule for hosts without FFI.
+ * A module translated to PHP by tools/wasm2php: the counterpart of Runtime\CompiledWasm for hosts without FFI.
  *
  * Loading it is a `require` of the generated file (opcache keeps it compiled across requests); nothing is compiled at
  * run time and no native code is involved.
  */
-final class TranslatedModule
+final class TranslatedWasm
 {
-    /** @var class-string<Module> */
+    /** @var class-string<GeneratedCode> */
     private string $class;
     private float $loadMicros;
 
-    /** @param class-string<Module> $class */
+    /** @param class-string<GeneratedCode> $class */
     private function __construct(string $class, float $loadMicros)
     {
         $this->class = $class;
@@ -39,20 +39,20 @@ final class TranslatedModule
             }
             require_once $phpFile;
         }
-        if (!class_exists($class, false) || !is_subclass_of($class, Module::class)) {
+        if (!class_exists($class, false) || !is_subclass_of($class, GeneratedCode::class)) {
             throw new WasmException(sprintf('%s does not declare the translated module class %s', $phpFile, $class));
         }
         return new self($class, (hrtime(true) - $start) / 1000);
     }
 
-    /** @return class-string<Module> */
+    /** @return class-string<GeneratedCode> */
     public function className(): string
     {
         return $this->class;
     }
 
     /**
-     * The module's function imports in declaration order (the shape of WasmModule::imports(), kind 0 = function).
+     * The module's function imports in declaration order (the shape of CompiledWasm::imports(), kind 0 = function).
      *
      * @return list<array{module: string, name: string, kind: int, params: list<string>, results: list<string>}>
      */

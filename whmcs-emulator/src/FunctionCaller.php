@@ -18,7 +18,7 @@ namespace MeshCentralConnector\WhmcsEmulator;
  *   Failed - Service ID: N - Error: <text>", run AfterModule<Action>Failed with ['params', 'failureResponseMessage'],
  *   return the error text. An exception thrown by the module is reported the same way, with its message.
  */
-final class ModuleRunner
+final class FunctionCaller
 {
     private const SERVICE_ACTIONS = [
         // action => [module function, activity log name]

@@ -25,7 +25,7 @@ namespace MeshCentralConnector\Runtime;
  *   manifest's artifact sha256 catches a truncated or corrupted file; neither is a security check.
  * Anything refused is compiled in memory instead (slower, never broken); report() says why.
  */
-final class ModuleCache
+final class CompiledWasmCache
 {
     private const ARTIFACT_EXT = '.wasmu';
     private const MANIFEST_EXT = '.json';
@@ -102,9 +102,9 @@ final class ModuleCache
     /**
      * Loads the module of a .wasm file: from a trusted, verified artifact when there is one, else by compiling (and,
      * where this process may write the cache, storing the artifact for next time). Never fails because of the cache.
-     * WasmModule::loadKind() tells which happened, report() why.
+     * CompiledWasm::loadKind() tells which happened, report() why.
      */
-    public function load(string $wasmPath, ?int $backend = null): WasmModule
+    public function load(string $wasmPath, ?int $backend = null): CompiledWasm
     {
         $wasm = self::readFile($wasmPath);
         $backend ??= $this->lib->defaultBackend();
@@ -114,7 +114,7 @@ final class ModuleCache
             $this->report = 'loaded ' . $this->artifactPath($wasm, $backend);
             return $module;
         }
-        $module = WasmModule::compile($this->lib, $wasm, $backend);
+        $module = CompiledWasm::compile($this->lib, $wasm, $backend);
         $this->report = 'compiled (' . $why . ')';
         if ($this->mayWrite()) {
             // write() checks the directory again and refuses an untrusted one; a refused FILE in a trusted directory is
@@ -143,7 +143,7 @@ final class ModuleCache
         }
         $wasm = self::readFile($wasmPath);
         $backend ??= $this->lib->defaultBackend();
-        $module = WasmModule::compile($this->lib, $wasm, $backend);
+        $module = CompiledWasm::compile($this->lib, $wasm, $backend);
         try {
             $this->write($wasm, $backend, $module->serialize());
         } finally {
@@ -154,7 +154,7 @@ final class ModuleCache
     }
 
     /** @param string $why set to the reason when null is returned ("refused: ..." when something is not trusted) */
-    private function tryDeserialize(string $wasm, int $backend, string &$why): ?WasmModule
+    private function tryDeserialize(string $wasm, int $backend, string &$why): ?CompiledWasm
     {
         $refusal = $this->dirRefusal($this->dir);
         if ($refusal !== null) {
@@ -183,7 +183,7 @@ final class ModuleCache
             return null;
         }
         try {
-            return WasmModule::deserialize($this->lib, $artifact, $backend);
+            return CompiledWasm::deserialize($this->lib, $artifact, $backend);
         } catch (WasmException $e) {
             // An artifact Wasmer refuses (e.g. another build) is just a cache miss.
             $why = 'Wasmer refused the artifact';

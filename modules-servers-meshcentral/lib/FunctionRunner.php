@@ -25,7 +25,7 @@ use WHMCS\Module\Server\Meshcentral\Support\ModuleLog;
  * (clientarea.php, and every client page: developer docs, "Creating Pages"); admin pages and the cron do not. So a
  * call made while CLIENTAREA is defined returns the short translated text, any other the staff text.
  */
-final class Module
+final class FunctionRunner
 {
     /**
      * @param class-string $function a class under ModuleFunction\ with `__invoke(ServiceContext): mixed`

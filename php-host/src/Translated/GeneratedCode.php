@@ -15,7 +15,7 @@ namespace MeshCentralConnector\Translated;
  * one writes in place). Every access is bounds-checked by the generated code before it touches the string: reading
  * past the end of a PHP string only warns and writing past it pads, so neither may ever happen.
  */
-abstract class Module
+abstract class GeneratedCode
 {
     /**
      * Byte counts above which bulk operations may rebuild the string once instead of writing byte by byte (measured

@@ -4,18 +4,20 @@ declare(strict_types=1);
 
 namespace MeshCentralConnector\Tests\Runtime;
 
+use MeshCentralConnector\Backend\BackendSelector;
 use MeshCentralConnector\Connector;
+use MeshCentralConnector\ConnectorOptions;
 use MeshCentralConnector\Runtime\HostFunction;
-use MeshCentralConnector\Runtime\ModuleCache;
+use MeshCentralConnector\Runtime\CompiledWasmCache;
 use MeshCentralConnector\Runtime\WasmException;
-use MeshCentralConnector\Runtime\WasmModule;
+use MeshCentralConnector\Runtime\CompiledWasm;
 
 /**
  * The compiled-module cache under the CLI: what it loads, and that it never loads an artifact someone else could have
  * planted. The planted artifact is a VALID artifact of another module (add-via-host multiplies by 3, not 2) stored
  * under the real module's key with a matching manifest, so loading it would show as 15 instead of 10.
  */
-final class ModuleCacheTest extends RuntimeTestCase
+final class CompiledWasmCacheTest extends RuntimeTestCase
 {
     public const REAL_ANSWER = 10;
     public const PLANTED_ANSWER = 15;
@@ -38,9 +40,9 @@ final class ModuleCacheTest extends RuntimeTestCase
         exec('rm -rf ' . escapeshellarg($this->dir));
     }
 
-    private function cache(string $sapi = 'cli', bool $codeWritable = false, ?string $dir = null): ModuleCache
+    private function cache(string $sapi = 'cli', bool $codeWritable = false, ?string $dir = null): CompiledWasmCache
     {
-        return new ModuleCache(self::lib(), $dir ?? $this->dir . '/cache', $sapi, $codeWritable);
+        return new CompiledWasmCache(self::lib(), $dir ?? $this->dir . '/cache', $sapi, $codeWritable);
     }
 
     /** The other module: same imports and exports as basic.wat, another answer. */
@@ -59,10 +61,10 @@ final class ModuleCacheTest extends RuntimeTestCase
     public static function plant(string $dir, string $realWasm): array
     {
         $backend = self::lib()->defaultBackend();
-        $other = WasmModule::compile(self::lib(), self::plantedWasm(), $backend);
+        $other = CompiledWasm::compile(self::lib(), self::plantedWasm(), $backend);
         $artifact = $other->serialize();
         $other->close();
-        $cache = new ModuleCache(self::lib(), $dir, 'cli', false);
+        $cache = new CompiledWasmCache(self::lib(), $dir, 'cli', false);
         $artifactPath = $cache->artifactPath($realWasm, $backend);
         $manifestPath = $cache->manifestPath($realWasm, $backend);
         file_put_contents($artifactPath, $artifact);
@@ -72,7 +74,7 @@ final class ModuleCacheTest extends RuntimeTestCase
         return [$artifactPath, $manifestPath];
     }
 
-    private static function answer(WasmModule $module): int
+    private static function answer(CompiledWasm $module): int
     {
         $instance = $module->instantiate(['host' => [
             'add' => new HostFunction(['i32', 'i32'], ['i32'], static fn (int $a, int $b): int => $a + $b),
@@ -131,7 +133,7 @@ final class ModuleCacheTest extends RuntimeTestCase
 
     public function testThePlantedArtifactIsRealSoTheRefusalsBelowMeanSomething(): void
     {
-        $module = WasmModule::deserialize(
+        $module = CompiledWasm::deserialize(
             self::lib(),
             (string) file_get_contents(self::plant($this->dir . '/cache', (string) file_get_contents($this->wasmPath))[0]),
             self::lib()->defaultBackend()
@@ -257,7 +259,7 @@ final class ModuleCacheTest extends RuntimeTestCase
         $module = $cache->load($this->wasmPath);
         self::assertSame('deserialize', $module->loadKind(), 'rename replaced the link by a real artifact');
         self::assertSame(self::REAL_ANSWER, self::answer($module));
-        self::assertSame(self::PLANTED_ANSWER, self::answer(WasmModule::deserialize(
+        self::assertSame(self::PLANTED_ANSWER, self::answer(CompiledWasm::deserialize(
             self::lib(),
             (string) file_get_contents(glob(dirname($dir) . '/elsewhere/*.wasmu')[0]),
             self::lib()->defaultBackend()
@@ -332,7 +334,7 @@ final class ModuleCacheTest extends RuntimeTestCase
         $logger = static function (int $level, string $message) use (&$logged): void {
             $logged[] = [$level, $message];
         };
-        $connector = Connector::load($wasm, self::libPath(), $dir, $logger, null, null, Connector::BACKEND_WASMER);
+        $connector = Connector::load($wasm, new ConnectorOptions(libwasmer: self::libPath(), cacheDir: $dir, logger: $logger, backend: BackendSelector::WASMER));
         self::assertSame('compile', $connector->timings()['module_load_kind']);
         self::assertStringContainsString('refused: ' . $dir . ' is writable by group or others', $connector->backend()['cache'] ?? '');
         self::assertSame(1, $logged[0][0] ?? null);
@@ -341,8 +343,8 @@ final class ModuleCacheTest extends RuntimeTestCase
         self::assertSame([], glob($dir . '/*'));
 
         chmod($dir, 0700);
-        Connector::load($wasm, self::libPath(), $dir, null, null, null, Connector::BACKEND_WASMER);
-        $cached = Connector::load($wasm, self::libPath(), $dir, null, null, null, Connector::BACKEND_WASMER);
+        Connector::load($wasm, new ConnectorOptions(libwasmer: self::libPath(), cacheDir: $dir, backend: BackendSelector::WASMER));
+        $cached = Connector::load($wasm, new ConnectorOptions(libwasmer: self::libPath(), cacheDir: $dir, backend: BackendSelector::WASMER));
         self::assertSame('deserialize', $cached->timings()['module_load_kind']);
         self::assertStringStartsWith('loaded ' . $dir . '/', $cached->backend()['cache'] ?? '');
     }

@@ -15,7 +15,7 @@ use WeakReference;
  * anyway (see wasm-in-php.md) and a store must outlive every instance made in it; keeping them in one owner makes the
  * release order (instances, module, store, engine) impossible to get wrong.
  */
-final class WasmModule
+final class CompiledWasm
 {
     public const LOAD_COMPILE = 'compile';
     public const LOAD_DESERIALIZE = 'deserialize';
@@ -96,7 +96,7 @@ final class WasmModule
 
     /**
      * Loads an artifact made by serialize(). Artifacts are native code and are NOT validated by Wasmer beyond a
-     * header check: only pass bytes whose integrity was verified (ModuleCache does this).
+     * header check: only pass bytes whose integrity was verified (CompiledWasmCache does this).
      *
      * @param int $backend the backend the artifact was compiled with; the engine falls back to headless when that
      *                     compiler is not in this library (a headless engine can still run precompiled code)
@@ -132,7 +132,7 @@ final class WasmModule
         }
     }
 
-    /** The native artifact of this module, for ModuleCache. */
+    /** The native artifact of this module, for CompiledWasmCache. */
     public function serialize(): string
     {
         $out = $this->ffi->new('wasm_byte_vec_t');

@@ -2,11 +2,14 @@
 
 declare(strict_types=1);
 
-namespace MeshCentralConnector\Runtime;
+namespace MeshCentralConnector\Internal;
 
 use Closure;
 use FFI;
 use FFI\CData;
+use MeshCentralConnector\Runtime\HostFunction;
+use MeshCentralConnector\Runtime\ValType;
+use MeshCentralConnector\Runtime\WasmerLibrary;
 use Throwable;
 
 /**
@@ -16,7 +19,7 @@ use Throwable;
  * the end of the request, so whatever the closures capture lives that long too. Capturing this small object instead of
  * the instance lets the instance (and its engine, store and module) be released as soon as the caller drops it.
  *
- * @internal used by WasmInstance
+ * @internal used by Runtime\WasmInstance
  */
 final class HostCallbacks
 {
@@ -78,32 +81,13 @@ final class HostCallbacks
      */
     private function storeResults(string $label, $ret, array $types, CData $out): void
     {
-        if ($types === []) {
-            return;
-        }
-        $list = is_array($ret) ? array_values($ret) : [$ret];
-        if (count($list) !== count($types)) {
-            throw new WasmException(sprintf(
-                'Host function %s returned %d values, expected %d',
-                $label,
-                count($list),
-                count($types)
-            ));
-        }
-        foreach ($types as $i => $type) {
-            if (!is_int($list[$i])) {
-                throw new WasmException(sprintf(
-                    'Host function %s returned a %s, expected an int',
-                    $label,
-                    get_debug_type($list[$i])
-                ));
-            }
+        foreach (HostBoundary::results($label, $ret, $types) as $i => $value) {
             // The kind must be set explicitly: Wasmer pre-fills results as i64 and rejects a mismatch.
-            $out->data[$i]->kind = ValType::kind($type);
-            if ($type === ValType::I64) {
-                $out->data[$i]->of->i64 = $list[$i];
+            $out->data[$i]->kind = ValType::kind($types[$i]);
+            if ($types[$i] === ValType::I64) {
+                $out->data[$i]->of->i64 = $value;
             } else {
-                $out->data[$i]->of->i32 = ValType::toI32($list[$i]);
+                $out->data[$i]->of->i32 = $value;
             }
         }
     }
@@ -116,7 +100,7 @@ final class HostCallbacks
             if ($this->store === null) {
                 return null;
             }
-            $message = sprintf('host function %s threw %s: %s', $label, get_class($e), $e->getMessage());
+            $message = HostBoundary::threw($label, $e);
             $vec = $this->lib->newByteVec($message, true);
             $trap = $this->ffi->wasm_trap_new($this->store, FFI::addr($vec));
             $this->ffi->wasm_byte_vec_delete(FFI::addr($vec));
