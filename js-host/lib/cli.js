@@ -286,11 +286,13 @@ async function cmdRepair(ctx, key) {
   const service = services[0];
   const findings = before.findings.filter((f) => f.service_key === key);
   if (service.terminated) throw new ConnectorError('invalid_input', `service '${key}' is terminated: use retire, not repair`);
-  const preset = ctx.flags.preset || service.preset;
-  if (!preset) {
-    throw new UsageError(`the rights of ${service.username} match no preset: say which with --preset full|remote_only|view_only`);
+  if (ctx.flags.preset && !['full', 'remote_only', 'view_only'].includes(ctx.flags.preset)) {
+    throw new UsageError(`--preset ${ctx.flags.preset}: choose full, remote_only or view_only`);
   }
-  const steps = repairPlan(service, findings, preset);
+  const preset = ctx.flags.preset || service.preset;
+  const noPreset = `the rights of ${service.username} match no preset: say which with --preset full|remote_only|view_only`;
+  if (!preset && ctx.flags.apply) throw new UsageError(noPreset);
+  const steps = repairPlan(service, findings, preset || 'the preset --preset names');
   const manual = findings.filter((f) => f.fix !== 'repair');
   if (!ctx.flags.apply) {
     if (ctx.out.json) {
@@ -298,6 +300,7 @@ async function cmdRepair(ctx, key) {
     } else {
       ctx.out.line(steps.length ? `repair ${key} would:` : `repair ${key}: provisioning has nothing to do`);
       for (const s of steps) ctx.out.line(`  - ${s}`);
+      if (!preset) ctx.out.line(noPreset);
       if (manual.length) ctx.out.line('not fixed by repair (a person decides):');
       printFindings(ctx.out, manual);
       if (steps.length) ctx.out.line('dry run: nothing changed; add --apply to do it');
