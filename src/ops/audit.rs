@@ -250,7 +250,8 @@ pub fn check(
     // deleted by hand, or someone made an account that looks like the connector's).
     let derived_prefix = format!("mc-{}", key_prefix.to_ascii_lowercase());
     for a in accounts {
-        let profile = a.site_rights & !CUSTOMER_SITE_MASK == 0 && a.site_rights & CUSTOMER_SITE_RIGHTS == CUSTOMER_SITE_RIGHTS;
+        let profile =
+            a.site_rights & !CUSTOMER_SITE_MASK == 0 && a.site_rights & CUSTOMER_SITE_RIGHTS == CUSTOMER_SITE_RIGHTS;
         if !profile || a.id == own_id || named_users.contains(&a.id) {
             continue;
         }
@@ -330,7 +331,11 @@ fn account_findings(
         ));
     }
     match a.rights_on(&g.id) {
-        None => out.push(("user_not_linked", "the user has no rights on its group".into(), "repair")),
+        None => out.push((
+            "user_not_linked",
+            "the user has no rights on its group".into(),
+            "repair",
+        )),
         Some(r) if RightsPreset::from_rights(r).is_none() || check_customer_group_rights(r).is_err() => out.push((
             "wrong_rights",
             format!("its rights on the group are {r:#x}, which match no preset"),
@@ -387,7 +392,12 @@ mod tests {
 
     #[test]
     fn a_healthy_server_has_no_findings() {
-        let groups = [group("mesh//a", "a", "user//connector", &[("user//connector", ADMIN), ("user//mc-a", FULL)])];
+        let groups = [group(
+            "mesh//a",
+            "a",
+            "user//connector",
+            &[("user//connector", ADMIN), ("user//mc-a", FULL)],
+        )];
         let accounts = [
             account("connector", ADMIN, &[("mesh//a", ADMIN)]),
             account("mc-a", CUSTOMER_SITE_RIGHTS | 32, &[("mesh//a", FULL)]),
@@ -404,7 +414,12 @@ mod tests {
         let groups = [
             group("mesh//a", "a", c, &[(c, ADMIN), ("user//mc-a", 0x1F)]),
             group("mesh//b", "b", c, &[(c, ADMIN)]),
-            group("mesh//c", "c", c, &[(c, ADMIN), ("user//mc-c", FULL), ("user//mallory", 8)]),
+            group(
+                "mesh//c",
+                "c",
+                c,
+                &[(c, ADMIN), ("user//mc-c", FULL), ("user//mallory", 8)],
+            ),
             group("mesh//d", "d", c, &[(c, ADMIN), ("user//mc-d", FULL)]),
             group("mesh//e", "e", "user//mallory", &[("user//mallory", ADMIN)]),
             group("mesh//t", "t", c, &[(c, ADMIN)]),
