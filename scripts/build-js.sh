@@ -7,6 +7,13 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown >&2
+# The transport's `ws` (pinned in package-lock.json); on a MeshCentral host, MeshCentral's own copy also works
+# (js-host/lib/transport.js looks there too), so npm runs only when neither is there.
+if [[ ! -f node_modules/ws/package.json && ! -f "${MESHCENTRAL_DIR:-/opt/meshcentral}/node_modules/ws/package.json" ]]; then
+  echo "build-js: npm ci (ws, pinned in package-lock.json)" >&2
+  npm ci --no-audit --no-fund --loglevel=error >&2
+fi
 bindgen="$("$root/scripts/install-wasm-bindgen.sh")"
 # Symbols are stripped (as in the PHP build) but not the custom sections wasm-bindgen reads (target_features).
 CARGO_PROFILE_RELEASE_STRIP=debuginfo \

@@ -13,7 +13,12 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
 const tls = require('node:tls');
-const WebSocket = require('ws');
+const path = require('node:path');
+
+// The repository's pinned copy (package-lock.json), else the one of the MeshCentral installation on this host.
+const WebSocket = require(require.resolve('ws', {
+  paths: [path.resolve(__dirname, '../..'), path.join(process.env.MESHCENTRAL_DIR || '/opt/meshcentral', 'node_modules')],
+}));
 
 /** Grace for a closing handshake before the socket is destroyed (as the PHP transport's close). */
 const CLOSE_GRACE_MS = 1000;

@@ -244,6 +244,17 @@ test('terminate stops before deleting when a moved device is still listed', () =
   assert.ok(!actions(host).includes('deletemesh'), 'the group is not deleted');
 });
 
+test('audit reads groups and accounts once and finds the captured service clean', () => {
+  const doc = transcript('op-list-accounts');
+  const host = new ReplayHost(doc.sessions.map(frames));
+  const audit = core.call(host, { op: 'audit', server: SERVER, key_prefix: 'capture-' });
+  assert.deepEqual(actions(host), ['meshes', 'users']);
+  assert.deepEqual(audit.findings, []);
+  assert.equal(audit.services[0].service_key, doc.result.ok[0].service_key);
+  assert.equal(audit.services[0].locked, true);
+  assert.equal(audit.services[0].ok, true);
+});
+
 // The JS boundary itself.
 
 test('requests are JS values: a malformed one is invalid_input, never a trap', () => {
