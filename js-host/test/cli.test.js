@@ -2,7 +2,9 @@
 // meshconnector against a real MeshCentral 1.1.55 on 127.0.0.1 (started by scripts/meshcentral-server.php, as the
 // PHP tests and the demo start it): TLS verified with the server's CA file, services provisioned by the core through
 // the JavaScript host (lib/connector.js: worker thread + ws), then damaged with MeshCentral's own meshctrl (a
-// wrong-rights link, a user deleted by hand), found by `audit`, fixed by `repair --apply`, and a second audit is clean.
+// wrong-rights link, a user deleted by hand) and given planted accounts (one with rights on a customer's group, a
+// look-alike customer account), all found by `audit`; `repair --apply` fixes what provisioning fixes, a person the
+// rest (the planted accounts removed), and a second audit is clean.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -130,32 +132,46 @@ test('list shows the services as server sync sees them', async () => {
   assert.ok(list.every((s) => s.preset === 'full' && s.user_exists));
 });
 
-test('audit finds a wrong-rights link and a deleted user; repair fixes them; a second audit is clean', async () => {
+test('audit finds planted accounts, a wrong-rights link and a deleted user; repair fixes its part; a second audit is clean', async () => {
   const clean = await cli('audit', '--config', config);
   assert.equal(clean.code, 0, clean.stdout + clean.stderr);
   assert.match(clean.stdout, /all clean/);
 
   const list = JSON.parse((await cli('list', '--config', config, '--json')).stdout);
   const group = (key) => list.find((s) => s.service_key === key).mesh_id;
-  // Full rights (EDITMESH, MANAGEUSERS, ...) for A's customer on its own group; B's customer deleted by hand.
+  // Full rights (EDITMESH, MANAGEUSERS, ...) for A's customer on its own group; B's customer deleted by hand; a
+  // planted account with rights on C's group; a planted look-alike customer account that no group names.
   meshctrl('addusertodevicegroup', '--id', group(keys.a), '--userid', `mc-${keys.a}`, '--fullrights');
   meshctrl('removeuser', '--userid', `user//mc-${keys.b}`);
+  const mallory = `mallory${process.pid}`;
+  const lookalike = `mc-${PREFIX}-planted`;
+  meshctrl('adduser', '--user', mallory, '--pass', `Planted-${process.pid}-Pass!x`);
+  meshctrl('addusertodevicegroup', '--id', group(keys.c), '--userid', mallory, '--remotecontrol');
+  meshctrl('adduser', '--user', lookalike, '--pass', `Planted-${process.pid}-Pass!y`, '--rights', '1216');
 
   const dirty = await cli('audit', '--config', config, '--json');
   assert.equal(dirty.code, 1, 'non-zero when anything is wrong');
-  const findings = JSON.parse(dirty.stdout).findings.map((f) => [f.kind, f.service_key, f.fix]);
-  assert.deepEqual(findings.sort(), [['group_without_user', keys.b, 'repair'], ['wrong_rights', keys.a, 'repair']]);
+  const kinds = (r) => JSON.parse(r.stdout).findings.map((f) => [f.kind, f.service_key ?? f.username, f.fix]).sort();
+  assert.deepEqual(kinds(dirty), [
+    ['extra_link', keys.c, 'manual'],
+    ['group_without_user', keys.b, 'repair'],
+    ['user_without_group', lookalike, 'manual'],
+    ['wrong_rights', keys.a, 'repair'],
+  ]);
   const human = await cli('audit', '--config', config);
   assert.match(human.stdout, /wrong_rights/);
-  assert.match(human.stdout, /2 finding\(s\)/);
+  assert.match(human.stdout, /4 finding\(s\), 3 service\(s\) affected/);
   noSecrets(human);
 
   const dry = await cli('repair', keys.a, '--config', config);
   assert.equal(dry.code, 1);
   assert.match(dry.stdout, /dry run: nothing changed/);
   assert.match(dry.stdout, /relink/);
-  const stillDirty = JSON.parse((await cli('audit', '--config', config, '--json')).stdout);
-  assert.equal(stillDirty.findings.length, 2, 'the dry run changed nothing');
+  assert.equal(JSON.parse((await cli('audit', '--config', config, '--json')).stdout).findings.length, 4,
+    'the dry run changed nothing');
+  const manual = await cli('repair', keys.c, '--config', config);
+  assert.match(manual.stdout, /not fixed by repair/);
+  assert.match(manual.stdout, new RegExp(mallory));
 
   const noPreset = await cli('repair', keys.a, '--config', config, '--apply');
   assert.equal(noPreset.code, 2, 'rights that match no preset need --preset');
@@ -169,6 +185,12 @@ test('audit finds a wrong-rights link and a deleted user; repair fixes them; a s
   const repaired = JSON.parse(b.stdout);
   assert.equal(repaired.provisioned.created_user, true);
   assert.ok(!('generated_password' in repaired.provisioned), 'a generated password is never printed');
+
+  // What repair must not touch is left for a person: here, the planted accounts are removed by hand.
+  const left = await cli('audit', '--config', config, '--json');
+  assert.deepEqual(kinds(left), [['extra_link', keys.c, 'manual'], ['user_without_group', lookalike, 'manual']]);
+  meshctrl('removeuser', '--userid', `user//${mallory}`);
+  meshctrl('removeuser', '--userid', `user//${lookalike}`);
 
   const after = await cli('audit', '--config', config, '--json');
   assert.equal(after.code, 0, after.stdout);
