@@ -121,7 +121,9 @@ class Transport {
     const left = Math.max(1, ms - (Date.now() - started));
     return new Promise((resolve) => {
       let settled = false;
-      const conn = { ws: null, queue: [], closed: null, tooLarge: false, waiter: null };
+      // A send is bounded by the step timeout the open had (the PHP transport bounds its writes the same way): a
+      // server that stops reading must not hold the core past its deadline.
+      const conn = { ws: null, queue: [], closed: null, tooLarge: false, waiter: null, stepMs: ms };
       const settle = (value) => {
         if (settled) return;
         settled = true;
@@ -191,7 +193,15 @@ class Transport {
     }
     this.onFrame('send', text.length, text.slice(0, 60).match(/"action":"([^"]*)"/)?.[1] ?? '');
     return new Promise((resolve) => {
-      conn.ws.send(text, (err) => resolve(err ? failed('connect', err.message) : { status: 'ok' }));
+      const timer = setTimeout(() => {
+        conn.closed = conn.closed ?? 'send timed out';
+        conn.ws.terminate();
+        resolve(failed('timeout', `the server did not take a ${text.length}-byte message within ${conn.stepMs} ms`));
+      }, conn.stepMs);
+      conn.ws.send(text, (err) => {
+        clearTimeout(timer);
+        resolve(err ? failed('connect', err.message) : { status: 'ok' });
+      });
     });
   }
 
