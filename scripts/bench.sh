@@ -7,7 +7,8 @@
 # own costs per backend: php bench/translated.php. Then the differential run of random modules on Wasmer vs
 # translated (counts of modules/calls run and of differences), every lifecycle action and the client-area page with
 # many services on one server (bench/scale.php; 1,000 services here: the 10,000-service run of the README takes
-# ~12 min, php bench/scale.php 10000 3), and last the fuzz run of the parsers (bench/fuzz.sh: inputs and time per
+# ~12 min, php bench/scale.php 10000 3), meshconnector audit and list (the JavaScript host) at 10,000 services
+# (bench/js-audit.php), and last the fuzz run of the parsers (bench/fuzz.sh: inputs and time per
 # target).
 # Usage: scripts/bench.sh [runs=5] [pages=20] [random modules=20000] [services=1000] [fuzz inputs per target=1000000]
 set -euo pipefail
@@ -26,5 +27,8 @@ echo
 php bench/random-modules.php "${3:-20000}"
 echo
 php bench/scale.php "${4:-1000}" 3
+echo
+scripts/build-js.sh >/dev/null
+php -d ffi.enable=1 bench/js-audit.php 10000 5
 echo
 bench/fuzz.sh "${5:-1000000}"

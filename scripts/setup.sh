@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the demo and the tests need, idempotently, on a fresh Debian 12 machine of this kind:
-# Debian PHP packages, the Rust wasm target, the pinned npm MeshCentral, and libwasmer (built once, cached).
+# Debian PHP packages, the Rust wasm target, the pinned npm MeshCentral, wasm-bindgen-cli and libwasmer (both built
+# once, cached).
 # Prints the environment lines the other scripts source (MESHCONNECTOR_LIBWASMER=...).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -31,6 +32,9 @@ if [[ ! -f node_modules/meshcentral/package.json || "$(cat node_modules/.connect
   npm ci --no-audit --no-fund --loglevel=error >&2
   echo "$lock_hash" > node_modules/.connector-lock-sha256
 fi
+
+# wasm-bindgen-cli for the JavaScript build (js-host/), at the exact version Cargo.lock pins; built once, cached.
+"$root/scripts/install-wasm-bindgen.sh" >/dev/null
 
 lib="$("$root/scripts/build-libwasmer.sh")"
 echo "MESHCONNECTOR_LIBWASMER=$lib"

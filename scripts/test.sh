@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: Rust formatting/lints/unit tests (the core and the wasm2php translator), the Wasm contract test, and
+# Runs every test: Rust formatting/lints/unit tests (the core and the wasm2php translator), the Wasm contract test, the
+# JavaScript build and its host (js-host/: transcripts replayed, meshconnector against a real MeshCentral), and
 # the PHP suite (real MeshCentral on 127.0.0.1, real .wasm run by real PHP through Wasmer, and its PHP translation),
 # then the whole PHP suite once more on the translated backend. Installs what is missing first.
 #
@@ -39,6 +40,11 @@ echo "== the previous release's zip, for the upgrade test (built once from git h
 scripts/build-previous-release.sh
 echo "== cargo test"
 cargo test --workspace
+echo "== the JavaScript build (wasm-bindgen, --features js) and its host: clippy on that target, the Rust transcripts"
+echo "   replayed through it, meshconnector against a real MeshCentral (node --test)"
+cargo clippy --quiet --locked --lib --target wasm32-unknown-unknown --features js --target-dir target/js -- -D warnings
+scripts/build-js.sh >/dev/null
+node --test js-host/test/
 echo "== PHP tests (phpunit; backend auto = Wasmer through FFI here)"
 phpunit --configuration phpunit.xml.dist
 echo "== PHP tests again on the translated backend (MESHCONNECTOR_BACKEND=translated: every connector that does not"

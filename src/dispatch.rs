@@ -41,6 +41,8 @@ enum Request {
     Terminate(ops::terminate::TerminateInput),
     /// Retires again the groups of terminated services that an agent brought back (MeshCentral undeletes).
     Sweep(ops::sweep::SweepInput),
+    /// Every connector group and account checked against the ownership and rights rules (changes nothing).
+    Audit(ops::audit::AuditInput),
     /// Every service the connector provisioned on the server.
     ListAccounts(ops::list_accounts::ListAccountsInput),
     /// WHMCS's raw server fields (and the first release's product override) -> the `server` object, warnings and the
@@ -69,6 +71,18 @@ pub fn handle<H: Host>(host: &mut H, input: &[u8]) -> Vec<u8> {
 fn run<H: Host>(host: &mut H, input: &[u8]) -> Result<String> {
     let request: Request =
         serde_json::from_slice(input).map_err(|e| Error::InvalidInput(format!("bad request: {e}")))?;
+    execute(host, request)
+}
+
+/// The same dispatch for a request that is already a JSON value (the JavaScript build's boundary, `js_abi`, which
+/// receives JS values): its value as JSON text, or the typed error.
+pub fn run_value<H: Host>(host: &mut H, request: serde_json::Value) -> Result<String> {
+    let request: Request =
+        serde_json::from_value(request).map_err(|e| Error::InvalidInput(format!("bad request: {e}")))?;
+    execute(host, request)
+}
+
+fn execute<H: Host>(host: &mut H, request: Request) -> Result<String> {
     match request {
         Request::Version {} => to_json(json!({"crate": env!("CARGO_PKG_VERSION"), "abi": crate::ABI_VERSION})),
         Request::Provision(input) => to_json(ops::provision::run(host, input)?),
@@ -80,6 +94,7 @@ fn run<H: Host>(host: &mut H, input: &[u8]) -> Result<String> {
         Request::Terminate(input) => to_json(ops::terminate::run(host, input)?),
         Request::Sweep(input) => to_json(ops::sweep::run(host, input)?),
         Request::ListAccounts(input) => to_json(ops::list_accounts::run(host, input)?),
+        Request::Audit(input) => to_json(ops::audit::run(host, input)?),
         Request::InviteLink(input) => to_json(ops::invite_link::run(host, input)?),
         Request::Usage(input) => to_json(ops::usage::run(host, input)?),
         Request::Devices(input) => to_json(ops::devices::run(host, input)?),

@@ -20,8 +20,13 @@ pub mod skim;
 #[cfg(test)]
 mod fuzz;
 
-#[cfg(target_arch = "wasm32")]
+// The PHP build: exactly the imports and exports of wit/connector.wit.
+#[cfg(all(target_arch = "wasm32", not(feature = "js")))]
 mod wasm_abi;
+
+// The JavaScript build (`--features js`, wasm-bindgen for Node; js-host/): JS values in and out, a JS host object.
+#[cfg(all(target_arch = "wasm32", feature = "js"))]
+mod js_abi;
 
 /// Contract version (major * 1000 + minor) reported by the `abi-version` export; see `wit/connector.wit`.
 pub const ABI_VERSION: u32 = 1_000;

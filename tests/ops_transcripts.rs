@@ -294,3 +294,23 @@ fn terminate_stops_before_deleting_when_a_moved_device_is_still_listed() {
         "the group is not deleted"
     );
 }
+
+#[test]
+fn audit_reads_groups_and_accounts_once_and_finds_the_captured_service_clean() {
+    // The server sync session's first two replies are all the audit asks for (it needs no device counts).
+    let doc = transcript("op-list-accounts");
+    let sessions = doc["sessions"].as_array().unwrap().iter().map(frames).collect();
+    let mut host = ReplayHost::from_sessions(sessions);
+    let request = json!({"op": "audit", "server": {"url": "https://127.0.0.1:4430", "username": "connector-admin",
+        "password": "Capture-Pass-1", "timeout_ms": 3000}, "key_prefix": "capture-"});
+    let out: Value = serde_json::from_slice(&dispatch::handle(&mut host, request.to_string().as_bytes())).unwrap();
+    assert_eq!(actions(&host), ["meshes", "users"]);
+    let audit = &out["value"];
+    assert_eq!(audit["findings"], json!([]), "{out}");
+    assert_eq!(
+        audit["services"][0]["service_key"],
+        doc["result"]["ok"][0]["service_key"]
+    );
+    assert_eq!(audit["services"][0]["locked"], true);
+    assert_eq!(audit["services"][0]["ok"], true);
+}

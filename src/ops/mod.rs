@@ -1,6 +1,7 @@
 //! The operations the host can ask for, one module each.
 
 pub mod account;
+pub mod audit;
 pub mod devices;
 pub mod installer_links;
 pub mod invite_link;
