@@ -6,6 +6,7 @@
 //! in `fuzz::json` compares both on generated replies.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use crate::error::Error;
 use crate::service::{parse_marker, Account, Group, RETIRED_MARKER};
@@ -46,6 +47,31 @@ pub fn groups(text: &str) -> std::result::Result<Vec<Group>, ListError> {
     read_list(text, "meshes", false, |c| {
         if let Some(g) = group(c)? {
             out.push(g);
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Only the ids of the groups that exist in a `meshes` reply (what a device count needs: every other member of
+/// each group is skipped unread).
+pub fn group_ids(text: &str) -> std::result::Result<Vec<String>, ListError> {
+    let mut out = Vec::new();
+    read_list(text, "meshes", false, |c| {
+        if c.peek() != Some(b'{') {
+            return Ok(());
+        }
+        let (mut id, mut deleted) = (None, false);
+        c.object(|c, key| {
+            match key.as_ref() {
+                "_id" => id = Some(c.raw()?),
+                "deleted" => deleted = true,
+                _ => {}
+            }
+            Ok(Flow::Continue(()))
+        })?;
+        if let Some(id) = id.and_then(skim::owned_string).filter(|_| !deleted) {
+            out.push(id);
         }
         Ok(())
     })?;
@@ -165,12 +191,14 @@ fn account(c: &mut Cursor<'_>) -> Skim<Option<Account>> {
 
 /// A `links` member: `{ "<id>": { "rights": <n>, ... }, ... }`; anything but an object is no links. Rights that are
 /// not a whole non-negative number count as 0. A repeated id keeps its first place and its last rights (serde_json's
-/// map keeps one entry per key, the last).
+/// map keeps one entry per key, the last). The connector's own account has a link per group it made (10,000 at
+/// 10,000 services), so repeats are found through an index once a list is longer than a few entries.
 fn read_links(c: &mut Cursor<'_>) -> Skim<Vec<(String, u32)>> {
     let mut links: Vec<(String, u32)> = Vec::new();
     if c.peek() != Some(b'{') {
         return Ok(links);
     }
+    let mut index: HashMap<String, usize> = HashMap::new();
     c.object(|c, id| {
         let mut rights = None;
         if c.peek() == Some(b'{') {
@@ -182,14 +210,30 @@ fn read_links(c: &mut Cursor<'_>) -> Skim<Vec<(String, u32)>> {
             })?;
         }
         let rights = rights.and_then(unsigned).unwrap_or(0) as u32;
-        match links.iter_mut().find(|(known, _)| *known == id) {
-            Some(entry) => entry.1 = rights,
-            None => links.push((Cow::into_owned(id), rights)),
+        let known = if links.len() < SMALL_LINKS {
+            links.iter().position(|(known, _)| *known == id)
+        } else {
+            if index.is_empty() {
+                index.extend(links.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)));
+            }
+            index.get(id.as_ref()).copied()
+        };
+        match known {
+            Some(i) => links[i].1 = rights,
+            None => {
+                if !index.is_empty() {
+                    index.insert(id.to_string(), links.len());
+                }
+                links.push((Cow::into_owned(id), rights));
+            }
         }
         Ok(Flow::Continue(()))
     })?;
     Ok(links)
 }
+
+/// Up to this many links a linear search for a repeated id is cheaper than an index.
+const SMALL_LINKS: usize = 8;
 
 /// `serde_json::Value::as_u64` on a raw value: a whole number within u64 (not a fraction, not an exponent form).
 fn unsigned(raw: &str) -> Option<u64> {
@@ -198,5 +242,32 @@ fn unsigned(raw: &str) -> Option<u64> {
         // `-0` and the like: rare enough to ask serde_json what it makes of them.
         Some(b'-') => serde_json::from_str::<serde_json::Value>(raw).ok()?.as_u64(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_link_lists_keep_first_places_and_last_rights() {
+        // 20 ids, then 5 and 15 again: the index path (more than SMALL_LINKS) must agree with serde_json's map.
+        let mut members: Vec<String> = (0..20).map(|i| format!("\"user//u{i}\":{{\"rights\":{i}}}")).collect();
+        members.push("\"user//u5\":{\"rights\":500}".into());
+        members.push("\"user//u15\":{\"rights\":1500}".into());
+        let text = format!(
+            "{{\"action\":\"users\",\"users\":[{{\"_id\":\"user//admin\",\"links\":{{{}}}}}]}}",
+            members.join(",")
+        );
+        let admin = &accounts(&text).unwrap()[0];
+        let mut want: Vec<(String, u32)> = (0..20).map(|i| (format!("user//u{i}"), i)).collect();
+        want[5].1 = 500;
+        want[15].1 = 1500;
+        assert_eq!(admin.other_links, 20);
+        let group = format!(
+            "{{\"meshes\":[{{\"_id\":\"mesh//m\",\"links\":{{{}}}}}]}}",
+            members.join(",")
+        );
+        assert_eq!(groups(&group).unwrap()[0].links, want);
     }
 }

@@ -86,7 +86,7 @@ pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<Vec<Servic
         .filter(|(g, (_, user))| trust.doubt(g, Some(&user_id(&cfg.domain, user))).is_none())
         .collect();
     let ids: Vec<String> = ours.iter().map(|(g, _)| g.id.clone()).collect();
-    let counts = usage::count_paged(&mut session, &ids, &groups)?;
+    let counts = usage::count_paged(&mut session, &ids, ids.iter().map(String::as_str))?;
     session.close();
     let index = AccountIndex::new(&accounts);
     let mut list: Vec<ServiceAccount> = ours

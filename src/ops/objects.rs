@@ -25,6 +25,12 @@ pub fn fetch_groups<H: Host>(session: &mut Session<'_, H>) -> Result<Vec<Group>>
     lists::groups(&text).map_err(|e| e.into_error("meshes", || session.not_an_object()))
 }
 
+/// The ids of the groups the session may see (`meshes`, every other member skipped).
+pub fn fetch_group_ids<H: Host>(session: &mut Session<'_, H>) -> Result<Vec<String>> {
+    let text = session.call_text("meshes", json!({}))?;
+    lists::group_ids(&text).map_err(|e| e.into_error("meshes", || session.not_an_object()))
+}
+
 /// Every account (`users`; site right MANAGEUSERS), skimmed (`messages::lists`).
 pub fn fetch_accounts<H: Host>(session: &mut Session<'_, H>) -> Result<Vec<Account>> {
     let text = session.call_text("users", json!({}))?;

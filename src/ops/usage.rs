@@ -14,8 +14,7 @@ use crate::host::Host;
 use crate::ops::devices::agent_connected;
 use crate::ops::installer_links::mesh_suffix;
 use crate::ops::nodes;
-use crate::ops::objects::fetch_groups;
-use crate::service::Group;
+use crate::ops::objects::fetch_group_ids;
 use crate::session::Session;
 use crate::skim::{self, Flow};
 
@@ -69,9 +68,9 @@ pub fn run<H: Host>(host: &mut H, input: UsageInput) -> Result<BTreeMap<String, 
         return Ok(out);
     }
     let mut session = Session::open_preferred(host, &cfg)?;
-    let groups = fetch_groups(&mut session)?;
+    let existing = fetch_group_ids(&mut session)?;
     // Every device of the server, page by page: skimmed, only `conn` of wanted groups is read.
-    let counts = count_paged(&mut session, &valid, &groups)?;
+    let counts = count_paged(&mut session, &valid, existing.iter().map(String::as_str))?;
     session.close();
     for (id, usage) in counts {
         out.insert(id, usage.map_or(GroupCount::Gone, GroupCount::Counted));
@@ -97,8 +96,12 @@ fn partition(ids: &[String]) -> (Vec<String>, Vec<(String, GroupCount)>) {
 /// them into one message. Existence comes from `meshes` (groups without devices are absent from `nodes`).
 /// Pages have no fixed order: a device added or removed on the server while the pages are read can shift one
 /// device between pages (counted twice or not at all in this run; the next run counts it right).
-pub fn count_paged<H: Host>(session: &mut Session<'_, H>, wanted: &[String], groups: &[Group]) -> Result<Usage> {
-    let mut counter = Counter::new(wanted, groups);
+pub fn count_paged<'e, H: Host>(
+    session: &mut Session<'_, H>,
+    wanted: &[String],
+    existing: impl IntoIterator<Item = &'e str>,
+) -> Result<Usage> {
+    let mut counter = Counter::new(wanted, existing);
     if counter.counted.is_empty() {
         // None of the wanted groups exists: nothing to count, no device list to read.
         return Ok(counter.finish());
@@ -108,8 +111,8 @@ pub fn count_paged<H: Host>(session: &mut Session<'_, H>, wanted: &[String], gro
 }
 
 /// `count_paged` over one reply already read (a server that does not page, or a test).
-pub fn count(wanted: &[String], groups: &[Group], nodes: &str) -> Result<Usage> {
-    let mut counter = Counter::new(wanted, groups);
+pub fn count<'e>(wanted: &[String], existing: impl IntoIterator<Item = &'e str>, nodes: &str) -> Result<Usage> {
+    let mut counter = Counter::new(wanted, existing);
     nodes::read_page(nodes, |group, c| counter.node(group, c))?;
     Ok(counter.finish())
 }
@@ -121,8 +124,8 @@ struct Counter<'w> {
 }
 
 impl<'w> Counter<'w> {
-    fn new(wanted: &'w [String], groups: &[Group]) -> Self {
-        let existing: BTreeSet<&str> = groups.iter().map(|g| g.id.as_str()).collect();
+    fn new<'e>(wanted: &'w [String], existing: impl IntoIterator<Item = &'e str>) -> Self {
+        let existing: BTreeSet<&str> = existing.into_iter().collect();
         let counted = wanted
             .iter()
             .filter(|id| existing.contains(id.as_str()))
@@ -197,8 +200,9 @@ mod tests {
             json!({"action":"meshes","meshes":[{"_id":"mesh//a"},{"_id":"mesh//b"},{"_id":"mesh//gone","deleted":1}]});
         let nodes = json!({"action":"nodes","nodes":{"mesh//a":[{"_id":"node//1","conn":1},{"_id":"node//2"}]}});
         let wanted = ["mesh//a", "mesh//b", "mesh//gone", "mesh//never"].map(String::from);
-        let groups = crate::messages::lists::groups(&meshes.to_string()).unwrap();
-        let u = count(&wanted, &groups, &nodes.to_string()).unwrap();
+        let ids = crate::messages::lists::group_ids(&meshes.to_string()).unwrap();
+        let existing = || ids.iter().map(String::as_str);
+        let u = count(&wanted, existing(), &nodes.to_string()).unwrap();
         assert_eq!(u["mesh//a"], Some(GroupUsage { devices: 2, online: 1 }));
         assert_eq!(u["mesh//b"], Some(GroupUsage { devices: 0, online: 0 }));
         assert_eq!(u["mesh//gone"], None);
@@ -208,7 +212,7 @@ mod tests {
             r#"{"action":"nodes","nodes":[]}"#,
             r#"{"nodes":{"mesh//a":[{]}}"#,
         ] {
-            assert!(count(&wanted, &groups, broken).is_err(), "{broken}");
+            assert!(count(&wanted, existing(), broken).is_err(), "{broken}");
         }
     }
 
