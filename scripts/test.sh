@@ -45,8 +45,12 @@ echo "   replayed through it, meshconnector against a real MeshCentral (node --t
 cargo clippy --quiet --locked --lib --target wasm32-unknown-unknown --features js --target-dir target/js -- -D warnings
 scripts/build-js.sh >/dev/null
 node --test js-host/test/
-echo "== PHP tests (phpunit; backend auto = Wasmer through FFI here)"
-phpunit --configuration phpunit.xml.dist
+# Each suite in its own process: the unit suite loads the module's classes from the source tree, the e2e suite's
+# module tests from the installed release zip, and one PHP process can hold only one copy of a class.
+echo "== PHP tests (phpunit unit, then e2e; backend auto = Wasmer through FFI here)"
+phpunit --configuration phpunit.xml.dist --testsuite unit
+phpunit --configuration phpunit.xml.dist --testsuite e2e
 echo "== PHP tests again on the translated backend (MESHCONNECTOR_BACKEND=translated: every connector that does not"
 echo "   name its backend, including those of the module's web servers and CGI processes, which inherit the variable)"
-MESHCONNECTOR_BACKEND=translated phpunit --configuration phpunit.xml.dist
+MESHCONNECTOR_BACKEND=translated phpunit --configuration phpunit.xml.dist --testsuite unit
+MESHCONNECTOR_BACKEND=translated phpunit --configuration phpunit.xml.dist --testsuite e2e

@@ -42,6 +42,7 @@ enum Request {
     /// Retires again the groups of terminated services that an agent brought back (MeshCentral undeletes).
     Sweep(ops::sweep::SweepInput),
     /// Every connector group and account checked against the ownership and rights rules (changes nothing).
+    #[cfg(any(feature = "js", not(target_arch = "wasm32")))]
     Audit(ops::audit::AuditInput),
     /// Every service the connector provisioned on the server.
     ListAccounts(ops::list_accounts::ListAccountsInput),
@@ -94,6 +95,7 @@ fn execute<H: Host>(host: &mut H, request: Request) -> Result<String> {
         Request::Terminate(input) => to_json(ops::terminate::run(host, input)?),
         Request::Sweep(input) => to_json(ops::sweep::run(host, input)?),
         Request::ListAccounts(input) => to_json(ops::list_accounts::run(host, input)?),
+        #[cfg(any(feature = "js", not(target_arch = "wasm32")))]
         Request::Audit(input) => to_json(ops::audit::run(host, input)?),
         Request::InviteLink(input) => to_json(ops::invite_link::run(host, input)?),
         Request::Usage(input) => to_json(ops::usage::run(host, input)?),
