@@ -401,7 +401,16 @@ final class MeshCentralServer
             array_map('strval', $args),
             ['--url', $this->url(), '--loginuser', $this->adminUser, '--loginpass', $this->adminPassword]
         );
-        [$code, $stdout, $stderr] = self::run($command, $timeout);
+        // Its standard output goes to a file, not a pipe: meshctrl ends with process.exit() right after console.log, and
+        // Node writes to a pipe asynchronously, so a large answer (listdevicegroups --json with a few hundred groups,
+        // over 64 KiB) would come out cut off. Writes to a file are synchronous.
+        $file = tempnam(sys_get_temp_dir(), 'meshctrl-');
+        try {
+            [$code, , $stderr] = self::run($command, $timeout, $file);
+            $stdout = (string) file_get_contents($file);
+        } finally {
+            @unlink($file);
+        }
         if ($code !== 0) {
             throw new RuntimeException(sprintf("meshctrl exited with %d: %s\n%s", $code, $stdout, $stderr));
         }
@@ -630,22 +639,26 @@ final class MeshCentralServer
      * @param list<string> $command
      * @return array{0: int, 1: string, 2: string}
      */
-    private static function run(array $command, float $timeout): array
+    private static function run(array $command, float $timeout, ?string $stdoutFile = null): array
     {
         $process = proc_open(
             $command,
-            [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
+            [0 => ['file', '/dev/null', 'r'], 1 => $stdoutFile === null ? ['pipe', 'w'] : ['file', $stdoutFile, 'w'], 2 => ['pipe', 'w']],
             $pipes,
             self::repoRoot()
         );
         if (!is_resource($process)) {
             throw new RuntimeException('Cannot run ' . $command[0]);
         }
-        stream_set_blocking($pipes[1], false);
-        stream_set_blocking($pipes[2], false);
         $out = ['', ''];
         $deadline = microtime(true) + $timeout;
-        $open = [1 => $pipes[1], 2 => $pipes[2]];
+        $open = [];
+        foreach ([1, 2] as $index) {
+            if (isset($pipes[$index])) {
+                stream_set_blocking($pipes[$index], false);
+                $open[$index] = $pipes[$index];
+            }
+        }
         while ($open !== []) {
             $read = array_values($open);
             $write = $except = null;
