@@ -25,7 +25,7 @@ use crate::ops::objects::{create_group, customer_view, delete_group, delete_user
 use crate::ownership::Trust;
 use crate::rights::{check_customer_group_rights, RightsPreset, CUSTOMER_SITE_RIGHTS};
 use crate::service::{self, find_account, find_group, not_ours_reason, ServiceRef};
-use crate::session::{expect_ok, Session};
+use crate::session::{expect_ok, AuthMethod, Detached, Session};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -84,6 +84,9 @@ struct Plan {
 struct Created {
     group: Option<String>,
     user: Option<String>,
+    /// The user was linked with full rights so that it can take the connector's own link off the new group
+    /// (`hand_over`); its plan's rights are set when that is done.
+    full_link: bool,
 }
 
 pub fn run<H: Host>(host: &mut H, input: ProvisionInput) -> Result<Provisioned> {
@@ -104,7 +107,8 @@ pub fn run<H: Host>(host: &mut H, input: ProvisionInput) -> Result<Provisioned> 
     let mut created = Created::default();
     let mut session = Session::open_preferred(host, &cfg)?;
     let outcome = if input.fresh {
-        fresh_steps(&mut session, &cfg, &plan, &password, &mut created)
+        let hand_over = can_hand_over(&session, &cfg);
+        fresh_steps(&mut session, &cfg, &plan, &password, &mut created, hand_over)
     } else {
         steps(&mut session, &cfg, &plan, &password, &mut created)
     };
@@ -112,6 +116,11 @@ pub fn run<H: Host>(host: &mut H, input: ProvisionInput) -> Result<Provisioned> 
         Ok(mut p) => {
             // A password generated for an account that already existed was never set: do not hand it out.
             p.generated_password = if p.created_user { generated } else { None };
+            if created.full_link {
+                let connector = session.own_user_id();
+                let detached = session.detach();
+                hand_over(host, detached, &connector, &cfg, &plan, &p)?;
+            }
             Ok(p)
         }
         Err(e) if outcome_unknown(&e) => Err(e),
@@ -251,6 +260,7 @@ fn fresh_steps<H: Host>(
     plan: &Plan,
     password: &str,
     created: &mut Created,
+    hand_over: bool,
 ) -> Result<Provisioned> {
     let mesh_id = create_group(session, &plan.group_name, &plan.description)?;
     created.group = Some(mesh_id.clone());
@@ -271,7 +281,12 @@ fn fresh_steps<H: Host>(
         }
         Err(e) => return Err(e),
     }
-    link(session, &mesh_id, &uid, plan.rights)?;
+    if hand_over {
+        created.full_link = true;
+        link(session, &mesh_id, &uid, FULL_GROUP_RIGHTS)?;
+    } else {
+        link(session, &mesh_id, &uid, plan.rights)?;
+    }
     Ok(Provisioned {
         mesh_id,
         group_name: plan.group_name.clone(),
@@ -282,6 +297,60 @@ fn fresh_steps<H: Host>(
         created_group: true,
         created_user: true,
     })
+}
+
+/// MeshCentral's rights value of a group administrator: only an account with exactly these may remove another one's
+/// link (`removemeshuser`: "a non-admin can't kick out an admin"; it then answers nothing at all).
+const FULL_GROUP_RIGHTS: u32 = 0xFFFF_FFFF;
+
+/// Whether a new group can be left without the connector's own link: MeshCentral links the creator to every group it
+/// makes, and the connector's account then carries one link per service (10,000 links, a 950 KB account at 10,000
+/// services), which MeshCentral saves and sends to the connector's sessions on every group it creates or deletes and
+/// in every login greeting. An account that MeshCentral lets see every group (a full site administrator in
+/// `manageAllDeviceGroups`, as the installation requires: the server says so in `serverinfo`) has full rights on
+/// every group without a link, so the link adds nothing. MeshCentral refuses to let an account remove its own link;
+/// the customer's account does it (`hand_over`), which needs a cookie login (the login token key).
+fn can_hand_over<H: Host>(session: &Session<'_, H>, cfg: &ServerConfig) -> bool {
+    session.serverinfo.manage_all_device_groups
+        && session.userinfo.siteadmin == u64::from(u32::MAX)
+        && cfg.login_token_key.is_some()
+        && !cfg.is_login_token_user()
+}
+
+/// Takes the connector's link off the new group through the customer's own session (linked with full rights for that
+/// moment, as MeshCentral requires), then sets the customer's rights to the plan's on the connector's session. Ownership
+/// is unchanged: MeshCentral's `creatorid` still names the connector, and the only link left is the customer's. If the
+/// customer's session cannot do it, the connector simply stays linked (as groups of earlier releases are); the plan's
+/// rights are set either way. Cut off in between, the customer keeps full rights on its own new group until the next
+/// run (not fresh: its search relinks the plan's rights); nothing else of the server is reachable with them.
+fn hand_over<H: Host>(
+    host: &mut H,
+    detached: Detached,
+    connector: &str,
+    cfg: &ServerConfig,
+    plan: &Plan,
+    p: &Provisioned,
+) -> Result<()> {
+    let as_customer = ServerConfig {
+        username: p.username.clone(),
+        password: None,
+        ..cfg.clone()
+    };
+    let removed = Session::open(&mut *host, &as_customer, AuthMethod::LoginToken).and_then(|mut customer| {
+        let reply = customer.call("removemeshuser", json!({"meshid": p.mesh_id, "userid": connector}));
+        customer.close();
+        expect_ok(&reply?, "removemeshuser")
+    });
+    let mut session = Session::attach(host, detached);
+    if let Err(e) = &removed {
+        session.log(
+            LogLevel::Warn,
+            &format!("the connector's own link on the new group {} stays ({e})", p.mesh_id),
+        );
+    }
+    link(&mut session, &p.mesh_id, &p.user_id, plan.rights)?;
+    session.close();
+    Ok(())
 }
 
 /// A service provisioned before (a stored group id: Re-sync, Create run again), proven in the customer's own view

@@ -106,19 +106,44 @@ final class ProvisionTest extends ServiceTestCase
         }
     }
 
-    /** A first attempt (`fresh`) makes the same objects as a search-first one, reading neither `meshes` nor `users`. */
-    public function testAFirstAttemptMakesTheSameObjectsWithoutReadingTheServer(): void
+    /**
+     * A first attempt (`fresh`) makes the same objects as a search-first one, reading neither `meshes` nor `users`,
+     * and leaves the new group without the connector's own link (it sees every group through
+     * `manageAllDeviceGroups`): the customer's session takes it off, then the customer gets the plan's rights. Every
+     * later operation still works, and MeshCentral's `creatorid` still names the connector.
+     */
+    public function testAFirstAttemptMakesTheObjectsReadingNothingAndLeavesNoConnectorLink(): void
     {
         $service = self::newService('fresh');
-        $sent = [];
-        $p = self::recordingConnector($sent)->provision(self::goodSettings(), $service, new \MeshCentralConnector\ProvisionOptions(groupNameTemplate: '{company} #{service_id}', preset: 'full', vars: ['company' => 'Test Co', 'service_id' => 1], fresh: true));
-        self::assertSame([['createmesh', 'adduser', 'addmeshuser']], $sent, 'one session, three requests, no list read');
+        $sessions = [];
+        $p = self::recordingConnector($sessions)->provision(self::goodSettings(), $service, new \MeshCentralConnector\ProvisionOptions(groupNameTemplate: '{company} #{service_id}', preset: 'full', vars: ['company' => 'Test Co', 'service_id' => 1], fresh: true));
+        // The hook counts connections by their opening: the connector's session goes on after the customer's.
+        self::assertSame(['createmesh', 'adduser', 'addmeshuser', 'removemeshuser', 'addmeshuser'], array_merge(...$sessions), 'no list read');
+        self::assertCount(2, $sessions, "the connector's session and the customer's");
         self::assertTrue($p['created_group'] && $p['created_user']);
         self::assertSame([$p['mesh_id']], self::groupsMarkedFor($service['key']));
         $user = self::serverUsers()[$p['user_id']];
         self::assertSame(64 | 128 | 1024, $user['siteadmin']);
         self::assertSame([$p['mesh_id']], array_keys($user['links']));
-        self::assertSame(0x16C0DC, $user['links'][$p['mesh_id']]['rights']);
+        self::assertSame(0x16C0DC, $user['links'][$p['mesh_id']]['rights'], 'the plan\'s rights, not the full ones of the hand-over');
+        $group = self::serverGroups()[$p['mesh_id']];
+        self::assertSame([$p['user_id']], array_keys((array) $group['links']), 'only the customer is linked');
+        self::assertSame('user//' . strtolower(self::server()->adminUser()), $group['creatorid'] ?? null);
+        $admin = self::serverUsers()['user//' . strtolower(self::server()->adminUser())];
+        self::assertArrayNotHasKey($p['mesh_id'], (array) ($admin['links'] ?? []), 'the connector carries no link for it');
+
+        // The rest of the lifecycle, as WHMCS calls it (with the stored group id).
+        $stored = $service + ['mesh_id' => $p['mesh_id']];
+        $c = self::connector();
+        self::assertTrue($c->suspend(self::goodSettings(), $stored)['locked']);
+        self::assertFalse($c->unsuspend(self::goodSettings(), $stored)['locked']);
+        $c->changePackage(self::goodSettings(), $stored, 'view_only');
+        self::assertSame(0x100708, self::serverUsers()[$p['user_id']]['links'][$p['mesh_id']]['rights']);
+        self::assertSame([], $c->devices(self::goodSettings(), $p['mesh_id'], $p['username']));
+        self::assertSame($p['mesh_id'], self::provision($stored)['mesh_id'], 'Create again adopts it');
+        $c->terminate(self::goodSettings(), $stored);
+        self::assertSame([], self::groupsMarkedFor($service['key']));
+        self::assertArrayNotHasKey($p['user_id'], self::serverUsers());
     }
 
     public function testInvalidInputIsRefusedBeforeAnythingIsSent(): void
