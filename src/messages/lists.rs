@@ -43,21 +43,27 @@ impl ListError {
 
 /// The groups that exist (not marked `deleted`) in a `meshes` reply, in the server's order.
 pub fn groups(text: &str) -> std::result::Result<Vec<Group>, ListError> {
-    let mut out = Vec::new();
-    read_list(text, "meshes", false, |c| {
-        if let Some(g) = group(c)? {
-            out.push(g);
-        }
-        Ok(())
-    })?;
-    Ok(out)
+    let out = std::cell::RefCell::new(Vec::new());
+    read_list(
+        text,
+        "meshes",
+        false,
+        |c| {
+            if let Some(g) = group(c)? {
+                out.borrow_mut().push(g);
+            }
+            Ok(())
+        },
+        || out.borrow_mut().clear(),
+    )?;
+    Ok(out.into_inner())
 }
 
 /// Only the ids of the groups that exist in a `meshes` reply (what a device count needs: every other member of
 /// each group is skipped unread).
 pub fn group_ids(text: &str) -> std::result::Result<Vec<String>, ListError> {
-    let mut out = Vec::new();
-    read_list(text, "meshes", false, |c| {
+    let out = std::cell::RefCell::new(Vec::new());
+    let read = |c: &mut Cursor<'_>| -> Skim<()> {
         if c.peek() != Some(b'{') {
             return Ok(());
         }
@@ -71,47 +77,76 @@ pub fn group_ids(text: &str) -> std::result::Result<Vec<String>, ListError> {
             Ok(Flow::Continue(()))
         })?;
         if let Some(id) = id.and_then(skim::owned_string).filter(|_| !deleted) {
-            out.push(id);
+            out.borrow_mut().push(id);
         }
         Ok(())
-    })?;
-    Ok(out)
+    };
+    read_list(text, "meshes", false, read, || out.borrow_mut().clear())?;
+    Ok(out.into_inner())
 }
 
 /// The accounts in a `users` reply, in the server's order.
 pub fn accounts(text: &str) -> std::result::Result<Vec<Account>, ListError> {
-    let mut out = Vec::new();
-    read_list(text, "users", true, |c| {
-        if let Some(a) = account(c)? {
-            out.push(a);
-        }
-        Ok(())
-    })?;
-    Ok(out)
+    let out = std::cell::RefCell::new(Vec::new());
+    read_list(
+        text,
+        "users",
+        true,
+        |c| {
+            if let Some(a) = account(c)? {
+                out.borrow_mut().push(a);
+            }
+            Ok(())
+        },
+        || out.borrow_mut().clear(),
+    )?;
+    Ok(out.into_inner())
 }
 
-/// Walks the reply object, calling `item` on each entry of its array member `list` (the last one when the member
-/// repeats, as serde_json keeps it). With `refusable`, a string `result` is MeshCentral's refusal (`users` answers
-/// `Access denied` that way; `meshes` always lists).
+/// Walks the reply object once, calling `item` on each entry of its array member `list` (when the member repeats,
+/// the last one counts, as serde_json keeps it: `reset` forgets what an earlier one gave). With `refusable`, a string
+/// `result` is MeshCentral's refusal (`users` answers `Access denied` that way; `meshes` always lists). One pass: at
+/// 10,000 services the lists are megabytes, and each pass over them costs ~1 s on the translated backend.
 fn read_list(
     text: &str,
     list: &str,
     refusable: bool,
     mut item: impl FnMut(&mut Cursor<'_>) -> Skim<()>,
+    mut reset: impl FnMut(),
 ) -> std::result::Result<(), ListError> {
-    // Find the last `list` member and any `result` first (cheap: values are skipped), then read the list once.
-    let [items, result] = skim::pick(text, [list, "result"]).map_err(|_| ListError::NotJson)?;
-    if let Some(refusal) = result.filter(|_| refusable).and_then(skim::owned_string) {
-        return Err(ListError::Refused(refusal));
-    }
-    let items = items.filter(|raw| raw.starts_with('[')).ok_or(ListError::NoList)?;
-    let mut cursor = Cursor::new(items);
+    let mut cursor = Cursor::new(text);
+    let (mut seen, mut refusal) = (false, None);
     cursor
-        .array(|c| {
-            item(c)?;
+        .object(|c, key| {
+            if key == list {
+                if c.peek() == Some(b'[') {
+                    if seen {
+                        reset();
+                    }
+                    seen = true;
+                    c.array(|c| {
+                        item(c)?;
+                        Ok(Flow::Continue(()))
+                    })?;
+                } else {
+                    // A later non-array member of that name is what serde_json would keep.
+                    seen = false;
+                    reset();
+                }
+            } else if key == "result" && refusable {
+                refusal = Some(skim::owned_string(c.raw()?));
+            }
             Ok(Flow::Continue(()))
         })
-        .map_err(|_| ListError::NotJson)
+        .and_then(|()| cursor.finish())
+        .map_err(|_| ListError::NotJson)?;
+    if let Some(Some(text)) = refusal {
+        return Err(ListError::Refused(text));
+    }
+    if !seen {
+        return Err(ListError::NoList);
+    }
+    Ok(())
 }
 
 /// One `meshes` entry; None for an entry that is not a group object with a string `_id`, or is marked deleted.
