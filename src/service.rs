@@ -17,8 +17,8 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::config::{user_id, validate_username};
 use crate::error::{Error, Result};
+use crate::ids::{mesh_suffix, user_id, validate_username};
 use crate::ownership::Trust;
 use crate::rights::{CUSTOMER_SITE_MASK, CUSTOMER_SITE_RIGHTS};
 
@@ -48,7 +48,7 @@ impl ServiceRef {
         validate_key(&self.key)?;
         validate_username(&self.username())?;
         if let Some(id) = &self.mesh_id {
-            crate::ops::installer_links::mesh_suffix(id)?;
+            mesh_suffix(id)?;
         }
         Ok(())
     }

@@ -6,10 +6,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::config::{user_id, ServerConfig, ServerInput};
+use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::Host;
-use crate::ops::installer_links::mesh_suffix;
+use crate::ids::{mesh_suffix, user_id};
 use crate::ops::objects::{open_as, owned_group};
 use crate::ownership::Trust;
 

@@ -4,9 +4,10 @@
 
 use serde_json::{json, Value};
 
-use crate::config::{validate_username, ServerConfig};
+use crate::config::ServerConfig;
 use crate::error::{Error, Result};
 use crate::host::{Host, LogLevel};
+use crate::ids::validate_username;
 use crate::messages::lists;
 use crate::ownership::Trust;
 use crate::service::{find_group, Account, Group, ServiceRef};

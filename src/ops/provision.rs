@@ -18,9 +18,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::config::{user_id, ServerConfig, ServerInput};
+use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::{Host, LogLevel};
+use crate::ids::user_id;
 use crate::ops::objects::{create_group, customer_view, delete_group, delete_user, link, load_state};
 use crate::ownership::Trust;
 use crate::rights::{check_customer_group_rights, RightsPreset, CUSTOMER_SITE_RIGHTS};

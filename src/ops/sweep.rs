@@ -22,10 +22,10 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{user_id, ServerConfig, ServerInput};
+use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::{Host, LogLevel};
-use crate::ops::installer_links::mesh_suffix;
+use crate::ids::{mesh_suffix, user_id};
 use crate::ops::objects::{delete_group, load_state};
 use crate::ops::terminate::{retire_devices, retired_group, Terminated};
 use crate::ownership::Trust;
