@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::ownership::NotOwned;
+
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum Error {
     /// The request itself is malformed or a setting is invalid; nothing was sent.
@@ -42,13 +44,23 @@ pub enum Error {
     Remote { action: String, message: String },
     /// An object exists but was not made by the connector for this service, so the connector will not touch it.
     #[error("refusing to touch a MeshCentral object the connector did not create: {0}")]
-    NotOwned(String),
+    NotOwned(NotOwned),
     /// The service's MeshCentral object is gone (e.g. deleted by hand in MeshCentral).
     #[error("{0}")]
     NotFound(String),
     /// The host (PHP) could not provide a facility such as randomness.
     #[error("host failure: {0}")]
     Host(String),
+    /// A bug in the core itself (e.g. a value it could not serialise); not the host's nor MeshCentral's doing.
+    #[error("internal error in the connector core: {0}")]
+    Internal(String),
+    /// A failure after which undoing this call's own changes failed too. It keeps the original's kind (so the host
+    /// handles it as it would the original) and says what may be left over.
+    #[error(
+        "{original}; cleaning up failed too ({cleanup}), so a device group or user may be left over: run create again \
+         to finish, or terminate to remove it"
+    )]
+    CleanupFailed { original: Box<Error>, cleanup: Box<Error> },
 }
 
 impl Error {
@@ -70,12 +82,20 @@ impl Error {
             Error::NotOwned(_) => "not_owned",
             Error::NotFound(_) => "not_found",
             Error::Host(_) => "host",
+            Error::Internal(_) => "internal",
+            Error::CleanupFailed { original, .. } => original.kind(),
         }
     }
 
     /// True for the failures that say "these credentials were refused".
     pub fn is_auth_refusal(&self) -> bool {
         matches!(self, Error::AuthRejected { .. })
+    }
+}
+
+impl From<NotOwned> for Error {
+    fn from(reason: NotOwned) -> Self {
+        Error::NotOwned(reason)
     }
 }
 

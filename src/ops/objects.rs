@@ -9,9 +9,10 @@ use crate::error::{Error, Result};
 use crate::host::{Host, LogLevel};
 use crate::ids::validate_username;
 use crate::messages::lists;
-use crate::ownership::Trust;
+use crate::messages::reply::expect_ok;
+use crate::ownership::{GroupRef, NotOwned, Trust};
 use crate::service::{find_group, Account, Group, ServiceRef};
-use crate::session::{expect_ok, AuthMethod, Session};
+use crate::session::{AuthMethod, Session};
 
 /// Every group that exists and every account (`meshes` + `users`): what ownership checks and lookups work on.
 pub fn load_state<H: Host>(session: &mut Session<'_, H>) -> Result<(Vec<Group>, Vec<Account>)> {
@@ -80,9 +81,12 @@ pub fn owned_group<H: Host>(
         None => trust.doubt_creator(&group),
     };
     if let Some(doubt) = doubt {
-        return Err(Error::NotOwned(format!(
-            "the device group {mesh_id} is not the connector's: {doubt}"
-        )));
+        return Err(NotOwned::Group {
+            id: mesh_id.to_string(),
+            via: GroupRef::Named,
+            doubt,
+        }
+        .into());
     }
     Ok(group)
 }
