@@ -2,6 +2,7 @@
 
 use thiserror::Error;
 
+use crate::messages::reply::ReplyFault;
 use crate::ownership::NotOwned;
 
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -42,6 +43,10 @@ pub enum Error {
     /// MeshCentral answered with an error text.
     #[error("MeshCentral refused {action}: {message}")]
     Remote { action: String, message: String },
+    /// MeshCentral answered, but not with a reply the core can read (kind `remote`, as it was when this was a text:
+    /// the hosts handle it as a refusal of the request).
+    #[error("MeshCentral refused {action}: {fault}")]
+    BadReply { action: String, fault: ReplyFault },
     /// An object exists but was not made by the connector for this service, so the connector will not touch it.
     #[error("refusing to touch a MeshCentral object the connector did not create: {0}")]
     NotOwned(NotOwned),
@@ -78,7 +83,7 @@ impl Error {
             Error::AuthRejected { .. } => "auth_rejected",
             Error::InsufficientRights { .. } => "insufficient_rights",
             Error::ConnectionLost(_) => "connection_lost",
-            Error::Remote { .. } => "remote",
+            Error::Remote { .. } | Error::BadReply { .. } => "remote",
             Error::NotOwned(_) => "not_owned",
             Error::NotFound(_) => "not_found",
             Error::Host(_) => "host",
@@ -100,3 +105,30 @@ impl From<NotOwned> for Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_cleanup_keeps_the_original_kind_and_says_what_may_be_left() {
+        let original = Error::Remote {
+            action: "addmeshuser".into(),
+            message: "Access denied".into(),
+        };
+        let e = Error::CleanupFailed {
+            original: Box::new(original.clone()),
+            cleanup: Box::new(Error::Timeout {
+                what: "deletemesh".into(),
+                ms: 15_000,
+            }),
+        };
+        assert_eq!(e.kind(), "remote");
+        assert!(e
+            .to_string()
+            .starts_with(&format!("{original}; cleaning up failed too (MeshCentral did not")));
+        assert!(e
+            .to_string()
+            .ends_with("run create again to finish, or terminate to remove it"));
+    }
+}

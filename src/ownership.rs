@@ -257,4 +257,51 @@ mod tests {
             Some(Doubt::LinkedTo("user//mallory".into()))
         );
     }
+
+    #[test]
+    fn refusals_read_as_they_always_did() {
+        let not_owned = |r: NotOwned| crate::error::Error::from(r).to_string();
+        let prefix = "refusing to touch a MeshCentral object the connector did not create: ";
+        assert_eq!(
+            not_owned(NotOwned::Group {
+                id: "mesh//g".into(),
+                via: GroupRef::Marked {
+                    key: "k1".into(),
+                    user: "mc-k1".into()
+                },
+                doubt: Doubt::LinkedTo("user//mallory".into()),
+            }),
+            format!("{prefix}the device group mesh//g of service 'k1' is not the connector's for user 'mc-k1': user//mallory has rights on it")
+        );
+        assert_eq!(
+            not_owned(NotOwned::Account {
+                name: "mc-k1".into(),
+                stopped: AccountUse::Create,
+                doubt: AccountDoubt::SiteRights(0xFFFF_FFFF),
+            }),
+            format!("{prefix}a MeshCentral account named 'mc-k1' already exists and its site rights (0xffffffff) are not the connector's customer profile; choose another username")
+        );
+        assert_eq!(
+            not_owned(NotOwned::Account {
+                name: "mc-k1".into(),
+                stopped: AccountUse::Terminate,
+                doubt: AccountDoubt::LinkedElsewhere,
+            }),
+            format!("{prefix}the account 'mc-k1' was left alone because it is linked to other device groups or devices; nothing was removed")
+        );
+        assert_eq!(
+            not_owned(NotOwned::StoredGroupUnmarked {
+                id: "mesh//g".into(),
+                key: "k1".into()
+            }),
+            format!("{prefix}the device group mesh//g stored for this service does not carry the connector's marker for service 'k1'")
+        );
+        assert_eq!(
+            not_owned(NotOwned::DuplicateGroups {
+                count: 2,
+                key: "k1".into()
+            }),
+            format!("{prefix}2 device groups made by the connector carry the marker of service 'k1'; resolve the duplicates in MeshCentral")
+        );
+    }
 }

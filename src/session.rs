@@ -403,17 +403,30 @@ fn transport_error(url: &str, e: TransportError, stage: Stage<'_>) -> Error {
                 TransportError::BadHandle => Error::Host("bad handle".into()),
             }
         }
-        Stage::Send => Error::ConnectionLost(format!("{e:?}")),
+        // A send that fails leaves the connection unusable whatever the reason: every case is `connection_lost`.
+        Stage::Send => match e {
+            TransportError::TimedOut => Error::ConnectionLost("sending timed out".into()),
+            TransportError::BadHandle => Error::ConnectionLost("the connection handle is no longer valid".into()),
+            other => lost(other),
+        },
         Stage::Receive { timed_out } => match e {
             TransportError::TimedOut => timed_out,
-            TransportError::Closed(r) => {
-                Error::ConnectionLost(if r.is_empty() { "closed by the server".into() } else { r })
-            }
-            TransportError::TooLarge => Error::ConnectionLost("a message exceeded the size limit".into()),
             TransportError::BadHandle => Error::Host("the connection handle is no longer valid".into()),
-            TransportError::Failed { kind, message } => Error::ConnectionLost(format!("{kind}: {message}")),
+            other => lost(other),
         },
     }
+}
+
+/// A connection that was open and is not any more.
+fn lost(e: TransportError) -> Error {
+    Error::ConnectionLost(match e {
+        TransportError::Closed(r) if r.is_empty() => "closed by the server".into(),
+        TransportError::Closed(r) => r,
+        TransportError::TooLarge => "a message exceeded the size limit".into(),
+        TransportError::Failed { kind, message } => format!("{kind}: {message}"),
+        TransportError::TimedOut => "timed out".into(),
+        TransportError::BadHandle => "the connection handle is no longer valid".into(),
+    })
 }
 
 #[cfg(test)]
@@ -496,5 +509,43 @@ mod tests {
         assert_eq!(e.to_string(), "MeshCentral did not answer in time (login, 15000 ms)");
         assert_eq!(host.opened, vec![crate::config::DEFAULT_TIMEOUT_MS]);
         assert_eq!(host.waits, vec![crate::config::DEFAULT_TIMEOUT_MS]);
+    }
+
+    #[test]
+    fn one_mapping_reads_a_failure_by_where_it_happened() {
+        let url = "wss://127.0.0.1:4430/control.ashx";
+        let failed = |kind: &str| TransportError::Failed {
+            kind: kind.into(),
+            message: "m".into(),
+        };
+        let connect = || Stage::Connect { what: "connect", ms: 5 };
+        let kind = |e: TransportError, stage| transport_error(url, e, stage).kind();
+        assert_eq!(kind(failed("connect"), connect()), "unreachable");
+        assert_eq!(kind(failed("tls"), connect()), "tls");
+        assert_eq!(kind(failed("timeout"), connect()), "timeout");
+        assert_eq!(kind(failed("handshake"), connect()), "not_meshcentral");
+        assert_eq!(kind(failed("protocol"), connect()), "not_meshcentral");
+        assert_eq!(kind(TransportError::TimedOut, connect()), "timeout");
+        let receive = || Stage::Receive {
+            timed_out: Error::Timeout {
+                what: "x".into(),
+                ms: 1,
+            },
+        };
+        assert_eq!(kind(failed("protocol"), receive()), "connection_lost");
+        assert_eq!(kind(TransportError::TimedOut, receive()), "timeout");
+        assert_eq!(
+            transport_error(url, TransportError::Closed(String::new()), receive()).to_string(),
+            "connection to MeshCentral lost: closed by the server"
+        );
+        assert_eq!(kind(TransportError::BadHandle, receive()), "host");
+        for e in [
+            TransportError::TimedOut,
+            TransportError::BadHandle,
+            failed("protocol"),
+            TransportError::TooLarge,
+        ] {
+            assert_eq!(kind(e, Stage::Send), "connection_lost");
+        }
     }
 }

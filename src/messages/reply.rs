@@ -1,6 +1,8 @@
 //! Requests as they go on the wire, and the plainest reading of a reply: MeshCentral answers a mutation with a
 //! `result` text that is `ok` or the error.
 
+use std::fmt;
+
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
@@ -29,10 +31,37 @@ pub fn expect_ok(reply: &Map<String, Value>, action: &str) -> Result<()> {
             action: action.to_string(),
             message: text.to_string(),
         }),
-        None => Err(Error::Remote {
+        None => Err(Error::BadReply {
             action: action.to_string(),
-            message: "no result in the reply".into(),
+            fault: ReplyFault::NoResult,
         }),
+    }
+}
+
+/// What is wrong with a reply the core cannot read (`Error::BadReply`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyFault {
+    /// A mutation's reply without its `result` text.
+    NoResult,
+    /// `createmesh` said `ok` without the new group's id.
+    NoMeshId,
+    /// `createInviteLink` answered with neither an invitation cookie (one the core accepts) nor an error text.
+    NoInvitation,
+    /// A `meshes` / `users` reply without its list.
+    NoList,
+    /// A `nodes` reply that is not a node list.
+    BadNodeList,
+}
+
+impl fmt::Display for ReplyFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ReplyFault::NoResult => "no result in the reply",
+            ReplyFault::NoMeshId => "no meshid in the reply",
+            ReplyFault::NoInvitation => "no invitation cookie in the reply",
+            ReplyFault::NoList => "malformed reply",
+            ReplyFault::BadNodeList => "malformed node list",
+        })
     }
 }
 

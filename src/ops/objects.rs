@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::host::{Host, LogLevel};
 use crate::ids::validate_username;
 use crate::messages::lists;
-use crate::messages::reply::expect_ok;
+use crate::messages::reply::{expect_ok, ReplyFault};
 use crate::ownership::{GroupRef, NotOwned, Trust};
 use crate::service::{find_group, Account, Group, ServiceRef};
 use crate::session::{AuthMethod, Session};
@@ -102,9 +102,9 @@ pub fn create_group<H: Host>(session: &mut Session<'_, H>, name: &str, descripti
         .get("meshid")
         .and_then(Value::as_str)
         .map(str::to_string)
-        .ok_or_else(|| Error::Remote {
+        .ok_or_else(|| Error::BadReply {
             action: "createmesh".into(),
-            message: "no meshid in the reply".into(),
+            fault: ReplyFault::NoMeshId,
         })
 }
 

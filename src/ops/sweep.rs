@@ -160,7 +160,7 @@ pub fn run<H: Host>(host: &mut H, input: SweepInput) -> Result<Swept> {
                 });
             }
             // MeshCentral refused one step for this group: report it, and the next run tries again.
-            Err(e @ Error::Remote { .. }) => done.left_alone.push(LeftAlone {
+            Err(e @ (Error::Remote { .. } | Error::BadReply { .. })) => done.left_alone.push(LeftAlone {
                 service_key: key,
                 mesh_id: group.id.clone(),
                 reason: e.to_string(),
