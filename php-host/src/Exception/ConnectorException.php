@@ -25,6 +25,9 @@ class ConnectorException extends \RuntimeException
             'insufficient_rights' => new InsufficientRightsException($kind, $message),
             'not_owned' => new NotOwnedException($kind, $message),
             'not_found' => new NotFoundException($kind, $message),
+            // The host's own failure, a bug in the core, or 'remote' (MeshCentral refused): nothing a caller does
+            // differently, so the base class.
+            'host', 'internal', 'remote' => new self($kind, $message),
             default => new self($kind, $message),
         };
     }
