@@ -139,3 +139,36 @@ fn read_links(raw: &str) -> Option<Vec<(String, u32)>> {
 fn text_of(raw: Option<&str>) -> Cow<'_, str> {
     raw.and_then(skim::string).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn greetings_and_refusals() {
+        let r = read(r#"{"action":"close","cause":"noauth","msg":"x"}"#).unwrap();
+        assert_eq!(
+            r,
+            Greeting::Close {
+                cause: "noauth".into(),
+                detail: "x".into()
+            }
+        );
+        assert_eq!(refusal("noauth", "", "a", "password").kind(), "auth_rejected");
+        assert_eq!(refusal("notools", "", "a", "password").kind(), "insufficient_rights");
+        assert_eq!(
+            refusal("locked", "", "a", "password").to_string(),
+            "MeshCentral refused login: locked"
+        );
+        let info = read(r#"{"action":"userinfo","userinfo":{"_id":"user//a","siteadmin":8,"links":{}}}"#).unwrap();
+        let Greeting::UserInfo(u) = info else {
+            panic!("{info:?}")
+        };
+        assert_eq!(
+            (u.id.as_deref(), u.siteadmin, u.links),
+            (Some("user//a"), 8, Some(vec![]))
+        );
+        assert_eq!(read(r#"{"action":"event"}"#).unwrap(), Greeting::Other);
+        assert!(read("[]").is_err());
+    }
+}
