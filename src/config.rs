@@ -5,6 +5,7 @@ use url::{Host, Url};
 
 use crate::error::{Error, Result};
 use crate::host::TlsSpec;
+use crate::ids::{user_id, validate_username};
 
 /// Default wait for any single remote step; every remote wait has one.
 pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
@@ -282,31 +283,6 @@ pub fn is_loopback(url: &Url) -> bool {
         Some(Host::Ipv6(a)) => a.is_loopback(),
         None => false,
     }
-}
-
-pub fn user_id(domain: &str, username: &str) -> String {
-    format!("user/{}/{}", domain, username.to_lowercase())
-}
-
-/// MeshCentral refuses empty names and names with spaces, `~` or `/` (observed: `Invalid username`).
-pub fn validate_username(name: &str) -> Result<()> {
-    if name.is_empty() {
-        return Err(Error::InvalidInput("the MeshCentral username is empty".into()));
-    }
-    if name.len() > 64 {
-        return Err(Error::InvalidInput(
-            "the MeshCentral username is longer than 64 characters".into(),
-        ));
-    }
-    if name
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || c == '/' || c == '~' || c == ',')
-    {
-        return Err(Error::InvalidInput(format!(
-            "the MeshCentral username '{name}' contains a space, '/', '~' or ','"
-        )));
-    }
-    Ok(())
 }
 
 /// The login token key is 80 bytes written as 160 hex characters (MeshCentral's `loginCookieEncryptionKey`).

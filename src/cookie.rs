@@ -30,8 +30,9 @@ pub fn mint_login<H: Host>(host: &mut H, key: &[u8], user_id: &str, lifetime_sec
     seal(key, iv, payload.to_string().as_bytes())
 }
 
-/// Encrypts `plaintext` (a JSON object) into a cookie string. `iv` must be fresh random bytes for each cookie.
-pub fn seal(key: &[u8], iv: [u8; 12], plaintext: &[u8]) -> Result<String> {
+/// Encrypts `plaintext` (a JSON object) into a cookie string. `iv` must be fresh random bytes for each cookie: only
+/// `mint_login` (and tests) call it, so every cookie the core makes has a fresh IV, an expiry and a `once` nonce.
+pub(crate) fn seal(key: &[u8], iv: [u8; 12], plaintext: &[u8]) -> Result<String> {
     if key.len() < 32 {
         return Err(Error::InvalidInput("the login token key is too short".into()));
     }
@@ -39,7 +40,7 @@ pub fn seal(key: &[u8], iv: [u8; 12], plaintext: &[u8]) -> Result<String> {
     let mut buf = plaintext.to_vec();
     let tag = cipher
         .encrypt_in_place_detached(Nonce::from_slice(&iv), b"", &mut buf)
-        .map_err(|_| Error::Host("AES-GCM encryption failed".into()))?;
+        .map_err(|_| Error::Internal("AES-GCM encryption failed".into()))?;
     let mut out = Vec::with_capacity(12 + 16 + buf.len());
     out.extend_from_slice(&iv);
     out.extend_from_slice(&tag);

@@ -113,5 +113,5 @@ fn execute<H: Host>(host: &mut H, request: Request) -> Result<String> {
 }
 
 fn to_json<T: Serialize>(value: T) -> Result<String> {
-    serde_json::to_string(&value).map_err(|e| Error::Host(e.to_string()))
+    serde_json::to_string(&value).map_err(|e| Error::Internal(format!("cannot serialise the result: {e}")))
 }

@@ -2,6 +2,9 @@
 
 use thiserror::Error;
 
+use crate::messages::reply::ReplyFault;
+use crate::ownership::NotOwned;
+
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum Error {
     /// The request itself is malformed or a setting is invalid; nothing was sent.
@@ -43,15 +46,29 @@ pub enum Error {
     /// MeshCentral answered with an error text.
     #[error("MeshCentral refused {action}: {message}")]
     Remote { action: String, message: String },
+    /// MeshCentral answered, but not with a reply the core can read (kind `remote`, as it was when this was a text:
+    /// the hosts handle it as a refusal of the request).
+    #[error("MeshCentral refused {action}: {fault}")]
+    BadReply { action: String, fault: ReplyFault },
     /// An object exists but was not made by the connector for this service, so the connector will not touch it.
     #[error("refusing to touch a MeshCentral object the connector did not create: {0}")]
-    NotOwned(String),
+    NotOwned(NotOwned),
     /// The service's MeshCentral object is gone (e.g. deleted by hand in MeshCentral).
     #[error("{0}")]
     NotFound(String),
     /// The host (PHP) could not provide a facility such as randomness.
     #[error("host failure: {0}")]
     Host(String),
+    /// A bug in the core itself (e.g. a value it could not serialise); not the host's nor MeshCentral's doing.
+    #[error("internal error in the connector core: {0}")]
+    Internal(String),
+    /// A failure after which undoing this call's own changes failed too. It keeps the original's kind (so the host
+    /// handles it as it would the original) and says what may be left over.
+    #[error(
+        "{original}; cleaning up failed too ({cleanup}), so a device group or user may be left over: run create again \
+         to finish, or terminate to remove it"
+    )]
+    CleanupFailed { original: Box<Error>, cleanup: Box<Error> },
 }
 
 impl Error {
@@ -70,15 +87,17 @@ impl Error {
             Error::AuthRejected { .. } => "auth_rejected",
             Error::InsufficientRights { .. } => "insufficient_rights",
             Error::ConnectionLost(_) => "connection_lost",
-            Error::Remote { .. } => "remote",
+            Error::Remote { .. } | Error::BadReply { .. } => "remote",
             Error::NotOwned(_) => "not_owned",
             Error::NotFound(_) => "not_found",
             Error::Host(_) => "host",
+            Error::Internal(_) => "internal",
+            Error::CleanupFailed { original, .. } => original.kind(),
         }
     }
 
     /// Every kind `kind()` can return: the one list the PHP host's exception map and the README are checked against.
-    pub const KINDS: [&'static str; 16] = [
+    pub const KINDS: [&'static str; 17] = [
         "invalid_input",
         "invalid_settings",
         "unreachable",
@@ -95,11 +114,18 @@ impl Error {
         "not_owned",
         "not_found",
         "host",
+        "internal",
     ];
 
     /// True for the failures that say "these credentials were refused".
     pub fn is_auth_refusal(&self) -> bool {
         matches!(self, Error::AuthRejected { .. })
+    }
+}
+
+impl From<NotOwned> for Error {
+    fn from(reason: NotOwned) -> Self {
+        Error::NotOwned(reason)
     }
 }
 
@@ -136,9 +162,18 @@ mod tests {
                 action: s(),
                 message: s(),
             },
-            Error::NotOwned(s()),
+            Error::BadReply {
+                action: s(),
+                fault: crate::messages::reply::ReplyFault::NoResult,
+            },
+            Error::NotOwned(crate::ownership::NotOwned::DuplicateGroups { count: 2, key: s() }),
             Error::NotFound(s()),
             Error::Host(s()),
+            Error::Internal(s()),
+            Error::CleanupFailed {
+                original: Box::new(Error::Host(s())),
+                cleanup: Box::new(Error::Host(s())),
+            },
         ];
         for e in &all {
             match e {
@@ -155,9 +190,12 @@ mod tests {
                 | Error::InsufficientRights { .. }
                 | Error::ConnectionLost(_)
                 | Error::Remote { .. }
+                | Error::BadReply { .. }
                 | Error::NotOwned(_)
                 | Error::NotFound(_)
-                | Error::Host(_) => {}
+                | Error::Host(_)
+                | Error::Internal(_)
+                | Error::CleanupFailed { .. } => {}
             }
         }
         all
@@ -165,7 +203,13 @@ mod tests {
 
     #[test]
     fn kinds_lists_every_variant_once() {
-        let kinds: Vec<&str> = one_of_each().iter().map(Error::kind).collect();
+        // Some variants share a kind (`BadReply` is `remote`; `CleanupFailed` has its original's): first occurrences.
+        let mut kinds: Vec<&str> = Vec::new();
+        for kind in one_of_each().iter().map(Error::kind) {
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
         assert_eq!(kinds, Error::KINDS.to_vec());
     }
 
@@ -195,5 +239,27 @@ mod tests {
             Error::KINDS.to_vec(),
             "the README's error kinds, in Error::KINDS order"
         );
+    }
+
+    #[test]
+    fn a_failed_cleanup_keeps_the_original_kind_and_says_what_may_be_left() {
+        let original = Error::Remote {
+            action: "addmeshuser".into(),
+            message: "Access denied".into(),
+        };
+        let e = Error::CleanupFailed {
+            original: Box::new(original.clone()),
+            cleanup: Box::new(Error::Timeout {
+                what: "deletemesh".into(),
+                ms: 15_000,
+            }),
+        };
+        assert_eq!(e.kind(), "remote");
+        assert!(e
+            .to_string()
+            .starts_with(&format!("{original}; cleaning up failed too (MeshCentral did not")));
+        assert!(e
+            .to_string()
+            .ends_with("run create again to finish, or terminate to remove it"));
     }
 }

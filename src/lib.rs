@@ -7,6 +7,7 @@ pub mod cookie;
 pub mod dispatch;
 pub mod error;
 pub mod host;
+pub mod ids;
 pub mod messages;
 pub mod ops;
 pub mod ownership;

@@ -95,6 +95,120 @@ impl fmt::Display for Doubt {
     }
 }
 
+/// Why an account is not the connector's own account for a service (see `service::not_ours_reason`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountDoubt {
+    /// It is the account the session is logged in as.
+    ConnectorOwn,
+    /// Its site rights are not the customer profile (`rights::CUSTOMER_SITE_RIGHTS`, optionally LOCKED).
+    SiteRights(u32),
+    /// It is linked to another group, a single device or a user group.
+    LinkedElsewhere,
+    /// This group's marker names another user.
+    NotNamedBy { group: String },
+    /// It exists while the service has no group yet: this code makes the group first, so it did not make this account.
+    ExistsWithoutGroup,
+}
+
+impl fmt::Display for AccountDoubt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AccountDoubt::ConnectorOwn => write!(f, "it is the account the connector logs in with"),
+            AccountDoubt::SiteRights(rights) => {
+                write!(
+                    f,
+                    "its site rights ({rights:#x}) are not the connector's customer profile"
+                )
+            }
+            AccountDoubt::LinkedElsewhere => write!(f, "it is linked to other device groups or devices"),
+            AccountDoubt::NotNamedBy { group } => write!(f, "the group {group} does not name it as the service's user"),
+            AccountDoubt::ExistsWithoutGroup => write!(f, "it exists while this service has no device group yet"),
+        }
+    }
+}
+
+/// How a request reached a group it then refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupRef {
+    /// The id the host stored for the service.
+    Stored,
+    /// The one trusted group carrying the service's marker, for its user.
+    Marked { key: String, user: String },
+    /// The id the request named (devices, invitations, usage).
+    Named,
+}
+
+/// What an account refusal stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountUse {
+    /// Provisioning would have adopted it.
+    Create,
+    /// Suspend, unsuspend, a new password, package or contact.
+    Change,
+    /// Terminate would have deleted it.
+    Terminate,
+}
+
+/// Why the connector refuses to touch a MeshCentral object (`Error::NotOwned`): which object, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotOwned {
+    /// A device group MeshCentral does not vouch for.
+    Group { id: String, via: GroupRef, doubt: Doubt },
+    /// The group id stored for the service is a trusted group without this service's marker.
+    StoredGroupUnmarked { id: String, key: String },
+    /// Several trusted groups carry the service's marker: a person must choose.
+    DuplicateGroups { count: usize, key: String },
+    /// An account with the service's user name that is not the connector's own for the service.
+    Account {
+        name: String,
+        stopped: AccountUse,
+        doubt: AccountDoubt,
+    },
+}
+
+impl fmt::Display for NotOwned {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NotOwned::Group { id, via, doubt } => match via {
+                GroupRef::Stored => {
+                    write!(
+                        f,
+                        "the device group {id} stored for this service is not the connector's: {doubt}"
+                    )
+                }
+                GroupRef::Marked { key, user } => write!(
+                    f,
+                    "the device group {id} of service '{key}' is not the connector's for user '{user}': {doubt}"
+                ),
+                GroupRef::Named => write!(f, "the device group {id} is not the connector's: {doubt}"),
+            },
+            NotOwned::StoredGroupUnmarked { id, key } => write!(
+                f,
+                "the device group {id} stored for this service does not carry the connector's marker for service \
+                 '{key}'"
+            ),
+            NotOwned::DuplicateGroups { count, key } => write!(
+                f,
+                "{count} device groups made by the connector carry the marker of service '{key}'; resolve the \
+                 duplicates in MeshCentral"
+            ),
+            NotOwned::Account { name, stopped, doubt } => match stopped {
+                AccountUse::Create => write!(
+                    f,
+                    "a MeshCentral account named '{name}' already exists and {doubt}; choose another username"
+                ),
+                AccountUse::Change => write!(f, "the account '{name}': {doubt}"),
+                AccountUse::Terminate => {
+                    write!(
+                        f,
+                        "the account '{name}' was left alone because {doubt}; nothing was removed"
+                    )
+                }
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +255,53 @@ mod tests {
         assert_eq!(
             trust.doubt(&widened, Some("user//mc-1")),
             Some(Doubt::LinkedTo("user//mallory".into()))
+        );
+    }
+
+    #[test]
+    fn refusals_read_as_they_always_did() {
+        let not_owned = |r: NotOwned| crate::error::Error::from(r).to_string();
+        let prefix = "refusing to touch a MeshCentral object the connector did not create: ";
+        assert_eq!(
+            not_owned(NotOwned::Group {
+                id: "mesh//g".into(),
+                via: GroupRef::Marked {
+                    key: "k1".into(),
+                    user: "mc-k1".into()
+                },
+                doubt: Doubt::LinkedTo("user//mallory".into()),
+            }),
+            format!("{prefix}the device group mesh//g of service 'k1' is not the connector's for user 'mc-k1': user//mallory has rights on it")
+        );
+        assert_eq!(
+            not_owned(NotOwned::Account {
+                name: "mc-k1".into(),
+                stopped: AccountUse::Create,
+                doubt: AccountDoubt::SiteRights(0xFFFF_FFFF),
+            }),
+            format!("{prefix}a MeshCentral account named 'mc-k1' already exists and its site rights (0xffffffff) are not the connector's customer profile; choose another username")
+        );
+        assert_eq!(
+            not_owned(NotOwned::Account {
+                name: "mc-k1".into(),
+                stopped: AccountUse::Terminate,
+                doubt: AccountDoubt::LinkedElsewhere,
+            }),
+            format!("{prefix}the account 'mc-k1' was left alone because it is linked to other device groups or devices; nothing was removed")
+        );
+        assert_eq!(
+            not_owned(NotOwned::StoredGroupUnmarked {
+                id: "mesh//g".into(),
+                key: "k1".into()
+            }),
+            format!("{prefix}the device group mesh//g stored for this service does not carry the connector's marker for service 'k1'")
+        );
+        assert_eq!(
+            not_owned(NotOwned::DuplicateGroups {
+                count: 2,
+                key: "k1".into()
+            }),
+            format!("{prefix}2 device groups made by the connector carry the marker of service 'k1'; resolve the duplicates in MeshCentral")
         );
     }
 }

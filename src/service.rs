@@ -17,9 +17,9 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::config::{user_id, validate_username};
 use crate::error::{Error, Result};
-use crate::ownership::Trust;
+use crate::ids::{mesh_suffix, user_id, validate_username};
+use crate::ownership::{AccountDoubt, GroupRef, NotOwned, Trust};
 use crate::rights::{CUSTOMER_SITE_MASK, CUSTOMER_SITE_RIGHTS};
 
 const MARKER_OPEN: &str = "[meshcentral-connector ";
@@ -48,7 +48,7 @@ impl ServiceRef {
         validate_key(&self.key)?;
         validate_username(&self.username())?;
         if let Some(id) = &self.mesh_id {
-            crate::ops::installer_links::mesh_suffix(id)?;
+            mesh_suffix(id)?;
         }
         Ok(())
     }
@@ -249,16 +249,19 @@ pub fn find_group<'a>(
     if let Some(stored) = &service.mesh_id {
         if let Some(g) = groups.iter().find(|g| &g.id == stored) {
             if let Some(doubt) = trust.doubt(g, Some(&customer)) {
-                return Err(Error::NotOwned(format!(
-                    "the device group {stored} stored for this service is not the connector's: {doubt}"
-                )));
+                return Err(NotOwned::Group {
+                    id: stored.clone(),
+                    via: GroupRef::Stored,
+                    doubt,
+                }
+                .into());
             }
             if !marked.iter().any(|m| m.id == g.id) {
-                return Err(Error::NotOwned(format!(
-                    "the device group {stored} stored for this service does not carry the connector's marker for \
-                     service '{}'",
-                    service.key
-                )));
+                return Err(NotOwned::StoredGroupUnmarked {
+                    id: stored.clone(),
+                    key: service.key.clone(),
+                }
+                .into());
             }
             return Ok(Some(g));
         }
@@ -267,19 +270,21 @@ pub fn find_group<'a>(
         [] => Ok(None),
         [one] => match trust.doubt(one, Some(&customer)) {
             None => Ok(Some(one)),
-            Some(doubt) => Err(Error::NotOwned(format!(
-                "the device group {} of service '{}' is not the connector's for user '{}': {doubt}",
-                one.id,
-                service.key,
-                service.username()
-            ))),
+            Some(doubt) => Err(NotOwned::Group {
+                id: one.id.clone(),
+                via: GroupRef::Marked {
+                    key: service.key.clone(),
+                    user: service.username(),
+                },
+                doubt,
+            }
+            .into()),
         },
-        _ => Err(Error::NotOwned(format!(
-            "{} device groups made by the connector carry the marker of service '{}'; resolve the duplicates in \
-             MeshCentral",
-            marked.len(),
-            service.key
-        ))),
+        _ => Err(NotOwned::DuplicateGroups {
+            count: marked.len(),
+            key: service.key.clone(),
+        }
+        .into()),
     }
 }
 
@@ -314,26 +319,23 @@ pub fn not_ours_reason(
     group: Option<&Group>,
     service: &ServiceRef,
     self_id: &str,
-) -> Option<String> {
+) -> Option<AccountDoubt> {
     if account.id == self_id {
-        return Some("it is the account the connector logs in with".into());
+        return Some(AccountDoubt::ConnectorOwn);
     }
     if account.site_rights & !CUSTOMER_SITE_MASK != 0
         || account.site_rights & CUSTOMER_SITE_RIGHTS != CUSTOMER_SITE_RIGHTS
     {
-        return Some(format!(
-            "its site rights ({:#x}) are not the connector's customer profile",
-            account.site_rights
-        ));
+        return Some(AccountDoubt::SiteRights(account.site_rights));
     }
     let own_group = group.map(|g| g.id.as_str());
     if account.other_links > 0 || account.mesh_links.iter().any(|(m, _)| Some(m.as_str()) != own_group) {
-        return Some("it is linked to other device groups or devices".into());
+        return Some(AccountDoubt::LinkedElsewhere);
     }
     if let Some(g) = group {
         let named = g.marker.as_ref().map(|(_, u)| u.as_str());
         if named != Some(service.username().to_lowercase().as_str()) {
-            return Some(format!("the group {} does not name it as the service's user", g.id));
+            return Some(AccountDoubt::NotNamedBy { group: g.id.clone() });
         }
     }
     None

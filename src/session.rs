@@ -1,10 +1,10 @@
-//! One authenticated control-channel session (`control.ashx`) driven through the `Host` transport.
+//! One authenticated control-channel session (`control.ashx`) driven through the `Host` transport: log in, send a
+//! request, wait for its reply within the deadlines, close; detach/attach to try a second login on the same host.
 //!
 //! The session never touches a socket itself: it asks the host to open/send/receive with a deadline, and interprets
-//! what comes back. MeshCentral pushes `serverinfo` and `userinfo` right after a successful login and answers a failed
-//! one with `{"action":"close","cause":"noauth"}` (keeping TCP open ~30 s), so "logged in" means "saw both".
-
-use std::borrow::Cow;
+//! what comes back. What the messages mean is `messages`' (the greeting, reply routing, request texts); a transport
+//! failure becomes an error in one place (`transport_error`). MeshCentral pushes `serverinfo` and `userinfo` right
+//! after a successful login, so "logged in" means "saw both".
 
 use base64::Engine;
 use serde_json::{Map, Value};
@@ -13,7 +13,9 @@ use crate::config::{ServerConfig, MAX_MESSAGE_BYTES};
 use crate::cookie;
 use crate::error::{Error, Result};
 use crate::host::{ConnId, Host, LogLevel, OpenSpec, TransportError};
-use crate::skim;
+use crate::messages::greeting::{self, Greeting, ServerInfo, UserInfo};
+use crate::messages::reply;
+use crate::messages::route::{route, Route};
 
 /// How the session logs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +108,7 @@ impl<'h, H: Host> Session<'h, H> {
             } else {
                 "connect"
             };
-            map_open_error(&public_url, e, what, connect_ms)
+            transport_error(&public_url, e, Stage::Connect { what, ms: connect_ms })
         })?;
         let mut session = Session {
             host,
@@ -144,11 +146,6 @@ impl<'h, H: Host> Session<'h, H> {
         Self::open(host, cfg, method)
     }
 
-    /// Sends one request built from `action` and `fields` and waits for its reply (see `request`).
-    pub fn call(&mut self, action: &str, fields: Value) -> Result<Map<String, Value>> {
-        self.request(message(action, fields))
-    }
-
     /// When the wait that starts now must end: the step timeout from now, or the overall deadline if that is sooner.
     fn step_deadline(&mut self) -> i64 {
         let step = self.host.now_ms() + i64::from(self.timeout_ms);
@@ -170,33 +167,13 @@ impl<'h, H: Host> Session<'h, H> {
                 }
                 Err(e) => return Err(e),
             };
-            // The admin's `userinfo` lists a link per device group (one per service): skimmed, never built.
-            let [action, cause, detail, server, account] =
-                skim::pick(&text, ["action", "cause", "msg", "serverinfo", "userinfo"])
-                    .map_err(|_| self.not_an_object())?;
-            match text_of(action).as_ref() {
-                "close" => {
-                    let cause = text_of(cause);
-                    return Err(match cause.as_ref() {
-                        "noauth" => Error::AuthRejected {
-                            user: user.to_string(),
-                            method: method.name().to_string(),
-                        },
-                        // The password was right, but the account may not use tools (site right NOMESHCMD, which
-                        // the connector gives every customer account).
-                        "notools" => Error::InsufficientRights {
-                            user: user.to_string(),
-                            missing: "control-channel logins (the account has site right NOMESHCMD, 'no tools')".into(),
-                        },
-                        _ => Error::Remote {
-                            action: "login".into(),
-                            message: format!("{cause} {}", text_of(detail)).trim().to_string(),
-                        },
-                    });
+            match greeting::read(&text).map_err(|_| self.not_an_object())? {
+                Greeting::Close { cause, detail } => {
+                    return Err(greeting::refusal(&cause, &detail, user, method.name()))
                 }
-                "serverinfo" => serverinfo = Some(ServerInfo::read(server)),
-                "userinfo" => userinfo = Some(UserInfo::read(account)),
-                _ => {}
+                Greeting::ServerInfo(info) => serverinfo = Some(info),
+                Greeting::UserInfo(info) => userinfo = Some(info),
+                Greeting::Other => {}
             }
         }
         self.serverinfo = serverinfo.unwrap_or_default();
@@ -207,10 +184,7 @@ impl<'h, H: Host> Session<'h, H> {
     /// Receives the next JSON object before `deadline` (ms since epoch).
     fn recv_until(&mut self, deadline: i64, what: &str) -> Result<Map<String, Value>> {
         let text = self.recv_text_until(deadline, what)?;
-        match serde_json::from_str::<Value>(&text) {
-            Ok(Value::Object(m)) => Ok(m),
-            _ => Err(self.not_an_object()),
-        }
+        self.object(&text)
     }
 
     /// Receives the next message's text before `deadline`, unparsed.
@@ -221,14 +195,9 @@ impl<'h, H: Host> Session<'h, H> {
             return Err(self.timed_out(deadline, what, 0));
         }
         let granted = left.min(i64::from(u32::MAX));
-        self.host.ws_recv(self.conn, granted as u32).map_err(|e| match e {
-            TransportError::TimedOut => self.timed_out(deadline, what, granted),
-            TransportError::Closed(r) => {
-                Error::ConnectionLost(if r.is_empty() { "closed by the server".into() } else { r })
-            }
-            TransportError::TooLarge => Error::ConnectionLost("a message exceeded the size limit".into()),
-            TransportError::BadHandle => Error::Host("the connection handle is no longer valid".into()),
-            TransportError::Failed { kind, message } => Error::ConnectionLost(format!("{kind}: {message}")),
+        self.host.ws_recv(self.conn, granted as u32).map_err(|e| {
+            let timed_out = self.timed_out(deadline, what, granted);
+            transport_error(&self.url, e, Stage::Receive { timed_out })
         })
     }
 
@@ -255,42 +224,40 @@ impl<'h, H: Host> Session<'h, H> {
         }
     }
 
-    /// Sends one request and waits for its reply. `action` is the request's action; the reply is recognised by the
-    /// same action and, when the server echoes one, the same `responseid`/`tag` (MeshCentral echoes inconsistently).
-    pub fn request(&mut self, body: Map<String, Value>) -> Result<Map<String, Value>> {
-        let text = self.request_text(body)?;
-        match serde_json::from_str::<Value>(&text) {
+    fn object(&self, text: &str) -> Result<Map<String, Value>> {
+        match serde_json::from_str::<Value>(text) {
             Ok(Value::Object(m)) => Ok(m),
             _ => Err(self.not_an_object()),
         }
+    }
+
+    /// Sends one request built from `action` and `fields` and waits for its reply, parsed. The reply is recognised
+    /// by the same action and, when the server echoes one, the same `responseid`/`tag` (`messages::route`).
+    pub fn call(&mut self, action: &str, fields: Value) -> Result<Map<String, Value>> {
+        let text = self.call_text(action, fields)?;
+        self.object(&text)
     }
 
     /// Like `call`, but returns the reply's text for a typed parse: large replies (`nodes`, `lastconnects`) are read
     /// into the few fields an operation needs instead of a whole `serde_json::Value` tree, which costs most of the
     /// time and memory writes of a device list (it matters most on the translated backend).
     pub fn call_text(&mut self, action: &str, fields: Value) -> Result<String> {
-        self.request_text(message(action, fields))
-    }
-
-    fn request_text(&mut self, mut body: Map<String, Value>) -> Result<String> {
-        let action = body.get("action").and_then(Value::as_str).unwrap_or("").to_string();
         if action.is_empty() {
             return Err(Error::InvalidInput("a request without an action".into()));
         }
         let tag = format!("mcc{}", self.next_tag);
         self.next_tag += 1;
-        body.insert("responseid".into(), Value::String(tag.clone()));
-        body.insert("tag".into(), Value::String(tag.clone()));
+        let request = reply::request(action, fields, Some(&tag))?;
         let deadline = self.step_deadline();
         if self.overall == Some(deadline) && deadline <= self.host.now_ms() {
             // The budget is spent: a request sent now could act on the server with nobody waiting for its answer.
-            return Err(self.timed_out(deadline, &action, 0));
+            return Err(self.timed_out(deadline, action, 0));
         }
-        self.send(&Value::Object(body))?;
+        self.send(&request)?;
         loop {
-            let text = self.recv_text_until(deadline, &action)?;
+            let text = self.recv_text_until(deadline, action)?;
             // Only the routing fields are read, and only until they decide; the caller parses the reply it gets.
-            match route(&text, &action, &tag).map_err(|_| self.not_an_object())? {
+            match route(&text, action, &tag).map_err(|_| self.not_an_object())? {
                 Route::Reply => return Ok(text),
                 Route::Close(cause) => {
                     return Err(Error::ConnectionLost(format!(
@@ -306,7 +273,8 @@ impl<'h, H: Host> Session<'h, H> {
     /// Sends a request MeshCentral never answers (e.g. `uninstallagent`, `changeuserpass`); confirm its effect some
     /// other way.
     pub fn send_only(&mut self, action: &str, fields: Value) -> Result<()> {
-        self.send(&Value::Object(message(action, fields)))
+        let request = reply::request(action, fields, None)?;
+        self.send(&request)
     }
 
     /// Waits for the first pushed message `accept` recognises (e.g. the `event` confirming an unanswered request).
@@ -329,13 +297,10 @@ impl<'h, H: Host> Session<'h, H> {
         self.userinfo.id.clone().unwrap_or_default()
     }
 
-    fn send(&mut self, v: &Value) -> Result<()> {
-        // Only JSON objects ever go on the wire: MeshCentral 1.1.55 crashes on a bare `null`.
-        debug_assert!(v.is_object());
-        let text = serde_json::to_string(v).map_err(|e| Error::Host(e.to_string()))?;
+    fn send(&mut self, text: &str) -> Result<()> {
         self.host
-            .ws_send(self.conn, &text)
-            .map_err(|e| Error::ConnectionLost(format!("{e:?}")))
+            .ws_send(self.conn, text)
+            .map_err(|e| transport_error(&self.url, e, Stage::Send))
     }
 
     pub fn close(&mut self) {
@@ -395,212 +360,78 @@ impl<H: Host> Drop for Session<'_, H> {
     }
 }
 
-/// Turns a mutation's `result` text into an error unless it is `ok` (MeshCentral answers errors as plain texts).
-pub fn expect_ok(reply: &Map<String, Value>, action: &str) -> Result<()> {
-    match reply.get("result").and_then(Value::as_str) {
-        Some("ok") => Ok(()),
-        Some(text) => Err(Error::Remote {
-            action: action.to_string(),
-            message: text.to_string(),
-        }),
-        None => Err(Error::Remote {
-            action: action.to_string(),
-            message: "no result in the reply".into(),
-        }),
-    }
+/// Where in a connection's life a transport call failed: the same failure means different things before the server
+/// has spoken (a refused connect, a TLS failure, a peer that is no WebSocket) and after (a lost connection).
+enum Stage<'a> {
+    /// `ws-open`: the connect, TLS and the HTTP upgrade; `what` and `ms` describe its timeout.
+    Connect { what: &'a str, ms: u32 },
+    /// `ws-send` on an open connection: any failure loses it.
+    Send,
+    /// `ws-recv`: `timed_out` is the typed timeout of this wait.
+    Receive { timed_out: Error },
 }
 
-/// A request object: `fields` (an object; anything else counts as no fields) plus `action`.
-fn message(action: &str, fields: Value) -> Map<String, Value> {
-    let mut body = match fields {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    };
-    body.insert("action".into(), Value::String(action.to_string()));
-    body
-}
-
-/// What `serverinfo` says about the server (the login greeting); only what the connector reads.
-#[derive(Debug, Default, Clone)]
-pub struct ServerInfo {
-    pub name: Option<String>,
-    pub domain: Option<String>,
-    pub tls_hash: Option<String>,
-    /// Whether the logged-in user is listed in `settings.manageAllDeviceGroups`.
-    pub manage_all_device_groups: bool,
-}
-
-impl ServerInfo {
-    pub(crate) fn read(raw: Option<&str>) -> Self {
-        let Some(Ok([name, domain, tls_hash, manage_all])) =
-            raw.map(|r| skim::pick(r, ["name", "domain", "tlshash", "manageAllDeviceGroups"]))
-        else {
-            return Self::default();
-        };
-        ServerInfo {
-            name: name.and_then(skim::owned_string),
-            domain: domain.and_then(skim::owned_string),
-            tls_hash: tls_hash.and_then(skim::owned_string),
-            manage_all_device_groups: manage_all == Some("true"),
-        }
-    }
-}
-
-/// What `userinfo` says about the logged-in account; only what the connector reads (its `links` can be long).
-#[derive(Debug, Default, Clone)]
-pub struct UserInfo {
-    /// `user/<domain>/<name>`
-    pub id: Option<String>,
-    pub name: Option<String>,
-    /// MeshCentral's site rights bitmask (0xFFFFFFFF = full administrator).
-    pub siteadmin: u64,
-    /// The account's links (group and device ids with rights), read only when they are few: a customer has one; the
-    /// connector's administrator has one per group it created, which are skimmed over, never built.
-    pub links: Option<Vec<(String, u32)>>,
-}
-
-impl UserInfo {
-    pub(crate) fn read(raw: Option<&str>) -> Self {
-        let Some(Ok([id, name, siteadmin, links])) = raw.map(|r| skim::pick(r, ["_id", "name", "siteadmin", "links"]))
-        else {
-            return Self::default();
-        };
-        UserInfo {
-            id: id.and_then(skim::owned_string),
-            name: name.and_then(skim::owned_string),
-            siteadmin: siteadmin
-                .and_then(skim::integer)
-                .and_then(|v| u64::try_from(v).ok())
-                .unwrap_or(0),
-            links: match links {
-                None => Some(Vec::new()),
-                Some(raw) if raw.len() <= SMALL_LINKS_BYTES => read_links(raw),
-                Some(_) => None,
-            },
-        }
-    }
-}
-
-/// Up to this size a greeting's `links` are read (a customer's one link is ~100 bytes).
-const SMALL_LINKS_BYTES: usize = 16 * 1024;
-
-/// `{"<id>": {"rights": N, ...}, ...}` as (id, rights); None when it is not such an object.
-fn read_links(raw: &str) -> Option<Vec<(String, u32)>> {
-    let map: Map<String, Value> = serde_json::from_str(raw).ok()?;
-    Some(
-        map.into_iter()
-            .map(|(id, link)| {
-                let rights = link.get("rights").and_then(Value::as_u64).unwrap_or(0) as u32;
-                (id, rights)
-            })
-            .collect(),
-    )
-}
-
-/// The text of an optional raw string value; empty when absent or not a string.
-fn text_of(raw: Option<&str>) -> Cow<'_, str> {
-    raw.and_then(skim::string).unwrap_or_default()
-}
-
-/// What a received message is to the request in flight.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Route<'a> {
-    /// The reply to it.
-    Reply,
-    /// Something else (an event, a reply to nobody): skipped.
-    Other,
-    /// `{"action":"close","cause":...}`: the server ends the session.
-    Close(Option<Cow<'a, str>>),
-}
-
-/// Routes a message to the request `action` tagged `tag` by skimming its top-level members only until they decide:
-/// MeshCentral writes `action` (and `responseid`) first, so a 60 KB `nodes` reply is routed after a few bytes and its
-/// body is read once, by the caller. Events pushed by the server carry `action: "event"`, so an action match plus
-/// "our tag, or no tag at all" is unambiguous while only one request is in flight. A routing field of another type
-/// than string is present but matches nothing; the first occurrence of a repeated field counts.
-pub(crate) fn route<'a>(text: &'a str, action: &str, tag: &str) -> std::result::Result<Route<'a>, skim::SkimError> {
-    // None: not seen yet; Some(None): seen, not a string.
-    let mut reply_action: Option<Option<Cow<'a, str>>> = None;
-    let mut echoes: [Option<Option<Cow<'a, str>>>; 2] = [None, None];
-    let mut cause: Option<Option<Cow<'a, str>>> = None;
-    let mut decided = None;
-    let mut cursor = skim::Cursor::new(text);
-    cursor.object(|c, key| {
-        let slot = match key.as_ref() {
-            "action" => &mut reply_action,
-            "responseid" => &mut echoes[0],
-            "tag" => &mut echoes[1],
-            "cause" => &mut cause,
-            _ => return Ok(skim::Flow::Continue(())),
-        };
-        let raw = c.raw()?;
-        if slot.is_none() {
-            *slot = Some(skim::string(raw));
-        }
-        decided = match reply_action.as_ref() {
-            None => None,
-            Some(None) => Some(Route::Other),
-            Some(Some(a)) if a == "close" => cause.take().map(Route::Close),
-            Some(Some(a)) if action == "ping" && a == "pong" => Some(Route::Reply),
-            Some(Some(a)) if !a.eq_ignore_ascii_case(action) => Some(Route::Other),
-            Some(Some(_)) if echoes.iter().any(|e| matches!(e, Some(Some(t)) if t == tag)) => Some(Route::Reply),
-            Some(Some(_)) if echoes.iter().all(Option::is_some) => Some(Route::Other),
-            Some(Some(_)) => None,
-        };
-        Ok(if decided.is_some() {
-            skim::Flow::Break(())
-        } else {
-            skim::Flow::Continue(())
-        })
-    })?;
-    if let Some(route) = decided {
-        return Ok(route);
-    }
-    cursor.finish()?;
-    Ok(match reply_action {
-        Some(Some(a)) if a == "close" => Route::Close(cause.flatten()),
-        // The action matched (or it would have decided above) and no echo contradicted it.
-        Some(Some(_)) if echoes.iter().all(Option::is_none) => Route::Reply,
-        _ => Route::Other,
-    })
-}
-
-fn map_open_error(url: &str, e: TransportError, what: &str, timeout_ms: u32) -> Error {
+/// The one mapping from what the host's transport reports (its kinds: `wit/connector.wit`) to the core's errors.
+fn transport_error(url: &str, e: TransportError, stage: Stage<'_>) -> Error {
     let url = url.to_string();
-    match e {
-        TransportError::TimedOut => Error::Timeout {
-            what: what.into(),
-            ms: u64::from(timeout_ms),
-        },
-        TransportError::Failed { kind, message } => match kind.as_str() {
-            "connect" => Error::Unreachable { url, detail: message },
-            "tls" => Error::Tls { url, detail: message },
-            "timeout" => Error::Timeout {
+    match stage {
+        Stage::Connect { what, ms } => {
+            let timeout = || Error::Timeout {
                 what: what.into(),
-                ms: u64::from(timeout_ms),
-            },
-            "handshake" | "protocol" => Error::NotMeshCentral { url, detail: message },
-            _ => Error::Unreachable {
-                url,
-                detail: format!("{kind}: {message}"),
-            },
+                ms: u64::from(ms),
+            };
+            match e {
+                TransportError::TimedOut => timeout(),
+                TransportError::Failed { kind, message } => match kind.as_str() {
+                    "connect" => Error::Unreachable { url, detail: message },
+                    "tls" => Error::Tls { url, detail: message },
+                    "timeout" => timeout(),
+                    "handshake" | "protocol" => Error::NotMeshCentral { url, detail: message },
+                    _ => Error::Unreachable {
+                        url,
+                        detail: format!("{kind}: {message}"),
+                    },
+                },
+                TransportError::Closed(r) => Error::NotMeshCentral {
+                    url,
+                    detail: format!("closed during the handshake {r}"),
+                },
+                TransportError::TooLarge => Error::NotMeshCentral {
+                    url,
+                    detail: "oversized handshake".into(),
+                },
+                TransportError::BadHandle => Error::Host("bad handle".into()),
+            }
+        }
+        // A send that fails leaves the connection unusable whatever the reason: every case is `connection_lost`.
+        Stage::Send => match e {
+            TransportError::TimedOut => Error::ConnectionLost("sending timed out".into()),
+            TransportError::BadHandle => Error::ConnectionLost("the connection handle is no longer valid".into()),
+            other => lost(other),
         },
-        TransportError::Closed(r) => Error::NotMeshCentral {
-            url,
-            detail: format!("closed during the handshake {r}"),
+        Stage::Receive { timed_out } => match e {
+            TransportError::TimedOut => timed_out,
+            TransportError::BadHandle => Error::Host("the connection handle is no longer valid".into()),
+            other => lost(other),
         },
-        TransportError::TooLarge => Error::NotMeshCentral {
-            url,
-            detail: "oversized handshake".into(),
-        },
-        TransportError::BadHandle => Error::Host("bad handle".into()),
     }
+}
+
+/// A connection that was open and is not any more.
+fn lost(e: TransportError) -> Error {
+    Error::ConnectionLost(match e {
+        TransportError::Closed(r) if r.is_empty() => "closed by the server".into(),
+        TransportError::Closed(r) => r,
+        TransportError::TooLarge => "a message exceeded the size limit".into(),
+        TransportError::Failed { kind, message } => format!("{kind}: {message}"),
+        TransportError::TimedOut => "timed out".into(),
+        TransportError::BadHandle => "the connection handle is no longer valid".into(),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     /// A server that accepts and then never says anything: each wait uses up all the time it is granted.
     struct SilentHost {
@@ -680,81 +511,41 @@ mod tests {
         assert_eq!(host.waits, vec![crate::config::DEFAULT_TIMEOUT_MS]);
     }
 
-    fn answers(msg: Value, action: &str, tag: &str) -> bool {
-        route(&msg.to_string(), action, tag).unwrap() == Route::Reply
-    }
-
     #[test]
-    fn matching_follows_meshcentral_echo_rules() {
-        // mutations echo responseid, meshes echo tag only, some echo nothing
-        assert!(answers(
-            json!({"action":"createmesh","responseid":"mcc1","result":"ok"}),
-            "createmesh",
-            "mcc1"
-        ));
-        assert!(!answers(
-            json!({"action":"createmesh","responseid":"mcc0"}),
-            "createmesh",
-            "mcc1"
-        ));
-        assert!(answers(
-            json!({"action":"meshes","tag":"mcc2","meshes":[]}),
-            "meshes",
-            "mcc2"
-        ));
-        assert!(answers(
-            json!({"action":"createLoginToken"}),
-            "createLoginToken",
-            "mcc3"
-        ));
-        assert!(
-            !answers(json!({"action":"nodes","tag":7}), "nodes", "mcc3"),
-            "an odd-typed echo matches nothing"
+    fn one_mapping_reads_a_failure_by_where_it_happened() {
+        let url = "wss://127.0.0.1:4430/control.ashx";
+        let failed = |kind: &str| TransportError::Failed {
+            kind: kind.into(),
+            message: "m".into(),
+        };
+        let connect = || Stage::Connect { what: "connect", ms: 5 };
+        let kind = |e: TransportError, stage| transport_error(url, e, stage).kind();
+        assert_eq!(kind(failed("connect"), connect()), "unreachable");
+        assert_eq!(kind(failed("tls"), connect()), "tls");
+        assert_eq!(kind(failed("timeout"), connect()), "timeout");
+        assert_eq!(kind(failed("handshake"), connect()), "not_meshcentral");
+        assert_eq!(kind(failed("protocol"), connect()), "not_meshcentral");
+        assert_eq!(kind(TransportError::TimedOut, connect()), "timeout");
+        let receive = || Stage::Receive {
+            timed_out: Error::Timeout {
+                what: "x".into(),
+                ms: 1,
+            },
+        };
+        assert_eq!(kind(failed("protocol"), receive()), "connection_lost");
+        assert_eq!(kind(TransportError::TimedOut, receive()), "timeout");
+        assert_eq!(
+            transport_error(url, TransportError::Closed(String::new()), receive()).to_string(),
+            "connection to MeshCentral lost: closed by the server"
         );
-        assert!(answers(json!({"action":"pong"}), "ping", "mcc3"));
-        assert!(!answers(
-            json!({"action":"event","event":{"action":"createmesh"}}),
-            "createmesh",
-            "x"
-        ));
-    }
-
-    #[test]
-    fn routing_reads_only_until_the_fields_decide() {
-        fn r(text: &str) -> std::result::Result<Route<'_>, skim::SkimError> {
-            route(text, "nodes", "mcc1")
+        assert_eq!(kind(TransportError::BadHandle, receive()), "host");
+        for e in [
+            TransportError::TimedOut,
+            TransportError::BadHandle,
+            failed("protocol"),
+            TransportError::TooLarge,
+        ] {
+            assert_eq!(kind(e, Stage::Send), "connection_lost");
         }
-        // Decided by the leading fields: what follows is the caller's to parse (and reject).
-        assert_eq!(
-            r(r#"{"action":"nodes","responseid":"mcc1","nodes":{"#),
-            Ok(Route::Reply)
-        );
-        assert_eq!(r(r#"{"action":"event","event":[[["#), Ok(Route::Other));
-        // Fields in any order; the first of a repeated field counts.
-        assert_eq!(r(r#"{"tag":"mcc1","nodes":{},"action":"nodes"}"#), Ok(Route::Reply));
-        assert_eq!(
-            r(r#"{"action":"nodes","responseid":"mcc0","tag":"mcc1"}"#),
-            Ok(Route::Reply)
-        );
-        assert_eq!(
-            r(r#"{"action":"nodes","responseid":"mcc0","tag":"mcc0"}"#),
-            Ok(Route::Other)
-        );
-        assert_eq!(r(r#"{"action":"meshes","action":"nodes"}"#), Ok(Route::Other));
-        assert_eq!(
-            r(r#"{"action":"NODES"}"#),
-            Ok(Route::Reply),
-            "no echo at all: the action decides"
-        );
-        assert_eq!(r(r#"{"action":1}"#), Ok(Route::Other));
-        assert_eq!(
-            r(r#"{"cause":"noauth","x":[],"action":"close"}"#),
-            Ok(Route::Close(Some("noauth".into())))
-        );
-        assert_eq!(r(r#"{"action":"close"}"#), Ok(Route::Close(None)));
-        // Undecided until the end: the whole message must be an object.
-        assert!(r(r#"{"nodes":{},"#).is_err());
-        assert!(r("[]").is_err());
-        assert!(r("not json").is_err());
     }
 }

@@ -21,8 +21,9 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use crate::config::{parse_base_url, parse_login_token_key, validate_username, ServerConfig, ServerInput, TlsInput};
+use crate::config::{parse_base_url, parse_login_token_key, ServerConfig, ServerInput, TlsInput};
 use crate::error::{Error, Result};
+use crate::ids::validate_username;
 
 /// What to type, appended to every refusal of a Hostname.
 const HOST_FORMS: &str = "type a host name (host.example), host:port, an IP address (IPv6 bare or in [brackets]) \

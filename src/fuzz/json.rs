@@ -1,4 +1,4 @@
-//! The skimmer (`crate::skim`), reply routing (`session::route`) and the login greeting (`ServerInfo`/`UserInfo`,
+//! The skimmer (`crate::skim`), reply routing (`messages::route`) and the login greeting (`messages::greeting`,
 //! `Session::open`'s wait for them) on generated JSON, checked against serde_json on the same text.
 
 use std::collections::VecDeque;
@@ -16,7 +16,9 @@ use proptest::sample::Index;
 use super::{apply, bounded, mutated, mutation, run};
 use crate::config::{test_input, ServerConfig};
 use crate::host::{ConnId, Host, LogLevel, OpenSpec, TransportError};
-use crate::session::{route, AuthMethod, Route, ServerInfo, Session, UserInfo};
+use crate::messages::greeting::{ServerInfo, UserInfo};
+use crate::messages::route::{route, Route};
+use crate::session::{AuthMethod, Session};
 use crate::skim::{self, Cursor, Flow, Skim, SkimError};
 
 // ---- generators

@@ -9,9 +9,10 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 use super::{bounded, mutated, mutated_bytes, run};
-use crate::config::{parse_base_url, validate_username, ServerConfig, ServerInput};
+use crate::config::{parse_base_url, ServerConfig, ServerInput};
 use crate::dispatch;
 use crate::host::{ConnId, Host, LogLevel, OpenSpec, TransportError};
+use crate::ids::validate_username;
 use crate::settings::{self as s, AccessHash, SettingsInput};
 
 // ---- addresses

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::error::Error;
+use crate::messages::reply::ReplyFault;
 use crate::service::{parse_marker, Account, Group, RETIRED_MARKER};
 use crate::skim::{self, Cursor, Flow, Skim};
 
@@ -29,9 +30,9 @@ impl ListError {
     pub fn into_error(self, action: &str, not_json: impl FnOnce() -> Error) -> Error {
         match self {
             ListError::NotJson => not_json(),
-            ListError::NoList => Error::Remote {
+            ListError::NoList => Error::BadReply {
                 action: action.into(),
-                message: "malformed reply".into(),
+                fault: ReplyFault::NoList,
             },
             ListError::Refused(message) => Error::Remote {
                 action: action.into(),

@@ -1,4 +1,8 @@
-//! Readers of MeshCentral's messages: pure functions from a message's text to the typed values the operations use.
-//! Nothing here sends or waits; the session (`session`) moves the texts.
+//! MeshCentral's messages: pure functions between the texts on the wire and the typed values the operations use
+//! (requests, reply routing, the login greeting, list replies). Nothing here sends or waits; the session
+//! (`session`) moves the texts, the way quinn-proto keeps its frames apart from its connection.
 
+pub mod greeting;
 pub mod lists;
+pub mod reply;
+pub mod route;

@@ -10,12 +10,13 @@ use serde_json::{json, Value};
 use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::Host;
+use crate::messages::reply::expect_ok;
 use crate::ops::objects::{customer_view, link, load_state};
 use crate::ops::provision::{clean_realname, validate_email};
-use crate::ownership::Trust;
+use crate::ownership::{AccountUse, NotOwned, Trust};
 use crate::rights::{check_customer_group_rights, site, RightsPreset};
 use crate::service::{self, find_account, find_group, not_ours_reason, Account, Group, ServiceRef};
-use crate::session::{expect_ok, Session};
+use crate::session::Session;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -109,7 +110,12 @@ fn with_owned_account<H: Host, T>(
         }
     };
     if let Some(reason) = not_ours_reason(&account, Some(&group), service, &session.own_user_id()) {
-        return Err(Error::NotOwned(format!("the account '{username}': {reason}")));
+        return Err(NotOwned::Account {
+            name: username,
+            stopped: AccountUse::Change,
+            doubt: reason,
+        }
+        .into());
     }
     let out = act(&mut session, &group, &account)?;
     session.close();

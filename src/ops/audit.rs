@@ -11,7 +11,8 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{user_id, ServerConfig, ServerInput};
+use crate::config::{ServerConfig, ServerInput};
+use crate::ids::user_id;
 use crate::error::Result;
 use crate::host::Host;
 use crate::ops::objects::load_state;
@@ -346,7 +347,7 @@ fn account_findings(
     // Whatever else provisioning's own ownership rule refuses (e.g. the connector's own account).
     if out.is_empty() {
         if let Some(reason) = not_ours_reason(a, Some(g), service, own_id) {
-            out.push(("account_not_ours", reason, "manual"));
+            out.push(("account_not_ours", reason.to_string(), "manual"));
         }
     }
     out

@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::config::{user_id, validate_username, ServerConfig, ServerInput};
+use crate::config::{ServerConfig, ServerInput};
 use crate::error::Result;
 use crate::host::Host;
-use crate::ops::installer_links::mesh_suffix;
+use crate::ids::{mesh_suffix, user_id, validate_username};
 use crate::ops::nodes::{read_page, Page, Pager};
 use crate::ops::objects::{open_as, owned_group};
 use crate::ownership::Trust;

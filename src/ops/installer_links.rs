@@ -6,7 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::parse_base_url;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::ids::mesh_suffix;
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -105,26 +106,6 @@ pub struct InstallerLink {
     /// machine into this group (the script itself is the same for every group; MeshCentral's own UI shows the same
     /// command for it).
     pub command: Option<String>,
-}
-
-/// The part after `mesh//` (or `mesh/<domain>/`); MeshCentral's ids are base64 with `@`/`$` for `+`/`/`.
-pub fn mesh_suffix(mesh_id: &str) -> Result<&str> {
-    let bad = || {
-        Error::InvalidInput(format!(
-            "'{mesh_id}' is not a MeshCentral device group id (mesh/<domain>/<id>)"
-        ))
-    };
-    let rest = mesh_id.strip_prefix("mesh/").ok_or_else(bad)?;
-    let (_, suffix) = rest.split_once('/').ok_or_else(bad)?;
-    if suffix.is_empty()
-        || suffix.len() > 128
-        || !suffix
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '@' || c == '$')
-    {
-        return Err(bad());
-    }
-    Ok(suffix)
 }
 
 pub fn run(input: InstallerLinksInput) -> Result<Vec<InstallerLink>> {

@@ -6,10 +6,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::config::{user_id, ServerConfig, ServerInput};
+use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::Host;
-use crate::ops::installer_links::mesh_suffix;
+use crate::ids::{mesh_suffix, user_id};
+use crate::messages::reply::ReplyFault;
 use crate::ops::objects::{open_as, owned_group};
 use crate::ownership::Trust;
 
@@ -81,14 +82,16 @@ pub fn parse_reply(reply: &Map<String, Value>, cfg: &ServerConfig, expire_hours:
             expire_hours,
         });
     }
-    let message = reply
-        .get("result")
-        .and_then(Value::as_str)
-        .unwrap_or("no invitation cookie in the reply")
-        .to_string();
-    Err(Error::Remote {
-        action: "createInviteLink".into(),
-        message,
+    let action = "createInviteLink".to_string();
+    Err(match reply.get("result").and_then(Value::as_str) {
+        Some(message) => Error::Remote {
+            action,
+            message: message.to_string(),
+        },
+        None => Error::BadReply {
+            action,
+            fault: ReplyFault::NoInvitation,
+        },
     })
 }
 

@@ -6,9 +6,10 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{user_id, ServerConfig, ServerInput};
+use crate::config::{ServerConfig, ServerInput};
 use crate::error::Result;
 use crate::host::Host;
+use crate::ids::user_id;
 use crate::ops::objects::load_state;
 use crate::ops::{sweep, usage};
 use crate::ownership::Trust;

@@ -6,10 +6,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{parse_base_url, parse_login_token_key, user_id, validate_username, BaseUrl};
+use crate::config::{parse_base_url, parse_login_token_key, BaseUrl};
 use crate::cookie;
 use crate::error::{Error, Result};
 use crate::host::Host;
+use crate::ids::{user_id, validate_username};
 
 pub const MIN_LIFETIME_S: u32 = 10;
 pub const MAX_LIFETIME_S: u32 = 3600;

@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
 use crate::host::Host;
+use crate::messages::reply::ReplyFault;
 use crate::session::Session;
 use crate::skim::{self, Cursor, Flow};
 
@@ -74,9 +75,9 @@ pub fn read_page(text: &str, mut node: impl FnMut(&str, &mut Cursor<'_>) -> skim
             action: "nodes".into(),
             message: text,
         }),
-        _ if malformed || !has_nodes => Err(Error::Remote {
+        _ if malformed || !has_nodes => Err(Error::BadReply {
             action: "nodes".into(),
-            message: "malformed node list".into(),
+            fault: ReplyFault::BadNodeList,
         }),
         _ => Ok(page),
     }

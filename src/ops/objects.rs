@@ -4,13 +4,15 @@
 
 use serde_json::{json, Value};
 
-use crate::config::{validate_username, ServerConfig};
+use crate::config::ServerConfig;
 use crate::error::{Error, Result};
 use crate::host::{Host, LogLevel};
+use crate::ids::validate_username;
 use crate::messages::lists;
-use crate::ownership::Trust;
+use crate::messages::reply::{expect_ok, ReplyFault};
+use crate::ownership::{GroupRef, NotOwned, Trust};
 use crate::service::{find_group, Account, Group, ServiceRef};
-use crate::session::{expect_ok, AuthMethod, Session};
+use crate::session::{AuthMethod, Session};
 
 /// Every group that exists and every account (`meshes` + `users`): what ownership checks and lookups work on.
 pub fn load_state<H: Host>(session: &mut Session<'_, H>) -> Result<(Vec<Group>, Vec<Account>)> {
@@ -85,9 +87,12 @@ pub fn owned_group<H: Host>(
         None => trust.doubt_creator(&group),
     };
     if let Some(doubt) = doubt {
-        return Err(Error::NotOwned(format!(
-            "the device group {mesh_id} is not the connector's: {doubt}"
-        )));
+        return Err(NotOwned::Group {
+            id: mesh_id.to_string(),
+            via: GroupRef::Named,
+            doubt,
+        }
+        .into());
     }
     Ok(group)
 }
@@ -103,9 +108,9 @@ pub fn create_group<H: Host>(session: &mut Session<'_, H>, name: &str, descripti
         .get("meshid")
         .and_then(Value::as_str)
         .map(str::to_string)
-        .ok_or_else(|| Error::Remote {
+        .ok_or_else(|| Error::BadReply {
             action: "createmesh".into(),
-            message: "no meshid in the reply".into(),
+            fault: ReplyFault::NoMeshId,
         })
 }
 

@@ -18,14 +18,16 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::config::{user_id, ServerConfig, ServerInput};
+use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::{Host, LogLevel};
+use crate::ids::user_id;
+use crate::messages::reply::expect_ok;
 use crate::ops::objects::{create_group, customer_view, delete_group, delete_user, link, load_state};
-use crate::ownership::Trust;
+use crate::ownership::{AccountDoubt, AccountUse, NotOwned, Trust};
 use crate::rights::{check_customer_group_rights, RightsPreset, CUSTOMER_SITE_RIGHTS};
 use crate::service::{self, find_account, find_group, not_ours_reason, ServiceRef};
-use crate::session::{expect_ok, AuthMethod, Detached, Session};
+use crate::session::{AuthMethod, Detached, Session};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -180,14 +182,11 @@ fn steps<H: Host>(
 
     if let Some(a) = &account {
         let reason = match &group {
-            None => Some("it exists while this service has no device group yet".to_string()),
+            None => Some(AccountDoubt::ExistsWithoutGroup),
             Some(g) => not_ours_reason(a, Some(g), &plan.service, &self_id),
         };
         if let Some(reason) = reason {
-            return Err(Error::NotOwned(format!(
-                "a MeshCentral account named '{}' already exists and {reason}; choose another username",
-                plan.username
-            )));
+            return Err(refused_account(plan, reason));
         }
     }
 
@@ -362,10 +361,7 @@ fn already_provisioned<H: Host>(host: &mut H, cfg: &ServerConfig, plan: &Plan) -
     };
     let mut session = Session::open_preferred(host, cfg)?;
     if let Some(reason) = not_ours_reason(&account, Some(&group), &plan.service, &session.own_user_id()) {
-        return Err(Error::NotOwned(format!(
-            "a MeshCentral account named '{}' already exists and {reason}; choose another username",
-            plan.username
-        )));
+        return Err(refused_account(plan, reason));
     }
     if account.rights_on(&group.id) != Some(plan.rights) {
         link(&mut session, &group.id, &account.id, plan.rights)?;
@@ -434,10 +430,7 @@ fn converge_on_existing_user<H: Host>(
         .cloned()
         .ok_or(original)?;
     if let Some(reason) = not_ours_reason(&account, Some(&group), &plan.service, &self_id) {
-        return Err(Error::NotOwned(format!(
-            "a MeshCentral account named '{}' already exists and {reason}; choose another username",
-            plan.username
-        )));
+        return Err(refused_account(plan, reason));
     }
     if let Some(own) = created.group.take() {
         if own != group.id {
@@ -466,27 +459,24 @@ fn undo<H: Host>(session: &mut Session<'_, H>, created: &Created) -> Result<()> 
     Ok(())
 }
 
+/// An account with the plan's user name that provisioning will not adopt.
+fn refused_account(plan: &Plan, doubt: AccountDoubt) -> Error {
+    NotOwned::Account {
+        name: plan.username.clone(),
+        stopped: AccountUse::Create,
+        doubt,
+    }
+    .into()
+}
+
+/// The failure `e`, and that undoing failed too when it did: the error keeps `e`'s kind either way.
 fn with_undo_note(e: Error, undo: Result<()>) -> Error {
-    let Err(u) = undo else {
-        return e;
-    };
-    let note = format!(
-        "; cleaning up failed too ({u}), so a device group or user may be left over: run create again to finish, or \
-         terminate to remove it"
-    );
-    match e {
-        Error::Remote { action, message } => Error::Remote {
-            action,
-            message: message + &note,
+    match undo {
+        Ok(()) => e,
+        Err(cleanup) => Error::CleanupFailed {
+            original: Box::new(e),
+            cleanup: Box::new(cleanup),
         },
-        Error::NotOwned(m) => Error::NotOwned(m + &note),
-        Error::NotFound(m) => Error::NotFound(m + &note),
-        Error::InvalidInput(m) => Error::InvalidInput(m + &note),
-        Error::InsufficientRights { user, missing } => Error::InsufficientRights {
-            user,
-            missing: missing + &note,
-        },
-        other => other,
     }
 }
 

@@ -22,10 +22,10 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{user_id, ServerConfig, ServerInput};
+use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::{Host, LogLevel};
-use crate::ops::installer_links::mesh_suffix;
+use crate::ids::{mesh_suffix, user_id};
 use crate::ops::objects::{delete_group, load_state};
 use crate::ops::terminate::{retire_devices, retired_group, Terminated};
 use crate::ownership::Trust;
@@ -160,7 +160,7 @@ pub fn run<H: Host>(host: &mut H, input: SweepInput) -> Result<Swept> {
                 });
             }
             // MeshCentral refused one step for this group: report it, and the next run tries again.
-            Err(e @ Error::Remote { .. }) => done.left_alone.push(LeftAlone {
+            Err(e @ (Error::Remote { .. } | Error::BadReply { .. })) => done.left_alone.push(LeftAlone {
                 service_key: key,
                 mesh_id: group.id.clone(),
                 reason: e.to_string(),

@@ -22,13 +22,14 @@ use serde_json::{json, Value};
 use crate::config::{ServerConfig, ServerInput};
 use crate::error::{Error, Result};
 use crate::host::{Host, LogLevel};
+use crate::ids::mesh_suffix;
+use crate::messages::reply::expect_ok;
 use crate::ops::devices::parse_nodes_reply;
-use crate::ops::installer_links::mesh_suffix;
 use crate::ops::nodes;
 use crate::ops::objects::{create_group, customer_view, delete_group, delete_user, fetch_groups, load_state};
-use crate::ownership::Trust;
+use crate::ownership::{AccountUse, NotOwned, Trust};
 use crate::service::{self, find_account, find_group, not_ours_reason, ServiceRef, RETIRED_MARKER};
-use crate::session::{expect_ok, Session};
+use crate::session::Session;
 
 pub const RETIRED_GROUP_NAME: &str = "Retired agents (MeshCentral Connector)";
 
@@ -80,9 +81,12 @@ pub fn run<H: Host>(host: &mut H, input: TerminateInput) -> Result<Terminated> {
     // 1. The user, so nobody can log in while the rest is removed, and so an undeleted group would have no customer.
     if let Some(a) = &account {
         if let Some(reason) = not_ours_reason(a, group.as_ref(), &service, &session.own_user_id()) {
-            return Err(Error::NotOwned(format!(
-                "the account '{username}' was left alone because {reason}; nothing was removed"
-            )));
+            return Err(NotOwned::Account {
+                name: username,
+                stopped: AccountUse::Terminate,
+                doubt: reason,
+            }
+            .into());
         }
         delete_user(&mut session, &a.id)?;
         done.deleted_user = true;

@@ -5,12 +5,13 @@
 //! with the same `noauth` too; trying both methods is what tells them apart (one succeeding proves the account exists).
 
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::config::ServerConfig;
 use crate::error::{Error, Result};
 use crate::host::Host;
-use crate::session::{AuthMethod, ServerInfo, Session, UserInfo};
+use crate::messages::greeting::{ServerInfo, UserInfo};
+use crate::session::{AuthMethod, Session};
 
 /// Full site administrator in MeshCentral's `siteadmin` bitmask.
 pub const FULL_SITE_ADMIN: u64 = 0xFFFF_FFFF;
@@ -86,10 +87,7 @@ pub fn run<H: Host>(host: &mut H, cfg: &ServerConfig) -> Result<ConnectionReport
 /// `serverconsole info` answers a JSON text with `meshVersion` for full administrators; older or restricted servers
 /// may not answer, which only costs the version string.
 fn server_version<H: Host>(session: &mut Session<'_, H>) -> Option<String> {
-    let mut req = Map::new();
-    req.insert("action".into(), json!("serverconsole"));
-    req.insert("value".into(), json!("info"));
-    let reply = session.request(req).ok()?;
+    let reply = session.call("serverconsole", json!({"value": "info"})).ok()?;
     let text = reply.get("value")?.as_str()?;
     let info: Value = serde_json::from_str(text).ok()?;
     info.get("meshVersion")

@@ -25,8 +25,9 @@ class ConnectorException extends \RuntimeException
             'insufficient_rights' => new InsufficientRightsException($kind, $message),
             'not_owned' => new NotOwnedException($kind, $message),
             'not_found' => new NotFoundException($kind, $message),
-            // MeshCentral refused with its own text, or the host failed the core: no narrower class to catch.
-            'remote', 'host' => new self($kind, $message),
+            // MeshCentral refused with its own text, the host failed the core, or a bug in the core: nothing a caller
+            // does differently, so the base class.
+            'remote', 'host', 'internal' => new self($kind, $message),
             // Only a core newer than this host (every kind of src/error.rs has its arm above: a Rust test checks).
             default => new self($kind, $message),
         };
