@@ -12,9 +12,9 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{ServerConfig, ServerInput};
-use crate::ids::user_id;
 use crate::error::Result;
 use crate::host::Host;
+use crate::ids::user_id;
 use crate::ops::objects::load_state;
 use crate::ops::sweep;
 use crate::ownership::Trust;
