@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::host::{ConnId, Host, LogLevel, OpenSpec, TransportError};
 use crate::messages::greeting::{self, Greeting, ServerInfo, UserInfo};
 use crate::messages::reply;
-use crate::messages::route::{route, Route};
+use crate::messages::route::{route, Route, Routed};
 
 /// How the session logs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,6 +242,40 @@ impl<'h, H: Host> Session<'h, H> {
     /// into the few fields an operation needs instead of a whole `serde_json::Value` tree, which costs most of the
     /// time and memory writes of a device list (it matters most on the translated backend).
     pub fn call_text(&mut self, action: &str, fields: Value) -> Result<String> {
+        let (tag, deadline) = self.send_request(action, fields)?;
+        loop {
+            let text = self.recv_text_until(deadline, action)?;
+            // Only the routing fields are read, and only until they decide; the caller parses the reply it gets.
+            match route(&text, action, &tag).map_err(|_| self.not_an_object())? {
+                Route::Reply => return Ok(text),
+                Route::Close(cause) => return Err(Self::ended(cause.as_deref())),
+                Route::Other => {}
+            }
+        }
+    }
+
+    /// Like `call_text`, for a reply `read` routes and reads in one walk (`messages::lists`: the megabyte lists of a
+    /// large server, where each extra pass costs about a second on the translated backend). `read` gets each
+    /// message and the request's tag and says what the message was.
+    pub fn call_routed<T>(
+        &mut self,
+        action: &str,
+        fields: Value,
+        mut read: impl FnMut(&Self, &str, &str) -> Result<Routed<T>>,
+    ) -> Result<T> {
+        let (tag, deadline) = self.send_request(action, fields)?;
+        loop {
+            let text = self.recv_text_until(deadline, action)?;
+            match read(self, &text, &tag)? {
+                Routed::Reply(t) => return Ok(t),
+                Routed::Close(cause) => return Err(Self::ended(cause.as_deref())),
+                Routed::Other => {}
+            }
+        }
+    }
+
+    /// Sends the request tagged with the next tag; returns the tag and when the wait for its reply ends.
+    fn send_request(&mut self, action: &str, fields: Value) -> Result<(String, i64)> {
         if action.is_empty() {
             return Err(Error::InvalidInput("a request without an action".into()));
         }
@@ -254,20 +288,14 @@ impl<'h, H: Host> Session<'h, H> {
             return Err(self.timed_out(deadline, action, 0));
         }
         self.send(&request)?;
-        loop {
-            let text = self.recv_text_until(deadline, action)?;
-            // Only the routing fields are read, and only until they decide; the caller parses the reply it gets.
-            match route(&text, action, &tag).map_err(|_| self.not_an_object())? {
-                Route::Reply => return Ok(text),
-                Route::Close(cause) => {
-                    return Err(Error::ConnectionLost(format!(
-                        "the server ended the session ({})",
-                        cause.as_deref().unwrap_or("no cause")
-                    )))
-                }
-                Route::Other => {}
-            }
-        }
+        Ok((tag, deadline))
+    }
+
+    fn ended(cause: Option<&str>) -> Error {
+        Error::ConnectionLost(format!(
+            "the server ended the session ({})",
+            cause.unwrap_or("no cause")
+        ))
     }
 
     /// Sends a request MeshCentral never answers (e.g. `uninstallagent`, `changeuserpass`); confirm its effect some

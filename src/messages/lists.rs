@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use crate::error::Error;
 use crate::messages::reply::ReplyFault;
+use crate::messages::route::{Route, Routed, Routing};
 use crate::service::{parse_marker, Account, Group, RETIRED_MARKER};
 use crate::skim::{self, Cursor, Flow, Skim};
 
@@ -42,31 +43,43 @@ impl ListError {
     }
 }
 
+/// Which request a reply is read for: its action and the tag it was sent with (`messages::route`), so that one walk
+/// routes and reads it. None: the text is known to be the reply.
+pub type Expect<'e> = Option<(&'e str, &'e str)>;
+
 /// The groups that exist (not marked `deleted`) in a `meshes` reply, in the server's order.
 pub fn groups(text: &str) -> std::result::Result<Vec<Group>, ListError> {
-    let out = std::cell::RefCell::new(Vec::new());
-    read_list(
-        text,
-        "meshes",
-        false,
-        |c| {
-            if let Some(g) = group(c)? {
-                out.borrow_mut().push(g);
-            }
-            Ok(())
-        },
-        || out.borrow_mut().clear(),
-    )?;
-    Ok(out.into_inner())
+    Ok(reply_or_empty(groups_routed(text, None)?))
 }
 
 /// Only the ids of the groups that exist in a `meshes` reply (what a device count needs: every other member of
 /// each group is skipped unread).
 pub fn group_ids(text: &str) -> std::result::Result<Vec<String>, ListError> {
-    let out = std::cell::RefCell::new(Vec::new());
-    let read = |c: &mut Cursor<'_>| -> Skim<()> {
+    Ok(reply_or_empty(group_ids_routed(text, None)?))
+}
+
+/// The accounts in a `users` reply, in the server's order.
+pub fn accounts(text: &str) -> std::result::Result<Vec<Account>, ListError> {
+    Ok(reply_or_empty(accounts_routed(text, None)?))
+}
+
+fn reply_or_empty<T: Default>(r: Routed<T>) -> T {
+    match r {
+        Routed::Reply(t) => t,
+        _ => T::default(),
+    }
+}
+
+/// `groups` of a message that may or may not be the reply to `expect`.
+pub fn groups_routed(text: &str, expect: Expect<'_>) -> std::result::Result<Routed<Vec<Group>>, ListError> {
+    collect(text, "meshes", false, expect, group)
+}
+
+/// `group_ids` of a message that may or may not be the reply to `expect`.
+pub fn group_ids_routed(text: &str, expect: Expect<'_>) -> std::result::Result<Routed<Vec<String>>, ListError> {
+    collect(text, "meshes", false, expect, |c| {
         if c.peek() != Some(b'{') {
-            return Ok(());
+            return Ok(None);
         }
         let (mut id, mut deleted) = (None, false);
         c.object(|c, key| {
@@ -77,48 +90,72 @@ pub fn group_ids(text: &str) -> std::result::Result<Vec<String>, ListError> {
             }
             Ok(Flow::Continue(()))
         })?;
-        if let Some(id) = id.and_then(skim::owned_string).filter(|_| !deleted) {
-            out.borrow_mut().push(id);
-        }
-        Ok(())
-    };
-    read_list(text, "meshes", false, read, || out.borrow_mut().clear())?;
-    Ok(out.into_inner())
+        Ok(id.and_then(skim::owned_string).filter(|_| !deleted))
+    })
 }
 
-/// The accounts in a `users` reply, in the server's order.
-pub fn accounts(text: &str) -> std::result::Result<Vec<Account>, ListError> {
+/// `accounts` of a message that may or may not be the reply to `expect`.
+pub fn accounts_routed(text: &str, expect: Expect<'_>) -> std::result::Result<Routed<Vec<Account>>, ListError> {
+    collect(text, "users", true, expect, account)
+}
+
+/// The entries `entry` reads from the list member `list` (entries it answers None for are left out).
+fn collect<'t, T>(
+    text: &'t str,
+    list: &str,
+    refusable: bool,
+    expect: Expect<'_>,
+    mut entry: impl FnMut(&mut Cursor<'t>) -> Skim<Option<T>>,
+) -> std::result::Result<Routed<Vec<T>>, ListError> {
     let out = std::cell::RefCell::new(Vec::new());
-    read_list(
+    let route = read_list(
         text,
-        "users",
-        true,
+        list,
+        refusable,
         |c| {
-            if let Some(a) = account(c)? {
-                out.borrow_mut().push(a);
+            if let Some(t) = entry(c)? {
+                out.borrow_mut().push(t);
             }
             Ok(())
         },
         || out.borrow_mut().clear(),
+        expect,
     )?;
-    Ok(out.into_inner())
+    Ok(match route {
+        Route::Reply => Routed::Reply(out.into_inner()),
+        Route::Other => Routed::Other,
+        Route::Close(cause) => Routed::Close(cause.map(Cow::into_owned)),
+    })
 }
 
 /// Walks the reply object once, calling `item` on each entry of its array member `list` (when the member repeats,
 /// the last one counts, as serde_json keeps it: `reset` forgets what an earlier one gave). With `refusable`, a string
 /// `result` is MeshCentral's refusal (`users` answers `Access denied` that way; `meshes` always lists). One pass: at
 /// 10,000 services the lists are megabytes, and each pass over them costs ~1 s on the translated backend.
-fn read_list(
-    text: &str,
+fn read_list<'t>(
+    text: &'t str,
     list: &str,
     refusable: bool,
-    mut item: impl FnMut(&mut Cursor<'_>) -> Skim<()>,
+    mut item: impl FnMut(&mut Cursor<'t>) -> Skim<()>,
     mut reset: impl FnMut(),
-) -> std::result::Result<(), ListError> {
+    expect: Option<(&str, &str)>,
+) -> std::result::Result<Route<'t>, ListError> {
     let mut cursor = Cursor::new(text);
     let (mut seen, mut refusal) = (false, None);
+    let mut routing = Routing::default();
+    let mut decided = None;
     cursor
         .object(|c, key| {
+            if let Some((action, tag)) = expect {
+                if routing.note(&key, c)? {
+                    decided = decided.take().or_else(|| routing.decided(action, tag));
+                    // Not the reply (an event, say): the rest is not read.
+                    return Ok(match decided {
+                        Some(Route::Other | Route::Close(_)) => Flow::Break(()),
+                        _ => Flow::Continue(()),
+                    });
+                }
+            }
             if key == list {
                 if c.peek() == Some(b'[') {
                     if seen {
@@ -139,15 +176,27 @@ fn read_list(
             }
             Ok(Flow::Continue(()))
         })
-        .and_then(|()| cursor.finish())
         .map_err(|_| ListError::NotJson)?;
+    let route = match decided {
+        Some(not_ours @ (Route::Other | Route::Close(_))) => return Ok(not_ours),
+        Some(Route::Reply) => Route::Reply,
+        None if expect.is_none() => Route::Reply,
+        None => {
+            cursor.finish().map_err(|_| ListError::NotJson)?;
+            match routing.at_end() {
+                Route::Reply => Route::Reply,
+                other => return Ok(other),
+            }
+        }
+    };
+    cursor.finish().map_err(|_| ListError::NotJson)?;
     if let Some(Some(text)) = refusal {
         return Err(ListError::Refused(text));
     }
     if !seen {
         return Err(ListError::NoList);
     }
-    Ok(())
+    Ok(route)
 }
 
 /// One `meshes` entry; None for an entry that is not a group object with a string `_id`, or is marked deleted.

@@ -15,40 +15,72 @@ pub enum Route<'a> {
     Close(Option<Cow<'a, str>>),
 }
 
-/// Routes a message to the request `action` tagged `tag` by skimming its top-level members only until they decide:
-/// MeshCentral writes `action` (and `responseid`) first, so a 60 KB `nodes` reply is routed after a few bytes and its
-/// body is read once, by the caller. Events pushed by the server carry `action: "event"`, so an action match plus
-/// "our tag, or no tag at all" is unambiguous while only one request is in flight. A routing field of another type
-/// than string is present but matches nothing; the first occurrence of a repeated field counts.
-pub fn route<'a>(text: &'a str, action: &str, tag: &str) -> std::result::Result<Route<'a>, skim::SkimError> {
+/// The routing fields of one message as a walk over its top-level members meets them (the first occurrence of a
+/// repeated field counts; a field of another type than string is present but matches nothing), and what they decide.
+/// `route` walks only until they decide; a reader of a large reply (`messages::lists`) notes them during its own
+/// walk, so the reply is read once.
+#[derive(Default)]
+pub struct Routing<'a> {
     // None: not seen yet; Some(None): seen, not a string.
-    let mut reply_action: Option<Option<Cow<'a, str>>> = None;
-    let mut echoes: [Option<Option<Cow<'a, str>>>; 2] = [None, None];
-    let mut cause: Option<Option<Cow<'a, str>>> = None;
-    let mut decided = None;
-    let mut cursor = skim::Cursor::new(text);
-    cursor.object(|c, key| {
-        let slot = match key.as_ref() {
-            "action" => &mut reply_action,
-            "responseid" => &mut echoes[0],
-            "tag" => &mut echoes[1],
-            "cause" => &mut cause,
-            _ => return Ok(skim::Flow::Continue(())),
+    action: Option<Option<Cow<'a, str>>>,
+    echoes: [Option<Option<Cow<'a, str>>>; 2],
+    cause: Option<Option<Cow<'a, str>>>,
+}
+
+impl<'a> Routing<'a> {
+    /// When `key` is a routing field: reads its value (the cursor is on it) and returns true.
+    pub fn note(&mut self, key: &str, c: &mut skim::Cursor<'a>) -> skim::Skim<bool> {
+        let slot = match key {
+            "action" => &mut self.action,
+            "responseid" => &mut self.echoes[0],
+            "tag" => &mut self.echoes[1],
+            "cause" => &mut self.cause,
+            _ => return Ok(false),
         };
         let raw = c.raw()?;
         if slot.is_none() {
             *slot = Some(skim::string(raw));
         }
-        decided = match reply_action.as_ref() {
+        Ok(true)
+    }
+
+    /// What the fields met so far decide about the request `action` tagged `tag`, if they decide already.
+    pub fn decided(&mut self, action: &str, tag: &str) -> Option<Route<'a>> {
+        match self.action.as_ref() {
             None => None,
             Some(None) => Some(Route::Other),
-            Some(Some(a)) if a == "close" => cause.take().map(Route::Close),
+            Some(Some(a)) if a == "close" => self.cause.take().map(Route::Close),
             Some(Some(a)) if action == "ping" && a == "pong" => Some(Route::Reply),
             Some(Some(a)) if !a.eq_ignore_ascii_case(action) => Some(Route::Other),
-            Some(Some(_)) if echoes.iter().any(|e| matches!(e, Some(Some(t)) if t == tag)) => Some(Route::Reply),
-            Some(Some(_)) if echoes.iter().all(Option::is_some) => Some(Route::Other),
+            Some(Some(_)) if self.echoes.iter().any(|e| matches!(e, Some(Some(t)) if t == tag)) => Some(Route::Reply),
+            Some(Some(_)) if self.echoes.iter().all(Option::is_some) => Some(Route::Other),
             Some(Some(_)) => None,
-        };
+        }
+    }
+
+    /// What they decide once the whole message was read without an earlier decision.
+    pub fn at_end(self) -> Route<'a> {
+        match self.action {
+            Some(Some(a)) if a == "close" => Route::Close(self.cause.flatten()),
+            // The action matched (or it would have decided earlier) and no echo contradicted it.
+            Some(Some(_)) if self.echoes.iter().all(Option::is_none) => Route::Reply,
+            _ => Route::Other,
+        }
+    }
+}
+
+/// Routes a message to the request `action` tagged `tag` by skimming its top-level members only until they decide:
+/// MeshCentral writes `action` (and `responseid`) first, so a 60 KB `nodes` reply is routed after a few bytes and its
+/// body is read once, by the caller. Events pushed by the server carry `action: "event"`, so an action match plus
+/// "our tag, or no tag at all" is unambiguous while only one request is in flight.
+pub fn route<'a>(text: &'a str, action: &str, tag: &str) -> std::result::Result<Route<'a>, skim::SkimError> {
+    let mut routing = Routing::default();
+    let mut decided = None;
+    let mut cursor = skim::Cursor::new(text);
+    cursor.object(|c, key| {
+        if routing.note(&key, c)? {
+            decided = routing.decided(action, tag);
+        }
         Ok(if decided.is_some() {
             skim::Flow::Break(())
         } else {
@@ -59,12 +91,18 @@ pub fn route<'a>(text: &'a str, action: &str, tag: &str) -> std::result::Result<
         return Ok(route);
     }
     cursor.finish()?;
-    Ok(match reply_action {
-        Some(Some(a)) if a == "close" => Route::Close(cause.flatten()),
-        // The action matched (or it would have decided above) and no echo contradicted it.
-        Some(Some(_)) if echoes.iter().all(Option::is_none) => Route::Reply,
-        _ => Route::Other,
-    })
+    Ok(routing.at_end())
+}
+
+/// What a message read in the same pass that routes it was to the request in flight (`Session::call_routed`).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Routed<T> {
+    /// The reply, read.
+    Reply(T),
+    /// Something else: skipped.
+    Other,
+    /// The server ends the session, with its cause.
+    Close(Option<String>),
 }
 
 #[cfg(test)]

@@ -23,20 +23,23 @@ pub fn load_state<H: Host>(session: &mut Session<'_, H>) -> Result<(Vec<Group>, 
 
 /// The groups the session may see (`meshes`), skimmed (`messages::lists`).
 pub fn fetch_groups<H: Host>(session: &mut Session<'_, H>) -> Result<Vec<Group>> {
-    let text = session.call_text("meshes", json!({}))?;
-    lists::groups(&text).map_err(|e| e.into_error("meshes", || session.not_an_object()))
+    session.call_routed("meshes", json!({}), |s, text, tag| {
+        lists::groups_routed(text, Some(("meshes", tag))).map_err(|e| e.into_error("meshes", || s.not_an_object()))
+    })
 }
 
 /// The ids of the groups the session may see (`meshes`, every other member skipped).
 pub fn fetch_group_ids<H: Host>(session: &mut Session<'_, H>) -> Result<Vec<String>> {
-    let text = session.call_text("meshes", json!({}))?;
-    lists::group_ids(&text).map_err(|e| e.into_error("meshes", || session.not_an_object()))
+    session.call_routed("meshes", json!({}), |s, text, tag| {
+        lists::group_ids_routed(text, Some(("meshes", tag))).map_err(|e| e.into_error("meshes", || s.not_an_object()))
+    })
 }
 
 /// Every account (`users`; site right MANAGEUSERS), skimmed (`messages::lists`).
 pub fn fetch_accounts<H: Host>(session: &mut Session<'_, H>) -> Result<Vec<Account>> {
-    let text = session.call_text("users", json!({}))?;
-    lists::accounts(&text).map_err(|e| e.into_error("users", || session.not_an_object()))
+    session.call_routed("users", json!({}), |s, text, tag| {
+        lists::accounts_routed(text, Some(("users", tag))).map_err(|e| e.into_error("users", || s.not_an_object()))
+    })
 }
 
 /// A session as `view_as` (a customer account, by login token cookie), so MeshCentral itself scopes every answer to

@@ -58,7 +58,7 @@ final class ConnectorBackendTest extends TestCase
         self::assertSame('translated', $out['backend']);
         self::assertStringStartsWith('No libwasmer', $out['reason']);
         self::assertSame('FFI disabled (ffi.enable=0)', self::choose(self::lib(), '-d ffi.enable=0')['reason']);
-        self::assertSame('FFI extension not loaded', self::choose(self::lib(), '-n')['reason']);
+        self::assertSame('FFI extension not loaded', self::choose(self::lib(), '-n ' . TranslatedFixture::MEMORY_LIMIT)['reason']);
     }
 
     public function testTheEnvironmentForcesABackendAndAnExplicitChoiceWins(): void

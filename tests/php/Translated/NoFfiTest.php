@@ -15,7 +15,7 @@ final class NoFfiTest extends TestCase
     /** @return array<string, array{string}> */
     public function phpFlags(): array
     {
-        return ['ffi.enable=0' => ['-d ffi.enable=0'], 'no extensions (-n)' => ['-n']];
+        return ['ffi.enable=0' => ['-d ffi.enable=0'], 'no extensions (-n)' => ['-n ' . TranslatedFixture::MEMORY_LIMIT]];
     }
 
     /** @dataProvider phpFlags */

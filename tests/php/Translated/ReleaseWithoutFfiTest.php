@@ -42,7 +42,7 @@ final class ReleaseWithoutFfiTest extends ServiceTestCase
     {
         return [
             'ffi.enable=0' => ['-d ffi.enable=0', 'FFI disabled (ffi.enable=0)'],
-            'no extensions (-n)' => ['-n', 'FFI extension not loaded'],
+            'no extensions (-n)' => ['-n ' . TranslatedFixture::MEMORY_LIMIT, 'FFI extension not loaded'],
         ];
     }
 
