@@ -95,7 +95,7 @@ final class ClientArea
                     $vars['invite_expires'] = gmdate('Y-m-d H:i', (int) $row['invite_expires']) . ' UTC';
                 }
             }
-            $vars['connect_modes'] = array_map(static fn (string $m): array => ['mode' => $m, 'label' => $lang['meshcentral_mode_' . $m]], $product->viewsOf($product->preset));
+            $vars['connect_modes'] = array_map(static fn (string $m): array => ['mode' => $m, 'label' => $lang['meshcentral_mode_' . $m]], $product->viewsOf($ctx->plan()->preset));
             $vars['ready'] = true;
         } catch (ServerUnavailable $e) {
             // The breaker is open: the failure that opened it was logged; this page only says so, at once.

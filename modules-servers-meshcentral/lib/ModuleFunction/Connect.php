@@ -33,9 +33,11 @@ final class Connect
         $product = $ctx->product();
         $mode = is_string($_POST['mode'] ?? null) ? $_POST['mode'] : '';
         $node = is_string($_POST['node'] ?? null) ? trim($_POST['node']) : '';
-        // The views the rights preset lets MeshCentral open (the core's rule: view_only has no terminal, no files).
-        if (!array_key_exists($mode, self::MODES) || !in_array($mode, $product->viewsOf($product->preset), true)) {
-            throw new Refusal(sprintf('Connect: mode %s is not one the rights preset %s allows', json_encode(substr($mode, 0, 40)), $product->preset), 'error_connect');
+        // The views the service's rights preset (its plan: the rights_preset option, else the product's) lets
+        // MeshCentral open (the core's rule: view_only has no terminal, no files).
+        $preset = $ctx->plan()->preset;
+        if (!array_key_exists($mode, self::MODES) || !in_array($mode, $product->viewsOf($preset), true)) {
+            throw new Refusal(sprintf('Connect: mode %s is not one the rights preset %s allows', json_encode(substr($mode, 0, 40)), $preset), 'error_connect');
         }
         if ($node === '' || strlen($node) > 256) {
             throw new Refusal('Connect: no usable device id in the request', 'error_connect');

@@ -79,6 +79,9 @@ final class PlansTest extends ModuleTestCase
 
         self::assertSame('success', self::whmcs()->modules()->create($id));
         self::assertSame(0x100708, self::linkRights($id), 'view_only from the option, not the product\'s full');
+        $area = self::whmcs()->modules()->clientArea($id);
+        self::assertIsArray($area);
+        self::assertSame(['desktop'], array_column($area['templateVariables']['connect_modes'], 'mode'), 'the client is offered what the plan grants: no terminal, no files');
 
         self::assertSame('success', self::whmcs()->modules()->upgradeConfigurableOptions($id, ['rights_preset' => 'remote_only']));
         self::assertSame(0x100048, self::linkRights($id), 'the upgrade ran ChangePackage: remote_only on MeshCentral');
