@@ -83,6 +83,16 @@ pub struct ServerConfig {
 }
 
 impl ServerConfig {
+    /// The same server, for a login as `username` by login token cookie (no password): a customer's own session,
+    /// where MeshCentral itself scopes every answer to what that account may see.
+    pub fn as_user(&self, username: &str) -> ServerConfig {
+        ServerConfig {
+            username: username.to_string(),
+            password: None,
+            ..self.clone()
+        }
+    }
+
     pub fn from_input(input: ServerInput) -> Result<Self> {
         let invalid = |m: &str| Error::InvalidInput(m.to_string());
         let BaseUrl { mut url, domain } = parse_base_url(&input.url)?;
@@ -295,6 +305,14 @@ pub fn parse_login_token_key(hex: &str) -> Result<Vec<u8>> {
     Ok((0..80)
         .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).expect("checked hex"))
         .collect())
+}
+
+/// A configuration for unit tests: the account `connector` with a password on a local https server.
+#[cfg(test)]
+pub(crate) fn test_config() -> ServerConfig {
+    let mut input = test_input("https://127.0.0.1:4430");
+    input.username = "connector".into();
+    ServerConfig::from_input(input).expect("valid test settings")
 }
 
 /// Settings for unit tests: `admin` with a password at `url`.

@@ -357,11 +357,7 @@ fn account_findings(
 mod tests {
     use super::*;
 
-    fn cfg() -> ServerConfig {
-        let mut input = crate::config::test_input("https://127.0.0.1:4430");
-        input.username = "connector".into();
-        ServerConfig::from_input(input).unwrap()
-    }
+    use crate::config::test_config as cfg;
 
     fn group(id: &str, key: &str, creator: &str, links: &[(&str, u32)]) -> Group {
         Group {

@@ -50,11 +50,7 @@ pub fn open_as<'h, H: Host>(host: &'h mut H, cfg: &ServerConfig, view_as: Option
         return Session::open_preferred(host, cfg);
     };
     validate_username(user)?;
-    let as_user = ServerConfig {
-        username: user.to_string(),
-        password: None,
-        ..cfg.clone()
-    };
+    let as_user = cfg.as_user(user);
     // Detached, the attempt no longer borrows `host`, so the fallback below may use it.
     let attempt = Session::open(&mut *host, &as_user, AuthMethod::LoginToken).map(Session::detach);
     let refused = match attempt {
@@ -168,11 +164,7 @@ pub fn customer_view<H: Host>(
     if service.mesh_id.is_none() || cfg.login_token_key.is_none() || cfg.is_login_token_user() {
         return Ok(None);
     }
-    let as_customer = ServerConfig {
-        username: service.username(),
-        password: None,
-        ..cfg.clone()
-    };
+    let as_customer = cfg.as_user(&service.username());
     let mut session = match Session::open(&mut *host, &as_customer, AuthMethod::LoginToken) {
         Ok(session) => session,
         // Cannot log in (deleted, renamed): the connector's view says what happened.

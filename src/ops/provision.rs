@@ -330,11 +330,7 @@ fn hand_over<H: Host>(
     plan: &Plan,
     p: &Provisioned,
 ) -> Result<()> {
-    let as_customer = ServerConfig {
-        username: p.username.clone(),
-        password: None,
-        ..cfg.clone()
-    };
+    let as_customer = cfg.as_user(&p.username);
     let removed = Session::open(&mut *host, &as_customer, AuthMethod::LoginToken).and_then(|mut customer| {
         let reply = customer.call("removemeshuser", json!({"meshid": p.mesh_id, "userid": connector}));
         customer.close();

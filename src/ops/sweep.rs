@@ -200,11 +200,7 @@ mod tests {
     use super::*;
     use crate::service::Account;
 
-    fn cfg() -> ServerConfig {
-        let mut input = crate::config::test_input("https://127.0.0.1:4430");
-        input.username = "connector".into();
-        ServerConfig::from_input(input).unwrap()
-    }
+    use crate::config::test_config as cfg;
 
     fn group(links: &[&str]) -> Group {
         Group {
