@@ -60,16 +60,36 @@ enum Request {
 
 pub fn handle<H: Host>(host: &mut H, input: &[u8]) -> Vec<u8> {
     match run(host, input) {
-        // The value is serialized once, straight into the envelope's text (no intermediate `Value` tree).
-        Ok(value) => format!(r#"{{"ok":true,"value":{value}}}"#).into_bytes(),
+        Ok(answer) => answer.into_envelope(),
         Err(e) => json!({"ok": false, "error": {"kind": e.kind(), "message": e.to_string()}})
             .to_string()
             .into_bytes(),
     }
 }
 
+/// An op's value as JSON text, written straight after the opening of the success envelope: the value is serialised
+/// once, in place (no intermediate `Value` tree, and no copy of a multi-megabyte text into the envelope: on the
+/// translated backend every byte copied costs).
+pub struct Answer(Vec<u8>);
+
+const OK_OPEN: &str = r#"{"ok":true,"value":"#;
+
+impl Answer {
+    /// The value alone (UTF-8: serde_json writes nothing else).
+    pub fn value(&self) -> &[u8] {
+        &self.0[OK_OPEN.len()..]
+    }
+
+    /// `{"ok":true,"value":<value>}`.
+    fn into_envelope(self) -> Vec<u8> {
+        let mut text = self.0;
+        text.push(b'}');
+        text
+    }
+}
+
 /// Runs one request; returns its value as JSON text.
-fn run<H: Host>(host: &mut H, input: &[u8]) -> Result<String> {
+fn run<H: Host>(host: &mut H, input: &[u8]) -> Result<Answer> {
     let request: Request =
         serde_json::from_slice(input).map_err(|e| Error::InvalidInput(format!("bad request: {e}")))?;
     execute(host, request)
@@ -77,13 +97,13 @@ fn run<H: Host>(host: &mut H, input: &[u8]) -> Result<String> {
 
 /// The same dispatch for a request that is already a JSON value (the JavaScript build's boundary, `js_abi`, which
 /// receives JS values): its value as JSON text, or the typed error.
-pub fn run_value<H: Host>(host: &mut H, request: serde_json::Value) -> Result<String> {
+pub fn run_value<H: Host>(host: &mut H, request: serde_json::Value) -> Result<Answer> {
     let request: Request =
         serde_json::from_value(request).map_err(|e| Error::InvalidInput(format!("bad request: {e}")))?;
     execute(host, request)
 }
 
-fn execute<H: Host>(host: &mut H, request: Request) -> Result<String> {
+fn execute<H: Host>(host: &mut H, request: Request) -> Result<Answer> {
     match request {
         Request::Version {} => to_json(json!({"crate": env!("CARGO_PKG_VERSION"), "abi": crate::ABI_VERSION})),
         Request::Provision(input) => to_json(ops::provision::run(host, input)?),
@@ -112,6 +132,9 @@ fn execute<H: Host>(host: &mut H, request: Request) -> Result<String> {
     }
 }
 
-fn to_json<T: Serialize>(value: T) -> Result<String> {
-    serde_json::to_string(&value).map_err(|e| Error::Internal(format!("cannot serialise the result: {e}")))
+fn to_json<T: Serialize>(value: T) -> Result<Answer> {
+    let mut text = OK_OPEN.as_bytes().to_vec();
+    serde_json::to_writer(&mut text, &value)
+        .map_err(|e| Error::Internal(format!("cannot serialise the result: {e}")))?;
+    Ok(Answer(text))
 }

@@ -138,10 +138,11 @@ fn connector_error(kind: &str, message: &str) -> JsValue {
 pub fn call(host: &JsHost, request: JsValue) -> Result<JsValue, JsValue> {
     let request: serde_json::Value = serde_wasm_bindgen::from_value(request)
         .map_err(|e| connector_error("invalid_input", &format!("invalid setting: bad request: {e}")))?;
-    let text = crate::dispatch::run_value(&mut ObjectHost(host), request)
+    let answer = crate::dispatch::run_value(&mut ObjectHost(host), request)
         .map_err(|e| connector_error(e.kind(), &e.to_string()))?;
     // The ops serialize into JSON text (the dispatch both builds share); it becomes a JS value here, once.
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| connector_error("host", &e.to_string()))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(answer.value()).map_err(|e| connector_error("host", &e.to_string()))?;
     to_js(&value).map_err(|e| connector_error("host", &e.to_string()))
 }
 

@@ -228,6 +228,25 @@ fn paged_usage_and_server_sync_count_every_page_of_the_all_groups_list() {
 }
 
 #[test]
+fn usage_answers_null_for_a_group_that_is_gone_and_once_for_a_repeated_one() {
+    let mut doc = transcript("op-paging-usage");
+    let ids: Vec<Value> = doc["request"]["mesh_ids"].as_array().unwrap().clone();
+    let mut asked = ids.clone();
+    asked.push(ids[0].clone());
+    asked.push(json!("mesh//NeverMadeOnThisServer"));
+    doc["request"]["mesh_ids"] = json!(asked);
+    let (out, _) = run(&doc);
+    let counts = out["value"].as_object().unwrap();
+    assert_eq!(counts.len(), 3, "{out}");
+    assert_eq!(counts["mesh//NeverMadeOnThisServer"], Value::Null);
+    let devices: u64 = ids
+        .iter()
+        .map(|id| counts[id.as_str().unwrap()]["devices"].as_u64().unwrap())
+        .sum();
+    assert_eq!(devices, 30, "{out}");
+}
+
+#[test]
 fn a_page_that_does_not_echo_the_skip_asked_for_is_an_error() {
     let mut doc = transcript("op-paging-usage");
     let second = node_replies(&doc)[1];

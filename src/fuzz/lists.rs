@@ -10,7 +10,7 @@ use super::json::{json_value, object_of};
 use super::{bounded, mutated, run};
 use crate::messages::lists::{self, ListError};
 use crate::messages::route::{route, Route, Routed};
-use crate::service::{parse_marker, Account, Group, RETIRED_MARKER};
+use crate::service::{Account, Group, RETIRED_MARKER};
 use proptest::test_runner::TestCaseError;
 
 // ---- the model: serde_json's tree, read the way `parse_groups` / `parse_accounts` used to
@@ -23,6 +23,19 @@ fn model_links(v: Option<&Value>) -> BTreeMap<String, u32> {
         .collect()
 }
 
+/// The marker as the connector first read it (`rfind` of the opening tag, then the first `]`).
+fn model_marker(desc: &str) -> Option<(String, String)> {
+    let rest = &desc[desc.rfind("[meshcentral-connector ")? + "[meshcentral-connector ".len()..];
+    let body = &rest[..rest.find(']')?];
+    let field = |name: &str| {
+        body.split(' ')
+            .filter_map(|p| p.strip_prefix(name))
+            .next_back()
+            .map(str::to_string)
+    };
+    Some((field("service=")?, field("user=")?))
+}
+
 fn model_groups(reply: &Map<String, Value>) -> Result<Vec<Group>, ListError> {
     let list = reply.get("meshes").and_then(Value::as_array).ok_or(ListError::NoList)?;
     Ok(list
@@ -33,7 +46,7 @@ fn model_groups(reply: &Map<String, Value>) -> Result<Vec<Group>, ListError> {
             Some(Group {
                 id: m.get("_id")?.as_str()?.to_string(),
                 name: m.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
-                marker: desc.and_then(parse_marker),
+                marker: desc.and_then(model_marker),
                 retired: desc.is_some_and(|d| d.contains(RETIRED_MARKER)),
                 creator_id: m.get("creatorid").and_then(Value::as_str).map(str::to_string),
                 links: model_links(m.get("links")).into_iter().collect(),
@@ -102,6 +115,9 @@ fn odd_value() -> impl Strategy<Value = String> {
             "true", "\"user//admin\"", "\"mesh//m1\"", "{}", "[]",
             "\"x [meshcentral-connector service=k-1 user=mc-k-1]\"",
             "\"[meshcentral-connector retired-agents]\"", "\"a\\u0062c\"", "\"  e@x.test \"",
+            "\"[[meshcentral-connector service=a user=b] [meshcentral-connector service=c user=d user=e]\"",
+            "\"[meshcentral-connector retired-agents] [meshcentral-connector service=k-2 user=mc-k-2 x]\"",
+            "\"[meshcentral-connector [meshcentral-connector retired-agents][ [meshcentral-connector \"",
             "\"meshes\"", "\"users\"", "\"event\"", "\"close\"", "\"mcc1\"", "\"mcc2\"", "\"noauth\"",
         ]).prop_map(String::from),
         1 => json_value(),

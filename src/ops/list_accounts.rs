@@ -4,17 +4,18 @@
 
 use std::collections::HashSet;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::config::{ServerConfig, ServerInput};
 use crate::error::Result;
 use crate::host::Host;
 use crate::ids::user_id;
 use crate::ops::objects::load_state;
+use crate::ops::usage::GroupUsage;
 use crate::ops::{sweep, usage};
 use crate::ownership::Trust;
 use crate::rights::RightsPreset;
-use crate::service::{validate_key, AccountIndex};
+use crate::service::{validate_key, Account, AccountIndex, Group};
 use crate::session::Session;
 
 #[derive(Debug, Deserialize)]
@@ -34,12 +35,14 @@ pub struct ListAccountsInput {
     pub terminated_keys: Vec<String>,
 }
 
+/// One service as server sync reports it. Borrowed from the replies it was read from (at 10,000 services, copying
+/// five strings per entry was a visible cost on the translated backend).
 #[derive(Debug, Serialize)]
-pub struct ServiceAccount {
-    pub service_key: String,
-    pub mesh_id: String,
-    pub group_name: String,
-    pub username: String,
+pub struct ServiceAccount<'a> {
+    pub service_key: &'a str,
+    pub mesh_id: &'a str,
+    pub group_name: &'a str,
+    pub username: &'a str,
     /// False when the group exists but its user is gone (e.g. deleted by hand).
     pub user_exists: bool,
     pub locked: bool,
@@ -52,14 +55,71 @@ pub struct ServiceAccount {
     /// carries the marker and the devices, and Re-sync may recreate a lost user without the service being new.
     pub created_ms: Option<u64>,
     /// The MeshCentral user's e-mail, when it has one.
-    pub email: Option<String>,
+    pub email: Option<&'a str>,
     /// The host terminated this service and MeshCentral agrees (its user is gone, nobody but the connector has
     /// rights): an agent enrolled with the old group id and MeshCentral undeleted the group. Not an account; the
     /// sweep (`ops::sweep`) retires it again.
     pub came_back: bool,
 }
 
-pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<Vec<ServiceAccount>> {
+/// Server sync's answer: the replies' groups and accounts, and which of them are the services found (sorted by key).
+/// It serialises as a list of `ServiceAccount`s, each borrowed from the replies while it is written.
+pub struct ServiceList {
+    groups: Vec<Group>,
+    accounts: Vec<Account>,
+    found: Vec<Found>,
+}
+
+/// One service found: its group, its account (when it exists), its devices.
+struct Found {
+    group: usize,
+    account: Option<usize>,
+    usage: GroupUsage,
+    came_back: bool,
+}
+
+impl ServiceList {
+    pub fn entries(&self) -> impl Iterator<Item = ServiceAccount<'_>> {
+        self.found.iter().filter_map(|f| {
+            let g = &self.groups[f.group];
+            let (key, username) = g.marker.as_ref()?;
+            let account = f.account.map(|i| &self.accounts[i]);
+            Some(ServiceAccount {
+                service_key: key,
+                mesh_id: &g.id,
+                group_name: &g.name,
+                username: account.map_or(username, |a| &a.name),
+                user_exists: account.is_some(),
+                locked: account.is_some_and(Account::locked),
+                preset: account
+                    .and_then(|a| a.rights_on(&g.id))
+                    .and_then(RightsPreset::from_rights)
+                    .map(RightsPreset::name),
+                devices: f.usage.devices,
+                online: f.usage.online,
+                created_ms: g.creation_ms,
+                email: account.and_then(|a| a.email.as_deref()),
+                came_back: f.came_back,
+            })
+        })
+    }
+}
+
+impl Serialize for ServiceList {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.entries())
+    }
+}
+
+/// A group whose marker names a service, and the id of the account the marker names (made once per group: the
+/// trust check and the account lookup both need it).
+struct Candidate<'g> {
+    group: usize,
+    key: &'g str,
+    customer: String,
+}
+
+pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<ServiceList> {
     let cfg = ServerConfig::from_input(input.server)?;
     if !input.key_prefix.is_empty() {
         validate_key(&input.key_prefix)?;
@@ -74,47 +134,45 @@ pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<Vec<Servic
 
     // Only groups MeshCentral says the connector made, linked to nobody but its accounts and the named user.
     let trust = Trust::new(&own_id, &cfg);
-    let ours: Vec<_> = groups
+    let mut ours: Vec<Candidate> = groups
         .iter()
-        .filter_map(|g| g.marker.as_ref().map(|m| (g, m)))
-        .filter(|(_, (key, _))| key.starts_with(&input.key_prefix))
-        .filter(|(_, (_, user))| {
-            input
+        .enumerate()
+        .filter_map(|(i, group)| {
+            let (key, username) = group.marker.as_ref()?;
+            let named = input
                 .username
                 .as_deref()
-                .is_none_or(|wanted| wanted.eq_ignore_ascii_case(user))
+                .is_none_or(|wanted| wanted.eq_ignore_ascii_case(username));
+            (key.starts_with(&input.key_prefix) && named).then(|| Candidate {
+                group: i,
+                key,
+                customer: user_id(&cfg.domain, username),
+            })
         })
-        .filter(|(g, (_, user))| trust.doubt(g, Some(&user_id(&cfg.domain, user))).is_none())
+        .filter(|c| trust.doubt(&groups[c.group], Some(&c.customer)).is_none())
         .collect();
-    let ids: Vec<String> = ours.iter().map(|(g, _)| g.id.clone()).collect();
-    let counts = usage::count_paged(&mut session, &ids, ids.iter().map(String::as_str))?;
+    // By key; every key starts with the prefix, so only what follows it is compared (each byte compared costs on the
+    // translated backend, and the prefix is most of a key).
+    let skip = input.key_prefix.len();
+    ours.sort_by(|a, b| a.key.as_bytes()[skip..].cmp(&b.key.as_bytes()[skip..]));
+    let ids: Vec<&str> = ours.iter().map(|c| groups[c.group].id.as_str()).collect();
+    let counts = usage::count_paged(&mut session, &ids)?;
     session.close();
     let index = AccountIndex::new(&accounts);
-    let mut list: Vec<ServiceAccount> = ours
+    let found = ours
         .into_iter()
-        .map(|(g, (key, username))| {
-            let account = index.find(&cfg.domain, username);
-            let c = counts.get(&g.id).copied().flatten();
-            ServiceAccount {
-                service_key: key.clone(),
-                mesh_id: g.id.clone(),
-                group_name: g.name.clone(),
-                username: account.map(|a| a.name.clone()).unwrap_or_else(|| username.clone()),
-                user_exists: account.is_some(),
-                locked: account.is_some_and(|a| a.locked()),
-                preset: account
-                    .and_then(|a| a.rights_on(&g.id))
-                    .and_then(RightsPreset::from_rights)
-                    .map(RightsPreset::name),
-                devices: c.map_or(0, |c| c.devices),
-                online: c.map_or(0, |c| c.online),
-                created_ms: g.creation_ms,
-                email: account.and_then(|a| a.email.clone()),
-                came_back: terminated.contains(key.as_str())
-                    && sweep::not_came_back(g, &index, &trust, &cfg.domain).is_none(),
-            }
+        .zip(counts)
+        .map(|(c, usage)| Found {
+            group: c.group,
+            account: index.position(&c.customer),
+            usage,
+            came_back: terminated.contains(c.key)
+                && sweep::not_came_back(&groups[c.group], &index, &trust, &cfg.domain).is_none(),
         })
         .collect();
-    list.sort_by(|a, b| a.service_key.cmp(&b.service_key));
-    Ok(list)
+    Ok(ServiceList {
+        groups,
+        accounts,
+        found,
+    })
 }
