@@ -117,6 +117,18 @@ struct Candidate<'g> {
     group: usize,
     key: &'g str,
     customer: String,
+    /// The first 8 bytes after the key prefix as a big-endian number (zero-padded): orders as those bytes do, so
+    /// it decides nearly every comparison of the sort without a byte-by-byte compare (each costs on the translated
+    /// backend); equal heads fall back to the whole key.
+    head: u64,
+}
+
+/// `Candidate::head` of `bytes`.
+fn sort_head(bytes: &[u8]) -> u64 {
+    let mut head = [0u8; 8];
+    let n = bytes.len().min(8);
+    head[..n].copy_from_slice(&bytes[..n]);
+    u64::from_be_bytes(head)
 }
 
 pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<ServiceList> {
@@ -147,14 +159,18 @@ pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<ServiceLis
                 group: i,
                 key,
                 customer: user_id(&cfg.domain, username),
+                head: sort_head(&key.as_bytes()[input.key_prefix.len()..]),
             })
         })
         .filter(|c| trust.doubt(&groups[c.group], Some(&c.customer)).is_none())
         .collect();
-    // By key; every key starts with the prefix, so only what follows it is compared (each byte compared costs on the
-    // translated backend, and the prefix is most of a key).
+    // By key; every key starts with the prefix, so only what follows it is compared.
     let skip = input.key_prefix.len();
-    ours.sort_by(|a, b| a.key.as_bytes()[skip..].cmp(&b.key.as_bytes()[skip..]));
+    ours.sort_by(|a, b| {
+        a.head
+            .cmp(&b.head)
+            .then_with(|| a.key.as_bytes()[skip..].cmp(&b.key.as_bytes()[skip..]))
+    });
     let ids: Vec<&str> = ours.iter().map(|c| groups[c.group].id.as_str()).collect();
     let counts = usage::count_paged(&mut session, &ids)?;
     session.close();
@@ -175,4 +191,30 @@ pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<ServiceLis
         accounts,
         found,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_heads_order_as_the_bytes_do() {
+        let keys: [&[u8]; 9] = [
+            b"",
+            b"\0",
+            b"1",
+            b"10",
+            b"100000000",
+            b"10000000",
+            b"2",
+            b"abcdefgh\x01",
+            b"abcdefgh",
+        ];
+        for a in keys {
+            for b in keys {
+                let by_head = sort_head(a).cmp(&sort_head(b)).then_with(|| a.cmp(b));
+                assert_eq!(by_head, a.cmp(b), "{a:?} vs {b:?}");
+            }
+        }
+    }
 }
