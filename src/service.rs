@@ -14,6 +14,8 @@
 //!
 //! An administrator, or any account someone else made or widened, fails at least one test and is never touched.
 
+use std::collections::HashSet;
+
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -78,6 +80,28 @@ pub fn validate_password(password: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// More keys than any one billing install terminates on a server; a larger list is a host bug, refused up front.
+const MAX_TERMINATED_KEYS: usize = 1_000_000;
+
+/// What a server-wide op (server sync, the sweep, the audit) is scoped to: the install's key prefix (empty: every
+/// service) and the keys of the services the host terminated, each checked as a service key; the terminated keys
+/// as a set.
+pub fn validate_scope<'k>(key_prefix: &str, terminated_keys: &'k [String]) -> Result<HashSet<&'k str>> {
+    if !key_prefix.is_empty() {
+        validate_key(key_prefix)?;
+    }
+    if terminated_keys.len() > MAX_TERMINATED_KEYS {
+        return Err(Error::InvalidInput(format!(
+            "{} terminated service keys is more than {MAX_TERMINATED_KEYS}",
+            terminated_keys.len()
+        )));
+    }
+    terminated_keys
+        .iter()
+        .map(|key| validate_key(key).map(|()| key.as_str()))
+        .collect()
 }
 
 pub fn validate_key(key: &str) -> Result<()> {

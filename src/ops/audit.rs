@@ -19,7 +19,7 @@ use crate::ops::objects::load_state;
 use crate::ops::sweep;
 use crate::ownership::Trust;
 use crate::rights::{check_customer_group_rights, RightsPreset, CUSTOMER_SITE_MASK, CUSTOMER_SITE_RIGHTS};
-use crate::service::{not_ours_reason, validate_key, Account, AccountIndex, Group, ServiceRef};
+use crate::service::{not_ours_reason, validate_key, validate_scope, Account, AccountIndex, Group, ServiceRef};
 use crate::session::Session;
 
 #[derive(Debug, Deserialize)]
@@ -79,17 +79,11 @@ pub struct Audit {
 
 pub fn run<H: Host>(host: &mut H, input: AuditInput) -> Result<Audit> {
     let cfg = ServerConfig::from_input(input.server)?;
-    if !input.key_prefix.is_empty() {
-        validate_key(&input.key_prefix)?;
-    }
-    for key in &input.terminated_keys {
-        validate_key(key)?;
-    }
+    let terminated = validate_scope(&input.key_prefix, &input.terminated_keys)?;
     let mut session = Session::open_preferred(host, &cfg)?;
     let (groups, accounts) = load_state(&mut session)?;
     let own_id = session.own_user_id();
     session.close();
-    let terminated: HashSet<&str> = input.terminated_keys.iter().map(String::as_str).collect();
     Ok(check(&cfg, &own_id, &groups, &accounts, &input.key_prefix, &terminated))
 }
 

@@ -2,8 +2,6 @@
 //! one `users` and the pages of one all-groups `nodes` request, in one session), for WHMCS's import tool and for
 //! spotting drift.
 
-use std::collections::HashSet;
-
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::config::{ServerConfig, ServerInput};
@@ -15,7 +13,7 @@ use crate::ops::usage::GroupUsage;
 use crate::ops::{sweep, usage};
 use crate::ownership::Trust;
 use crate::rights::RightsPreset;
-use crate::service::{validate_key, Account, AccountIndex, Group};
+use crate::service::{validate_scope, Account, AccountIndex, Group};
 use crate::session::Session;
 
 #[derive(Debug, Deserialize)]
@@ -133,13 +131,7 @@ fn sort_head(bytes: &[u8]) -> u64 {
 
 pub fn run<H: Host>(host: &mut H, input: ListAccountsInput) -> Result<ServiceList> {
     let cfg = ServerConfig::from_input(input.server)?;
-    if !input.key_prefix.is_empty() {
-        validate_key(&input.key_prefix)?;
-    }
-    for key in &input.terminated_keys {
-        validate_key(key)?;
-    }
-    let terminated: HashSet<&str> = input.terminated_keys.iter().map(String::as_str).collect();
+    let terminated = validate_scope(&input.key_prefix, &input.terminated_keys)?;
     let mut session = Session::open_preferred(host, &cfg)?;
     let (groups, accounts) = load_state(&mut session)?;
     let own_id = session.own_user_id();

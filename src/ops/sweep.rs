@@ -18,8 +18,6 @@
 //! still vouches for it), online agents asked to uninstall, the group deleted. Idempotent: a group already gone is
 //! simply not found; a re-run after a partial failure finishes the job.
 
-use std::collections::HashSet;
-
 use serde::{Deserialize, Serialize};
 
 use crate::config::{ServerConfig, ServerInput};
@@ -29,11 +27,8 @@ use crate::ids::{mesh_suffix, user_id};
 use crate::ops::objects::{delete_group, load_state};
 use crate::ops::terminate::{retire_devices, retired_group, Terminated};
 use crate::ownership::Trust;
-use crate::service::{validate_key, AccountIndex, Group};
+use crate::service::{validate_scope, AccountIndex, Group};
 use crate::session::Session;
-
-/// More keys than any one billing install terminates on a server; a larger list is a host bug, refused up front.
-const MAX_TERMINATED_KEYS: usize = 1_000_000;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -90,22 +85,10 @@ pub(crate) fn not_came_back(group: &Group, accounts: &AccountIndex<'_>, trust: &
 
 pub fn run<H: Host>(host: &mut H, input: SweepInput) -> Result<Swept> {
     let cfg = ServerConfig::from_input(input.server)?;
-    if !input.key_prefix.is_empty() {
-        validate_key(&input.key_prefix)?;
-    }
-    if input.terminated_keys.len() > MAX_TERMINATED_KEYS {
-        return Err(Error::InvalidInput(format!(
-            "{} terminated service keys is more than {MAX_TERMINATED_KEYS}",
-            input.terminated_keys.len()
-        )));
-    }
-    for key in &input.terminated_keys {
-        validate_key(key)?;
-    }
+    let terminated = validate_scope(&input.key_prefix, &input.terminated_keys)?;
     if let Some(id) = &input.retired_mesh_id {
         mesh_suffix(id)?;
     }
-    let terminated: HashSet<&str> = input.terminated_keys.iter().map(String::as_str).collect();
     let mut done = Swept::default();
     if terminated.is_empty() {
         return Ok(done);
